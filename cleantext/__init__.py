@@ -1,0 +1,54 @@
+"""cleantext: turn scraped web text into clean text.
+
+>>> import cleantext
+>>> cleantext.clean("Title\\n\\nTitle\\n\\nBody text.\\n\\nRelated news\\n")
+'Title\\n\\nBody text.\\n'
+
+Build your own pipeline from the stages:
+
+>>> pipeline = cleantext.Pipeline([cleantext.FixEncoding(), cleantext.Dedup(threshold=95)])
+"""
+
+from __future__ import annotations
+
+from .lines import Line, Removal, join_lines, split_lines
+from .pipeline import Pipeline, Run, Stage
+from .stages import Dedup, FixEncoding, StripDebris
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "clean",
+    "default_pipeline",
+    "Pipeline",
+    "Run",
+    "Stage",
+    "FixEncoding",
+    "Dedup",
+    "StripDebris",
+    "Line",
+    "Removal",
+    "split_lines",
+    "join_lines",
+    "__version__",
+]
+
+
+def default_pipeline(
+    *,
+    fix_encoding: FixEncoding | None = None,
+    strip_debris: StripDebris | None = None,
+    dedup: Dedup | None = None,
+) -> Pipeline:
+    """The recommended pipeline, the one ``cleantext clean`` runs.
+
+    Order: fix encoding first (so later stages compare repaired text), then strip
+    debris (so dedup's blank-line folding tidies the gaps debris leaves), then dedup.
+    Pass a configured stage to replace its default.
+    """
+    return Pipeline([fix_encoding or FixEncoding(), strip_debris or StripDebris(), dedup or Dedup()])
+
+
+def clean(text: str) -> str:
+    """Clean one document with the recommended pipeline."""
+    return default_pipeline().clean(text)

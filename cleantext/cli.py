@@ -1,0 +1,211 @@
+"""The command line: a thin Click layer that builds library stages from options.
+
+Each stage subcommand only turns its options into a stage object; the group's result
+callback composes them into a `Pipeline` and hands it to `runner.clean_files`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from . import __version__
+from .runner import STDIN, clean_files
+from .stages.dedup import SCOPES, Dedup
+from .stages.debris import StripDebris
+from .stages.encoding import FixEncoding
+
+EXIT_OK, EXIT_INPUT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 0, 1, 2, 130, 141
+
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+
+
+def _options(*options: Decorator) -> Decorator:
+    def apply(function: Callable[..., Any]) -> Callable[..., Any]:
+        for option in reversed(options):
+            function = option(function)
+        return function
+
+    return apply
+
+
+def _build(stage_class: type, options: dict[str, Any]) -> Any:
+    """Construct a stage from the options named like its fields (CLI options map 1:1)."""
+    names = {f.name for f in dataclasses.fields(stage_class)}
+    try:
+        return stage_class(**{k: v for k, v in options.items() if k in names})
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+
+
+fix_encoding_options = _options(
+    click.option("--straight-quotes", is_flag=True, default=FixEncoding.straight_quotes,
+                 help="Replace curly quotes with straight ones."),
+    click.option("--fix-width", is_flag=True, default=FixEncoding.fix_width,
+                 help="Turn full-width Latin letters and digits into normal ones."),
+    click.option("--unescape-html/--keep-html-entities", default=FixEncoding.unescape_html,
+                 show_default=True, help="Decode HTML entities such as &amp;."),
+)
+
+dedup_options = _options(
+    click.option("--threshold", type=click.FloatRange(0, 100), default=Dedup.threshold,
+                 show_default=True,
+                 help="Similarity (rapidfuzz ratio, 0-100) at which a line is a near-duplicate; 100 = exact only."),
+    click.option("--min-length", type=click.IntRange(0), default=Dedup.min_length, show_default=True,
+                 help="Normalized lines shorter than this only match exactly."),
+    click.option("--scope", type=click.Choice(SCOPES), default=Dedup.scope, show_default=True,
+                 help="Compare within each input, within a sliding window, or across all inputs."),
+    click.option("--window", type=click.IntRange(1), default=Dedup.window, show_default=True,
+                 help="Kept lines remembered with --scope window."),
+)
+
+strip_debris_options = _options()
+
+io_options = _options(
+    click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default=None,
+                 help="Write cleaned text here (atomically) instead of standard output."),
+    click.option("--removed", type=click.Path(dir_okay=False, allow_dash=True), default=None,
+                 help="Write every removed line as TSV (source, line, stage, reason, detail, text); '-' is stderr."),
+    click.option("--stats", type=click.Path(dir_okay=False, allow_dash=True), default=None,
+                 help="Write per-stage and per-file counts as JSON; '-' is stderr."),
+)
+
+
+@click.group(chain=True, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("-i", "--input", "inputs", multiple=True, type=click.Path(allow_dash=True),
+              help="Input file ('-' for standard input); repeat for several. Default: standard input.")
+@io_options
+@click.version_option(__version__, "-V", "--version", prog_name="cleantext")
+@click.pass_context
+def cli(ctx: click.Context, inputs: tuple[str, ...], **io: Any) -> None:
+    """Clean scraped web text: fix encoding, drop duplicate lines, strip debris.
+
+    Stages are subcommands; chain them and the text streams through them in order.
+    `clean` runs the recommended pipeline (fix-encoding, strip-debris, dedup).
+
+    \b
+    Examples:
+      cleantext clean samples/news-article.txt
+      cat page.txt | cleantext clean > page.clean.txt
+      cleantext clean a.txt b.txt -o out.txt --removed removed.tsv
+      cleantext fix-encoding dedup --threshold 95 strip-debris < page.txt
+      cleantext -i a.txt -i b.txt -o out.txt dedup --scope corpus
+
+    Each input is its own document. Exit codes: 0 ok, 1 an input could not be read
+    (the others are still cleaned), 2 usage error, 130 interrupted, 141 output pipe
+    closed.
+    """
+    ctx.obj = {"inputs": list(inputs), **io}
+
+
+@cli.result_callback()
+@click.pass_context
+def _run(ctx: click.Context, stage_lists: list[list[Any]], **_: Any) -> int:
+    from .pipeline import Pipeline
+
+    settings = ctx.obj
+    stages = [stage for stages in stage_lists for stage in stages]
+    if settings.get("clean_used") and len(stage_lists) > 1:
+        raise click.UsageError("'clean' runs the whole pipeline; use it alone or chain the stages yourself.")
+    report = clean_files(
+        Pipeline(stages),
+        settings["inputs"] or [STDIN],
+        output=settings["output"] or "-",
+        removed=settings["removed"],
+        stats=settings["stats"],
+        warn=lambda message: click.echo(f"cleantext: {message}", err=True),
+    )
+    return EXIT_INPUT_ERROR if report.failed else EXIT_OK
+
+
+@cli.command("fix-encoding")
+@fix_encoding_options
+def fix_encoding_command(**options: Any) -> list[FixEncoding]:
+    """Repair mojibake, HTML entities and control characters (ftfy).
+
+    \b
+    Example:
+      printf 'cafÃ© &amp; bar\\n' | cleantext fix-encoding
+    """
+    return [_build(FixEncoding, options)]
+
+
+@cli.command("dedup")
+@dedup_options
+def dedup_command(**options: Any) -> list[Dedup]:
+    """Remove duplicate and near-duplicate lines, keeping the first.
+
+    Blank lines are kept as paragraph breaks; runs of them collapse to one.
+
+    \b
+    Example:
+      printf 'Title\\n\\nTitle\\n\\nText.\\n' | cleantext dedup
+    """
+    return [_build(Dedup, options)]
+
+
+@cli.command("strip-debris")
+@strip_debris_options
+def strip_debris_command(**options: Any) -> list[StripDebris]:
+    """Remove template errors and navigation debris (menus, share bars, footers).
+
+    \b
+    Example:
+      printf 'Text.\\nRelated news\\n' | cleantext strip-debris
+    """
+    return [_build(StripDebris, options)]
+
+
+@cli.command("clean")
+@click.argument("files", nargs=-1, type=click.Path(allow_dash=True))
+@fix_encoding_options
+@strip_debris_options
+@dedup_options
+@io_options
+@click.pass_context
+def clean_command(ctx: click.Context, files: tuple[str, ...], output: str | None,
+                  removed: str | None, stats: str | None, **options: Any) -> list[Any]:
+    """Run the recommended pipeline: fix-encoding, strip-debris, dedup.
+
+    FILES default to standard input; '-' reads it explicitly. Every stage's options
+    are accepted here too. The output equals
+    `cleantext fix-encoding strip-debris dedup` with the same options.
+
+    \b
+    Examples:
+      cleantext clean samples/news-article.txt
+      cleantext clean a.txt b.txt -o out.txt --stats -
+    """
+    settings = ctx.find_root().obj
+    settings["clean_used"] = True
+    for name in files:
+        if name in ctx.find_root().command.commands and not os.path.exists(name):  # type: ignore[attr-defined]
+            raise click.UsageError(f"'clean' runs every stage; it cannot be chained with '{name}'.")
+    settings["inputs"] += list(files)
+    for key, value in (("output", output), ("removed", removed), ("stats", stats)):
+        if value is not None:
+            settings[key] = value
+    return [_build(FixEncoding, options), _build(StripDebris, options), _build(Dedup, options)]
+
+
+def main(args: list[str] | None = None) -> None:
+    """Console entry point: turns every outcome into a message and a documented exit code."""
+    try:
+        status = cli.main(args, prog_name="cleantext", standalone_mode=False)
+    except click.ClickException as error:
+        error.show()
+        status = error.exit_code
+    except (click.Abort, KeyboardInterrupt):
+        click.echo("cleantext: interrupted; no partial output was kept", err=True)
+        status = EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # the reader went away (`| head`): stop quietly, like other Unix filters
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        status = EXIT_BROKEN_PIPE
+    sys.exit(status if isinstance(status, int) else EXIT_OK)

@@ -1,0 +1,129 @@
+"""Compose stages over a stream of lines and count what each one did.
+
+A stage is a small immutable object holding its parameters (picklable, no global
+state). `Stage.start()` returns the function that cleans one document at a time for
+one run; anything that must persist across documents of a run (corpus-scope dedup)
+lives in that function's closure, never on the stage itself.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from .lines import Line, join_lines, split_lines
+
+DocumentCleaner = Callable[[Iterator[Line]], Iterator[Line]]
+
+
+class Stage:
+    """Base class of pipeline stages.
+
+    Subclasses set `name` and implement `process` (one document, stateless) or, when
+    they need state across documents, override `start`. Either way, lines that arrive
+    already removed must be passed through untouched and in order.
+    """
+
+    name: ClassVar[str] = "stage"
+
+    def start(self) -> DocumentCleaner:
+        return self.process
+
+    def process(self, lines: Iterator[Line]) -> Iterator[Line]:
+        raise NotImplementedError
+
+
+@dataclass
+class StageStats:
+    """What one stage did during a run."""
+
+    lines_in: int = 0
+    removed: int = 0
+    changed: int = 0
+    removed_by_rule: Counter[str] = field(default_factory=Counter)
+
+    def as_dict(self) -> dict:
+        return {
+            "lines_in": self.lines_in,
+            "removed": self.removed,
+            "changed": self.changed,
+            "removed_by_rule": dict(sorted(self.removed_by_rule.items())),
+        }
+
+
+def _counted(cleaner: DocumentCleaner, lines: Iterator[Line], stats: StageStats) -> Iterator[Line]:
+    """Run `cleaner` over `lines`, counting lines in, removed and changed."""
+    before: dict[int, str] = {}  # id(line) -> text on entry, for lines still kept
+
+    def feed() -> Iterator[Line]:
+        for line in lines:
+            if line.removed is None:
+                before[id(line)] = line.text
+            yield line
+
+    for line in cleaner(feed()):
+        text_in = before.pop(id(line), None)
+        if text_in is not None:
+            stats.lines_in += 1
+            if line.removed is not None:
+                stats.removed += 1
+                stats.removed_by_rule[line.removed.rule] += 1
+            elif line.text != text_in:
+                stats.changed += 1
+        yield line
+
+
+class Run:
+    """One run of a pipeline over any number of documents, with its statistics."""
+
+    def __init__(self, stages: Sequence[Stage]):
+        self.stages = tuple(stages)
+        self._cleaners = [stage.start() for stage in self.stages]
+        self.stats = [StageStats() for _ in self.stages]
+        self.documents = 0
+
+    def process(self, lines: Iterable[Line]) -> Iterator[Line]:
+        """Clean one document; yields every line, kept or marked removed, in input order."""
+        self.documents += 1
+        stream: Iterator[Line] = iter(lines)
+        for cleaner, stats in zip(self._cleaners, self.stats):
+            stream = _counted(cleaner, stream, stats)
+        return stream
+
+    def stats_dict(self) -> dict:
+        return {
+            "documents": self.documents,
+            "stages": [{"stage": s.name, **st.as_dict()} for s, st in zip(self.stages, self.stats)],
+        }
+
+
+class Pipeline:
+    """An ordered list of stages.
+
+    >>> from cleantext import Pipeline, Dedup
+    >>> Pipeline([Dedup()]).clean("a line\\na line\\n")
+    'a line\\n'
+    """
+
+    def __init__(self, stages: Sequence[Stage]):
+        self.stages = tuple(stages)
+
+    def __repr__(self) -> str:
+        return f"Pipeline({list(self.stages)!r})"
+
+    def start(self) -> Run:
+        return Run(self.stages)
+
+    def clean_lines(self, lines: Iterable[Line]) -> list[Line]:
+        """Clean one document given as lines; returns all lines, removed ones marked."""
+        return list(self.start().process(lines))
+
+    def clean(self, text: str) -> str:
+        """Clean one document given as a string."""
+        return join_lines(self.clean_lines(split_lines(text)))
+
+    def removals(self, text: str) -> list[Line]:
+        """The lines that cleaning `text` removes, each with its `Removal`."""
+        return [line for line in self.clean_lines(split_lines(text)) if line.removed is not None]
