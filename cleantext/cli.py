@@ -161,7 +161,19 @@ def strip_debris_command(**options: Any) -> list[StripDebris]:
     return [_build(StripDebris, options)]
 
 
-@cli.command("clean")
+class _StandaloneCommand(click.Command):
+    """A subcommand that may mix options and file names (`clean a.txt -o out.txt`).
+
+    In chain mode Click stops parsing a subcommand's options at its first argument, so
+    the rest can go to the next subcommand; `clean` is never chained, so it takes all.
+    """
+
+    def make_context(self, info_name, args, parent=None, **extra: Any) -> click.Context:
+        extra["allow_interspersed_args"] = True
+        return super().make_context(info_name, args, parent=parent, **extra)
+
+
+@cli.command("clean", cls=_StandaloneCommand)
 @click.argument("files", nargs=-1, type=click.Path(allow_dash=True))
 @fix_encoding_options
 @strip_debris_options
