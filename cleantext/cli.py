@@ -105,7 +105,7 @@ def cli(ctx: click.Context, inputs: tuple[str, ...], **io: Any) -> None:
 
 @cli.result_callback()
 @click.pass_context
-def _run(ctx: click.Context, stage_lists: list[list[Any]], **_: Any) -> int:
+def _run(ctx: click.Context, stage_lists: list[list[Any]], **_: Any) -> None:
     from .pipeline import Pipeline
 
     settings = ctx.obj
@@ -120,7 +120,8 @@ def _run(ctx: click.Context, stage_lists: list[list[Any]], **_: Any) -> int:
         stats=settings["stats"],
         warn=lambda message: click.echo(f"cleantext: {message}", err=True),
     )
-    return EXIT_INPUT_ERROR if report.failed else EXIT_OK
+    # ctx.exit, not a return value: the exit code must survive standalone mode too
+    ctx.exit(EXIT_INPUT_ERROR if report.failed else EXIT_OK)
 
 
 @cli.command("fix-encoding")
