@@ -1,0 +1,302 @@
+"""Tell article prose from page boilerplate using the text alone.
+
+A scraped page dump has one block per line: menu items, share buttons, teasers and
+footer links are short lines with few function words; article paragraphs are long
+lines dense in stopwords. The classifier follows the idea of jusText (Pomikálek,
+2011): each line is first classified on its own as `good`, `near-good`, `short` or
+`bad` from its length and stopword density, then lines that are too short to judge
+take the class of their neighbours. On top of that, the article core (the stretch of
+the page with the most prose, debris on either side) decides what lies too far from
+the article to be part of it.
+
+Every decision carries a reason and a debris score in [0, 1] (1 = surely debris),
+so a removal can be explained: ``menu-run: short line among boilerplate (score 0.80)``.
+
+>>> classes = classify(["Home", "News", "A long sentence " * 10, "Contact"], "en")
+>>> [c.label for c in classes]
+['bad', 'bad', 'good', 'bad']
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import regex
+
+LANGUAGES = ("en", "de", "fr", "es", "pt", "it", "nl", "ru", "pl", "id", "zh", "ja")
+CJK_LANGUAGES = frozenset({"zh", "ja"})
+
+# Thresholds, in "Latin characters": jusText's defaults are 70 and 200 characters and
+# stopword densities 0.30 / 0.32; measured on the dev set (bench/debris_quality.py),
+# lowering them as below keeps short article paragraphs without letting menus in.
+LENGTH_LOW = 60
+LENGTH_HIGH = 150
+STOPWORDS_LOW = 0.22
+STOPWORDS_HIGH = 0.30
+#: One CJK character carries about as much as three Latin ones (a word and a space).
+CJK_CHAR_WEIGHT = 3
+#: Short lines this close (in blocks) before the first article paragraph may be its
+#: headline, standfirst or byline: they are kept when they look like one.
+HEADLINE_WINDOW = 3
+
+_WORD = regex.compile(r"[\p{L}\p{N}]+(?:['’][\p{L}]+)*")
+_CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
+_HIRAGANA = regex.compile(r"\p{Hiragana}")
+_SENTENCE_END = regex.compile(r"[.!?。！？…:;][\"'”’»)\]]*\s*$")
+
+
+@lru_cache(maxsize=None)
+def stopwords(language: str) -> frozenset[str]:
+    """The function words of `language` from cleantext/rules/stopwords/{language}.txt."""
+    text = resources.files("cleantext.rules").joinpath(f"stopwords/{language}.txt").read_text("utf-8")
+    return frozenset(text.split())
+
+
+def detect_language(texts: Sequence[str]) -> str:
+    """Guess a document's language from its stopwords (CJK from its script).
+
+    >>> detect_language(["Der Hund und die Katze sind nicht im Haus."])
+    'de'
+    """
+    sample = " ".join(texts)[:20000]
+    cjk = len(_CJK.findall(sample))
+    letters = sum(1 for ch in sample if ch.isalpha()) or 1
+    if cjk > 0.3 * letters:
+        return "ja" if len(_HIRAGANA.findall(sample)) > 0.15 * cjk else "zh"
+    words = Counter(w.lower() for w in _WORD.findall(sample))
+    best, best_hits = "en", 0
+    for language in LANGUAGES:
+        if language in CJK_LANGUAGES:
+            continue
+        hits = sum(n for w, n in words.items() if w in stopwords(language))
+        if hits > best_hits:
+            best, best_hits = language, hits
+    return best
+
+
+@dataclass(slots=True)
+class BlockClass:
+    """The verdict on one line: a label, why, and how sure (1 = surely debris)."""
+
+    label: str  # good, near-good, short, bad
+    reason: str
+    score: float
+    length: float = 0.0
+    density: float = 0.0
+    sentence: bool = False
+
+
+def measure(text: str, language: str) -> tuple[float, float, bool]:
+    """Effective length, stopword density and whether `text` ends like a sentence."""
+    text = text.strip()
+    sentence = bool(_SENTENCE_END.search(text))
+    if language in CJK_LANGUAGES:
+        chars = _CJK.findall(text)
+        if chars:
+            function_chars = stopwords(language)
+            density = sum(1 for ch in chars if ch in function_chars) / len(chars)
+            latin = len(text) - len(chars)
+            return len(chars) * CJK_CHAR_WEIGHT + latin, density, sentence
+    words = _WORD.findall(text.lower())
+    if not words:
+        return len(text), 0.0, sentence
+    stop = stopwords(language)
+    density = sum(1 for w in words if w in stop) / len(words)
+    return len(text), density, sentence
+
+
+def classify_line(text: str, language: str) -> BlockClass:
+    """Context-free class of one line, as in jusText's first pass."""
+    length, density, sentence = measure(text, language)
+    facts = dict(length=length, density=density, sentence=sentence)
+    if length < LENGTH_LOW:
+        return BlockClass("short", "short", 0.5, **facts)
+    if density >= STOPWORDS_HIGH and length >= LENGTH_HIGH:
+        return BlockClass("good", "prose", 0.0, **facts)
+    if density >= STOPWORDS_LOW:
+        return BlockClass("near-good", "prose-like", 0.3, **facts)
+    if sentence and density >= STOPWORDS_LOW / 2 and length >= LENGTH_HIGH:
+        return BlockClass("near-good", "sentence-few-stopwords", 0.4, **facts)
+    return BlockClass("bad", "few-stopwords", round(0.9 - density, 2), **facts)
+
+
+def _neighbour(classes: list[BlockClass], i: int, step: int, skip: frozenset[str], lo: int, hi: int) -> str:
+    j = i + step
+    while lo <= j < hi:
+        if classes[j].label not in skip:
+            return classes[j].label
+        j += step
+    return "good"  # the edges of the article core border on the article
+
+
+_SKIP_SHORT = frozenset({"short", "near-good"})
+_SKIP_NOTHING = frozenset({"short"})
+
+
+def resolve_context(classes: list[BlockClass], lo: int = 0, hi: int | None = None) -> None:
+    """Give short and near-good lines in `classes[lo:hi]` the class of their neighbours."""
+    hi = len(classes) if hi is None else hi
+    labels = [c.label for c in classes]
+    for i in range(lo, hi):
+        c = classes[i]
+        if c.label != "short":
+            continue
+        prev, nxt = _neighbour(classes, i, -1, _SKIP_SHORT, lo, hi), _neighbour(classes, i, 1, _SKIP_SHORT, lo, hi)
+        if prev == nxt == "good":
+            labels[i], c.reason, c.score = "good", "short-inside-prose", 0.2
+        elif prev == nxt == "bad":
+            labels[i], c.reason, c.score = "bad", "short-among-boilerplate", 0.8
+        elif (prev == "bad" and _neighbour(classes, i, -1, _SKIP_NOTHING, lo, hi) == "near-good") or (
+            nxt == "bad" and _neighbour(classes, i, 1, _SKIP_NOTHING, lo, hi) == "near-good"
+        ):
+            labels[i], c.reason, c.score = "good", "short-next-to-prose", 0.4
+        else:
+            labels[i], c.reason, c.score = "bad", "short-at-edge", 0.6
+    for i in range(lo, hi):
+        c = classes[i]
+        if c.label != "near-good":
+            continue
+        prev, nxt = _neighbour(classes, i, -1, _SKIP_SHORT, lo, hi), _neighbour(classes, i, 1, _SKIP_SHORT, lo, hi)
+        if prev == nxt == "bad":
+            labels[i], c.reason, c.score = "bad", "prose-among-boilerplate", 0.6
+        else:
+            labels[i], c.reason = "good", "prose-near-prose"
+    for i in range(lo, hi):
+        classes[i].label = labels[i]
+
+
+# Weights of the article-core search, in characters of evidence: prose counts for its
+# length, a menu-like short line or a rule match against. A short line ending like a
+# sentence is weak evidence for prose ("The vote was close.").
+SHORT_PENALTY = 25
+RULE_PENALTY = 60
+BAD_FACTOR = 0.5
+NEAR_GOOD_FACTOR = 0.6
+
+
+def core_weight(c: BlockClass, fixed: str | None) -> float:
+    """How much one line argues for (+) or against (-) being inside the article."""
+    if fixed == "good":
+        return max(c.length, SHORT_PENALTY)
+    if fixed == "template":
+        return 0.0
+    if fixed is not None:
+        return -RULE_PENALTY
+    if c.label == "good":
+        return c.length
+    if c.label == "near-good":
+        return c.length * NEAR_GOOD_FACTOR
+    if c.label == "short":
+        if c.sentence:
+            return c.length * 0.3
+        return -SHORT_PENALTY if c.length else 0.0
+    if c.sentence:
+        return 0.0  # data in sentences (scores, listings): neither prose nor menu
+    return -max(c.length * BAD_FACTOR, SHORT_PENALTY)
+
+
+def best_segment(weights: Sequence[float], lo: int = 0, hi: int | None = None) -> tuple[int, int, float]:
+    """The contiguous run [start, end) of `weights[lo:hi]` with the largest sum (Kadane)."""
+    hi = len(weights) if hi is None else hi
+    best = (lo, lo, 0.0)
+    start, total = lo, 0.0
+    for i in range(lo, hi):
+        if total <= 0:
+            start, total = i, 0.0
+        total += weights[i]
+        if total > best[2]:
+            best = (start, i + 1, total)
+    return best
+
+
+def article_core(weights: Sequence[float]) -> list[tuple[int, int]]:
+    """The article's stretches: the best-scoring run, plus other runs nearly as strong.
+
+    A second run is accepted when it is worth at least half the first (two halves of
+    one long text split by a table, not a comment under the article).
+    """
+    start, end, total = best_segment(weights)
+    if total <= 0:
+        return []
+    spans = [(start, end)]
+    pending = [(0, start), (end, len(weights))]
+    while pending:
+        lo, hi = pending.pop()
+        s, e, t = best_segment(weights, lo, hi)
+        if t >= total / 2:
+            spans.append((s, e))
+            pending += [(lo, s), (e, hi)]
+    return sorted(spans)
+
+
+#: Rules whose matches open a comment section. When one is followed by at least
+#: `COMMENT_SECTION_MIN` more within `COMMENT_SECTION_SPAN` lines, the article is over:
+#: comments are prose too, but not the document's.
+COMMENT_SECTION_MIN = 2
+COMMENT_SECTION_SPAN = 30
+
+
+def comment_section_start(fixed: Sequence[str | None], after: int) -> int | None:
+    """Index of the line opening the comment section, if the page has one after `after`."""
+    marks = [i for i, f in enumerate(fixed) if f == "comment" and i >= after]
+    for n, i in enumerate(marks):
+        if sum(1 for j in marks[n + 1:] if j - i <= COMMENT_SECTION_SPAN) >= COMMENT_SECTION_MIN:
+            return i
+    return None
+
+
+def classify(texts: Sequence[str], language: str, fixed: Sequence[str | None] = ()) -> list[BlockClass]:
+    """Classify the non-blank lines of one document in context.
+
+    `fixed[i]`, when given, forces line i: ``"good"`` (protected), ``"bad"`` (a rule
+    matched it), ``"template"`` (a template error: debris that says nothing about
+    the page's structure) or ``"comment"`` (comment-widget chrome). Lines outside
+    the article core are boilerplate; inside it, short and near-good lines take the
+    class of their neighbours.
+    """
+    classes = [classify_line(t, language) for t in texts]
+    fixed = list(fixed) + [None] * (len(classes) - len(fixed))
+    weights = [core_weight(c, f) for c, f in zip(classes, fixed)]
+    for c, label in zip(classes, fixed):
+        if label is not None:
+            c.label = "good" if label == "good" else "bad"
+    end = len(classes)
+    first_good = next((i for i, c in enumerate(classes) if c.label == "good" and fixed[i] is None), end)
+    comments = comment_section_start(fixed, first_good)
+    if comments is not None:
+        end = comments
+    spans = article_core(weights[:end])
+    inside = [False] * len(classes)
+    for start, stop in spans:
+        for i in range(start, stop):
+            inside[i] = True
+        resolve_context(classes, start, stop)
+    if spans:
+        _keep_headline(classes, fixed, spans[0][0])
+    for i, c in enumerate(classes):
+        if not inside[i] and fixed[i] is None and c.reason != "headline":
+            if i >= end:
+                c.label, c.reason, c.score = "bad", "comment-section", 0.7
+                continue
+            c.label, c.reason = "bad", "outside-article-core"
+            c.score = round(max(c.score, 0.5 + min(0.4, -weights[i] / 200)), 2) if weights[i] < 0 else 0.5
+    return classes
+
+
+def _keep_headline(classes: list[BlockClass], fixed: list[str | None], start: int) -> None:
+    """Keep the headline, standfirst or byline just above the article core."""
+    seen = 0
+    for i in range(start - 1, -1, -1):
+        if fixed[i] == "template":
+            continue  # a leaked error between headline and article says nothing
+        if fixed[i] is not None or seen == HEADLINE_WINDOW:
+            break
+        seen += 1
+        c = classes[i]
+        if c.length > 2 * LENGTH_HIGH:
+            break
+        c.label, c.reason, c.score = "good", "headline", 0.3
