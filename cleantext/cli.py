@@ -64,7 +64,17 @@ dedup_options = _options(
                  help="Kept lines remembered with --scope window."),
 )
 
-strip_debris_options = _options()
+strip_debris_options = _options(
+    click.option("--rules", "rules_file", multiple=True, type=click.Path(dir_okay=False),
+                 help="Extra rules: TOML ([[rule]] name/pattern, disable = [...]) or 'name<TAB>regex' "
+                      "lines ('-name' disables a built-in). Repeatable."),
+    click.option("--keep", multiple=True, metavar="PATTERN",
+                 help="Never remove a line in which this regex finds a match. Repeatable."),
+    click.option("--lang", type=click.Choice(StripDebris.LANGUAGES), default=StripDebris.lang,
+                 help="Language of the stopword lists (default: detected per document)."),
+    click.option("--heuristics/--rules-only", default=StripDebris.heuristics, show_default=True,
+                 help="Classify boilerplate by length, stopwords and article core, or apply only the rules."),
+)
 
 io_options = _options(
     click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default=None,

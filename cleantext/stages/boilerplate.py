@@ -31,10 +31,10 @@ LANGUAGES = ("en", "de", "fr", "es", "pt", "it", "nl", "ru", "pl", "id", "zh", "
 CJK_LANGUAGES = frozenset({"zh", "ja"})
 
 # Thresholds, in "Latin characters": jusText's defaults are 70 and 200 characters and
-# stopword densities 0.30 / 0.32; measured on the dev set (bench/debris_quality.py),
-# lowering them as below keeps short article paragraphs without letting menus in.
-LENGTH_LOW = 60
-LENGTH_HIGH = 150
+# stopword densities 0.30 / 0.32; a grid over the dev set (bench/debris_quality.py)
+# preferred a lower "long" bar and lower densities, which keep short article paragraphs.
+LENGTH_LOW = 70
+LENGTH_HIGH = 120
 STOPWORDS_LOW = 0.22
 STOPWORDS_HIGH = 0.30
 #: One CJK character carries about as much as three Latin ones (a word and a space).
@@ -88,6 +88,7 @@ class BlockClass:
     length: float = 0.0
     density: float = 0.0
     sentence: bool = False
+    announces: bool = False  #: ends with a colon: a list may follow
 
 
 def measure(text: str, language: str) -> tuple[float, float, bool]:
@@ -112,7 +113,8 @@ def measure(text: str, language: str) -> tuple[float, float, bool]:
 def classify_line(text: str, language: str) -> BlockClass:
     """Context-free class of one line, as in jusText's first pass."""
     length, density, sentence = measure(text, language)
-    facts = dict(length=length, density=density, sentence=sentence)
+    announces = text.rstrip().endswith((":", "："))
+    facts = dict(length=length, density=density, sentence=sentence and not announces, announces=announces)
     if length < LENGTH_LOW:
         return BlockClass("short", "short", 0.5, **facts)
     if density >= STOPWORDS_HIGH and length >= LENGTH_HIGH:
@@ -131,6 +133,17 @@ def _neighbour(classes: list[BlockClass], i: int, step: int, skip: frozenset[str
             return classes[j].label
         j += step
     return "good"  # the edges of the article core border on the article
+
+
+def _in_announced_list(classes: list[BlockClass], i: int, lo: int) -> bool:
+    """Whether line i belongs to a run of short lines announced by a colon ("Dates:")."""
+    while i > lo:
+        i -= 1
+        if classes[i].announces:
+            return True
+        if classes[i].label != "short":
+            return False
+    return False
 
 
 _SKIP_SHORT = frozenset({"short", "near-good"})
@@ -154,6 +167,8 @@ def resolve_context(classes: list[BlockClass], lo: int = 0, hi: int | None = Non
             nxt == "bad" and _neighbour(classes, i, 1, _SKIP_NOTHING, lo, hi) == "near-good"
         ):
             labels[i], c.reason, c.score = "good", "short-next-to-prose", 0.4
+        elif c.sentence or _in_announced_list(classes, i, lo):
+            labels[i], c.reason, c.score = "good", "short-sentence-or-list-item", 0.4
         else:
             labels[i], c.reason, c.score = "bad", "short-at-edge", 0.6
     for i in range(lo, hi):
@@ -172,8 +187,8 @@ def resolve_context(classes: list[BlockClass], lo: int = 0, hi: int | None = Non
 # Weights of the article-core search, in characters of evidence: prose counts for its
 # length, a menu-like short line or a rule match against. A short line ending like a
 # sentence is weak evidence for prose ("The vote was close.").
-SHORT_PENALTY = 25
-RULE_PENALTY = 60
+SHORT_PENALTY = 40
+RULE_PENALTY = 100
 BAD_FACTOR = 0.5
 NEAR_GOOD_FACTOR = 0.6
 
@@ -195,7 +210,7 @@ def core_weight(c: BlockClass, fixed: str | None) -> float:
             return c.length * 0.3
         return -SHORT_PENALTY if c.length else 0.0
     if c.sentence:
-        return 0.0  # data in sentences (scores, listings): neither prose nor menu
+        return 0.0  # names and figures in sentences (results, listings): neither prose nor menu
     return -max(c.length * BAD_FACTOR, SHORT_PENALTY)
 
 
@@ -233,6 +248,11 @@ def article_core(weights: Sequence[float]) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
+#: The heuristics only touch a document that shows it is a page dump: at least this
+#: many lines matched navigation rules (menus, share bars, footers...). Clean prose has
+#: none, so it passes through whole; the dev pages have dozens.
+MIN_NAVIGATION_EVIDENCE = 3
+
 #: Rules whose matches open a comment section. When one is followed by at least
 #: `COMMENT_SECTION_MIN` more within `COMMENT_SECTION_SPAN` lines, the article is over:
 #: comments are prose too, but not the document's.
@@ -260,6 +280,10 @@ def classify(texts: Sequence[str], language: str, fixed: Sequence[str | None] = 
     """
     classes = [classify_line(t, language) for t in texts]
     fixed = list(fixed) + [None] * (len(classes) - len(fixed))
+    if sum(1 for f in fixed if f in ("navigation", "comment")) < MIN_NAVIGATION_EVIDENCE:
+        for c, label in zip(classes, fixed):
+            c.label, c.reason, c.score = ("bad", "rule", 1.0) if label not in (None, "good") else ("good", "no-page-evidence", 0.0)
+        return classes
     weights = [core_weight(c, f) for c, f in zip(classes, fixed)]
     for c, label in zip(classes, fixed):
         if label is not None:
@@ -269,7 +293,7 @@ def classify(texts: Sequence[str], language: str, fixed: Sequence[str | None] = 
     comments = comment_section_start(fixed, first_good)
     if comments is not None:
         end = comments
-    spans = article_core(weights[:end])
+    spans = [_extend_list(texts, fixed, start, stop, end) for start, stop in article_core(weights[:end])]
     inside = [False] * len(classes)
     for start, stop in spans:
         for i in range(start, stop):
@@ -285,6 +309,18 @@ def classify(texts: Sequence[str], language: str, fixed: Sequence[str | None] = 
             c.label, c.reason = "bad", "outside-article-core"
             c.score = round(max(c.score, 0.5 + min(0.4, -weights[i] / 200)), 2) if weights[i] < 0 else 0.5
     return classes
+
+
+def _extend_list(texts: Sequence[str], fixed: Sequence[str | None], start: int, stop: int, end: int) -> tuple[int, int]:
+    """Extend a core span over the list its last sentence announces ("Tour dates:").
+
+    The list runs until a rule-matched line or a line as long as a paragraph.
+    """
+    if stop == start or not texts[stop - 1].rstrip().endswith((":", "：")) or fixed[stop - 1] is not None:
+        return start, stop
+    while stop < end and fixed[stop] is None and len(texts[stop]) < LENGTH_HIGH:
+        stop += 1
+    return start, stop
 
 
 def _keep_headline(classes: list[BlockClass], fixed: list[str | None], start: int) -> None:

@@ -160,6 +160,7 @@ class StripDebris(Stage):
     heuristics: bool = True
 
     name: ClassVar[str] = "strip-debris"
+    LANGUAGES: ClassVar[tuple[str, ...]] = boilerplate.LANGUAGES
 
     def __post_init__(self) -> None:
         if self.lang is not None and self.lang not in boilerplate.LANGUAGES:
@@ -210,7 +211,7 @@ class StripDebris(Stage):
             rule = builtin.match(line.text) or user.match(line.text)
             if rule is not None:
                 line.removed = Removal(self.name, rule.qualified_name, score=1.0)
-                fixed.append(_ROLE.get(rule.qualified_name, "bad"))
+                fixed.append(_ROLE.get(rule.qualified_name, "navigation" if rule.category == "navigation" else "bad"))
             else:
                 fixed.append(None)
         if self.heuristics and blocks:
