@@ -1,23 +1,49 @@
-"""Dedup: remove exact and near-duplicate lines, keeping the first occurrence."""
+"""Dedup: remove exact and near-duplicate lines, keeping the first occurrence.
+
+Each kept line is remembered three ways: its stripped text in a dict (exact
+duplicates, as cheap as ``awk '!seen[$0]++'``), its normalized text in a dict (lines
+that differ only in case, spacing or punctuation) and, when long enough, its MinHash
+band keys in a `BandIndex` (near-duplicates; see `near_duplicates` for why MinHash
+and how it was measured). The index only proposes candidates; a line is removed only
+when ``fuzz.ratio`` with a candidate reaches the threshold.
+
+Lines are judged in batches of `BATCH` so the hashing and index look-ups run in
+numpy: a batch is read, judged line by line in input order (against earlier kept
+lines, including those earlier in the same batch), then yielded. Output therefore
+lags input by at most one batch.
+"""
 
 from __future__ import annotations
 
-from collections import deque
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
+from operator import itemgetter
 from typing import ClassVar, Literal
 
+import numpy as np
 import regex
+from rapidfuzz import fuzz, process
 
 from ..lines import Line, Removal
 from ..pipeline import DocumentCleaner, Stage
 from .blank_lines import collapse_blank_lines
+from .near_duplicates import IN_BATCH, BandIndex, band_keys
 
 Scope = Literal["document", "window", "corpus"]
 SCOPES: tuple[str, ...] = ("document", "window", "corpus")
 
+#: Lines judged together; large enough for numpy to pay off, small enough to stream.
+BATCH = 2048
+#: Below this threshold MinHash candidates would miss too many matches (two lines at
+#: ratio 70 may share few 5-grams), so every kept line is compared: exact but quadratic.
+INDEX_MIN_THRESHOLD = 80.0
+
 _PUNCTUATION = regex.compile(r"[\p{P}\p{S}]+")
 _WHITESPACE = regex.compile(r"\s+")
+#: ASCII punctuation and symbols (all of them are Unicode P or S), deleted on the fast path.
+_ASCII_PUNCTUATION = str.maketrans("", "", "".join(chr(c) for c in range(128) if _PUNCTUATION.match(chr(c))))
 
 
 def normalize(text: str) -> str:
@@ -26,56 +52,61 @@ def normalize(text: str) -> str:
     >>> normalize("  The  Title -- Part 2! ")
     'the title part 2'
     """
+    if text.isascii():
+        folded = text.lower().translate(_ASCII_PUNCTUATION)
+        if folded.isprintable():  # only spaces left as whitespace: the fast path agrees
+            return " ".join(folded.split())
     return _WHITESPACE.sub(" ", _PUNCTUATION.sub("", text.casefold())).strip()
 
 
-@dataclass(frozen=True, slots=True)
-class _Kept:
-    number: int
-    source: str
-
-
 class _Memory:
-    """Kept lines of one scope: an exact-text table and a near-duplicate index."""
+    """Kept lines of one scope: exact and normalized texts, and the near-duplicate index.
+
+    Kept lines get ascending ids. With a window, only the last `window` ids are live:
+    older ones leave both dicts and the index, so memory is bounded by the window.
+    """
 
     def __init__(self, threshold: float, window: int | None):
-        from rapidfuzz import fuzz
-
-        self._ratio = fuzz.ratio
         self.threshold = threshold
         self.window = window
-        self.exact: dict[str, _Kept] = {}
-        self.fuzzy: dict[str, _Kept] = {}  # normalized text -> first kept line
-        self.order: deque[tuple[str, str | None]] = deque()  # for window eviction
+        self.exact: dict[str, int] = {}  # stripped text -> kept id
+        self.normalized: dict[str, int] = {}  # normalized text (long lines) -> kept id
+        self.index = BandIndex()
+        self.next_id = 0
+        # per kept id (a ring of `window` slots in window scope)
+        self.numbers: list[int] = []
+        self.sources: list[str] = []
+        self.keys: list[str] = []
+        self.norms: list[str | None] = []
 
-    def find_exact(self, key: str) -> _Kept | None:
-        return self.exact.get(key)
+    @property
+    def first_live(self) -> int:
+        return 0 if self.window is None else max(0, self.next_id - self.window)
 
-    def find_near(self, key: str) -> tuple[_Kept, float] | None:
-        """The earliest kept line whose normalized form is most similar to `key`."""
-        if key in self.fuzzy:
-            return self.fuzzy[key], 100.0
-        from rapidfuzz import process
+    def slot(self, kept_id: int) -> int:
+        return kept_id if self.window is None else kept_id % self.window
 
-        best = process.extractOne(
-            key, self.fuzzy.keys(), scorer=self._ratio, score_cutoff=self.threshold
-        )
-        if best is None:
-            return None
-        return self.fuzzy[best[0]], best[1]
-
-    def add(self, key: str, fuzzy_key: str | None, kept: _Kept) -> None:
-        self.exact.setdefault(key, kept)
-        if fuzzy_key is not None:
-            self.fuzzy.setdefault(fuzzy_key, kept)
-        if self.window is not None:
-            self.order.append((key, fuzzy_key))
-            while len(self.order) > self.window:
-                old_key, old_fuzzy = self.order.popleft()
-                if self.exact.get(old_key) is not None and old_key not in (k for k, _ in self.order):
-                    del self.exact[old_key]
-                if old_fuzzy is not None and old_fuzzy not in (f for _, f in self.order):
-                    self.fuzzy.pop(old_fuzzy, None)
+    def add(self, key: str, norm: str | None, number: int, source: str) -> int:
+        kept_id = self.next_id
+        self.next_id += 1
+        self.exact[key] = kept_id
+        if norm is not None:
+            self.normalized[norm] = kept_id
+        record = (self.numbers, self.sources, self.keys, self.norms)
+        if self.window is None or kept_id < self.window:
+            for column, value in zip(record, (number, source, key, norm)):
+                column.append(value)
+        else:
+            slot = kept_id % self.window
+            old_id = kept_id - self.window
+            if self.exact.get(self.keys[slot]) == old_id:
+                del self.exact[self.keys[slot]]
+            old_norm = self.norms[slot]
+            if old_norm is not None and self.normalized.get(old_norm) == old_id:
+                del self.normalized[old_norm]
+            for column, value in zip(record, (number, source, key, norm)):
+                column[slot] = value
+        return kept_id
 
 
 @dataclass(frozen=True)
@@ -127,33 +158,99 @@ class Dedup(Stage):
         return self.start()(lines)
 
     def _dedup(self, lines: Iterator[Line], memory: _Memory) -> Iterator[Line]:
-        for line in lines:
-            if line.removed is None and line.text.strip():
-                self._judge(line, memory)
-            yield line
+        lines = iter(lines)
+        while batch := list(islice(lines, BATCH)):
+            self._judge_batch(batch, memory)
+            yield from batch
 
-    def _judge(self, line: Line, memory: _Memory) -> None:
-        key = line.text.strip()
-        kept = memory.find_exact(key)
-        if kept is not None:
-            line.removed = self._removal("exact-duplicate", line, kept, 100.0)
-            return
-        fuzzy_key = normalize(key)
-        if len(fuzzy_key) < self.min_length:
-            fuzzy_key = None
-        else:
-            found = memory.find_near(fuzzy_key)
-            if found is not None:
-                line.removed = self._removal("near-duplicate", line, found[0], found[1])
-                return
-        memory.add(key, fuzzy_key, _Kept(line.number, line.source))
+    def _judge_batch(self, batch: list[Line], memory: _Memory) -> None:
+        """Judge each line of `batch` in order against earlier kept lines."""
+        threshold, min_length = self.threshold, self.min_length
+        exact, normalized = memory.exact, memory.normalized
+        # 1. normalize what may need it; hash the distinct long texts not seen before
+        todo: list[tuple[Line, str, str | None]] = []
+        rows: dict[str, int] = {}  # normalized text -> row in `keys`
+        for line in batch:
+            if line.removed is not None:
+                continue
+            key = line.text.strip()
+            if not key:
+                continue
+            if key in exact:
+                todo.append((line, key, None))
+                continue
+            norm = normalize(key)
+            if len(norm) < min_length:
+                todo.append((line, key, None))
+                continue
+            todo.append((line, key, norm))
+            if norm not in rows:
+                rows[norm] = len(rows)
+        use_index = threshold < 100 and threshold >= INDEX_MIN_THRESHOLD
+        if use_index and rows:
+            keys = band_keys(list(rows))
+            found, bounds = memory.index.query(keys)
+            earlier_ids = found.tolist()
+            earlier_slots = earlier_ids if memory.window is None else (found % memory.window).tolist()
+        row_ids: dict[int, int] = {}  # row -> kept id, for rows kept in this batch
+        new_ids: list[int] = []
+        new_rows: list[int] = []
+        norms = memory.norms
+        window = memory.window
+        # 2. judge in input order
+        for line, key, norm in todo:
+            kept_id = exact.get(key)
+            if kept_id is not None:
+                line.removed = self._removal("exact-duplicate", line, memory, kept_id, 100.0)
+                continue
+            if norm is not None:
+                kept_id = normalized.get(norm)
+                if kept_id is not None:
+                    line.removed = self._removal("near-duplicate", line, memory, kept_id, 100.0)
+                    continue
+                if threshold < 100:
+                    first_live = memory.first_live
+                    if use_index:
+                        row = rows[norm]
+                        start, end = bounds[row], bounds[row + 1]
+                        candidates = earlier_ids[start:end]
+                        slots = earlier_slots[start:end]
+                        if candidates and candidates[-1] >= IN_BATCH:  # lines kept earlier in this batch
+                            split = bisect_left(candidates, IN_BATCH)
+                            extra = [row_ids[r - IN_BATCH] for r in candidates[split:] if r - IN_BATCH in row_ids]
+                            candidates = candidates[:split] + extra
+                            slots = slots[:split] + (extra if window is None else [c % window for c in extra])
+                        if first_live and candidates and candidates[0] < first_live:
+                            live = [i for i, c in enumerate(candidates) if c >= first_live]
+                            candidates = [candidates[i] for i in live]
+                            slots = [slots[i] for i in live]
+                    else:
+                        candidates = list(range(first_live, memory.next_id))
+                        slots = candidates if window is None else [c % window for c in candidates]
+                    if candidates:
+                        texts = [norms[slots[0]]] if len(slots) == 1 else itemgetter(*slots)(norms)
+                        best = process.extractOne(norm, texts, scorer=fuzz.ratio, score_cutoff=threshold)
+                        if best is not None:
+                            line.removed = self._removal("near-duplicate", line, memory, candidates[best[2]], best[1])
+                            continue
+            kept_id = memory.add(key, norm, line.number, line.source)
+            if norm is not None and use_index:
+                row = rows[norm]
+                row_ids[row] = kept_id
+                new_ids.append(kept_id)
+                new_rows.append(row)
+        if new_ids:
+            memory.index.add(np.array(new_ids, dtype=np.int64), keys[new_rows])
+            if memory.window is not None:
+                memory.index.drop_before(memory.first_live)
 
-    def _removal(self, rule: str, line: Line, kept: _Kept, score: float) -> Removal:
-        where = f"line {kept.number}"
-        other_source = kept.source if kept.source != line.source else None
+    def _removal(self, rule: str, line: Line, memory: _Memory, kept_id: int, score: float) -> Removal:
+        number, source = memory.numbers[memory.slot(kept_id)], memory.sources[memory.slot(kept_id)]
+        where = f"line {number}"
+        other_source = source if source != line.source else None
         if other_source is not None:
             where += f" of {other_source}"
         detail = f"{'repeats' if rule == 'exact-duplicate' else 'resembles'} {where}"
         if rule == "near-duplicate":
             detail += f" (score {score:.1f})"
-        return Removal(self.name, rule, detail, kept.number, other_source, round(score, 1))
+        return Removal(self.name, rule, detail, number, other_source, round(score, 1))

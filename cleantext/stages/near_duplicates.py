@@ -1,0 +1,213 @@
+"""Candidate generation for near-duplicate lines: MinHash signatures and an LSH index.
+
+`Dedup` must find, for each line, the earlier kept lines whose ``fuzz.ratio`` with it
+reaches the threshold. Comparing with every kept line is quadratic, so candidates
+come from locality-sensitive hashing and every candidate is then verified with
+rapidfuzz: the index may miss a pair (recall) but never decides a removal.
+
+Why MinHash over character n-grams (measured with bench/bench_dedup.py):
+
+* ``ratio >= 90`` allows about 8 edits in an 80-character line, yet the edits that make
+  real near-duplicates (a changed number, a typo, a dropped word) are few and local,
+  so the two lines still share most of their 5-grams (Jaccard 0.6-0.9). MinHash turns
+  that into shared band keys with a probability we can tune.
+* Exact-match filters such as q-gram prefix filtering or PassJoin's partitions need
+  dozens of Python-level lookups per line at this threshold; MinHash costs a few
+  numpy passes per *batch* of lines (about 1.5 µs a line for 64 hashes).
+* The bands are ``ROWS`` hashes each, so two unrelated lines collide only when they
+  share ``ROWS`` minima: common English n-grams ("the ", "tion ") do not flood the
+  buckets the way they flood an inverted index of single n-grams.
+
+With ``BANDS`` x ``ROWS`` = 24 x 3, two lines with Jaccard 0.5 share a band with
+probability 1 - (1 - 0.5**3)**24 = 0.96, at 0.6 it is 0.995 and at 0.7 0.9997.
+
+The index stores band keys in sorted numpy arrays (a small log-structured merge
+tree), 8 bytes per band per kept line, and answers a whole batch with
+`numpy.searchsorted`, so memory is a few hundred bytes per kept line and lookups
+run in C.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+#: Characters per shingle. 5 is the usual choice for web text (datatrove, NeMo
+#: Curator); shorter shingles make unrelated lines share too many of them.
+NGRAM = 5
+#: LSH bands and hashes per band; see the module docstring for the recall curve.
+BANDS = 24
+ROWS = 3
+
+_U64 = np.uint64
+_MASK32 = _U64(0xFFFFFFFF)
+_PRIME = _U64(0x100000001B3)
+
+
+def _parameters(seed: int = 20240611) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    count = BANDS * ROWS
+    multipliers = rng.integers(1, 2**63, count, dtype=np.uint64) | _U64(1)
+    offsets = rng.integers(0, 2**63, count, dtype=np.uint64)
+    band_salts = rng.integers(0, 2**63, (BANDS, ROWS), dtype=np.uint64) | _U64(1)
+    return multipliers, offsets, band_salts
+
+
+_MULTIPLIERS, _OFFSETS, _BAND_SALTS = _parameters()
+#: `BandIndex.query` reports rows of the queried batch itself as ``IN_BATCH + row``.
+IN_BATCH = 2**31
+#: Keeps the bands of one index apart: the same key in two bands means nothing.
+_BAND_SALT32 = (np.arange(BANDS, dtype=np.uint64) * _U64(0x9E3779B1) & _MASK32).astype(np.uint32)
+
+
+def band_keys(texts: Sequence[str]) -> np.ndarray:
+    """LSH band keys of each text: a ``(len(texts), BANDS)`` array of uint32.
+
+    Texts are compared by their sets of `NGRAM`-character shingles; a text shorter
+    than that is one shingle. Equal texts always get equal keys.
+
+    >>> keys = band_keys(["the quick brown fox", "the quick brown fix", "lorem ipsum"])
+    >>> keys.shape
+    (3, 24)
+    >>> bool((keys[0] == keys[1]).any()), bool((keys[0] == keys[2]).any())
+    (True, False)
+    """
+    count = len(texts)
+    if count == 0:
+        return np.empty((0, BANDS), dtype=np.uint32)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=count)
+    short = lengths < NGRAM
+    if short.any():  # pad so every text has at least one shingle
+        texts = [t + "\x00" * (NGRAM - len(t)) if len(t) < NGRAM else t for t in texts]
+        lengths = np.maximum(lengths, NGRAM)
+    codes = np.frombuffer("\x00".join(texts).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    positions = len(codes) - NGRAM + 1
+    shingles = codes[:positions].copy()
+    for offset in range(1, NGRAM):
+        shingles *= _PRIME
+        shingles += codes[offset:offset + positions]
+    # keep only shingles that lie inside one text
+    starts = np.zeros(count, dtype=np.int64)
+    np.cumsum(lengths[:-1] + 1, out=starts[1:])
+    per_text = lengths - NGRAM + 1
+    inside = np.zeros(positions + NGRAM, dtype=np.int8)
+    np.add.at(inside, starts, 1)
+    np.add.at(inside, starts + per_text, -1)
+    shingles = shingles[np.cumsum(inside[:positions]).astype(bool)]
+    shingles ^= shingles >> _U64(29)
+    shingles *= _U64(0xBF58476D1CE4E5B9)
+    shingles ^= shingles >> _U64(32)
+    first = np.zeros(count, dtype=np.int64)
+    np.cumsum(per_text[:-1], out=first[1:])
+    minima = np.empty((count, BANDS * ROWS), dtype=np.uint64)
+    scratch = np.empty_like(shingles)
+    for k in range(BANDS * ROWS):
+        np.multiply(shingles, _MULTIPLIERS[k], out=scratch)
+        scratch += _OFFSETS[k]
+        minima[:, k] = np.minimum.reduceat(scratch, first)
+    minima >>= _U64(32)
+    bands = minima.reshape(count, BANDS, ROWS)
+    combined = (bands * _BAND_SALTS).sum(axis=2, dtype=np.uint64)
+    combined ^= combined >> _U64(32)
+    return (combined & _MASK32).astype(np.uint32)
+
+
+class BandIndex:
+    """Band keys of kept lines, answering "which kept lines share a band with these?".
+
+    Entries live in sorted runs (keys, band-salted, with the owner's id); a new run
+    is merged with the previous ones while it is at least half their size, so each
+    entry is merged O(log n) times and a query searches O(log n) runs. `drop_before`
+    forgets ids below a bound (window scope): their entries are filtered out of
+    answers at once and out of memory at the next merge or compaction.
+    """
+
+    def __init__(self) -> None:
+        self._runs: list[tuple[np.ndarray, np.ndarray]] = []
+        self._entries = 0
+        self._first_live = 0
+
+    def __len__(self) -> int:
+        return self._entries
+
+    def _salted(self, keys: np.ndarray) -> np.ndarray:
+        return keys ^ _BAND_SALT32
+
+    def add(self, ids: np.ndarray, keys: np.ndarray) -> None:
+        """Index kept lines `ids` (ascending) with their band keys (one row each)."""
+        if len(ids) == 0:
+            return
+        flat = self._salted(keys).ravel()
+        owners = np.repeat(ids.astype(np.int64), BANDS)
+        order = np.argsort(flat, kind="stable")
+        run = (flat[order], owners[order])
+        self._entries += len(flat)
+        while self._runs and len(self._runs[-1][0]) <= 2 * len(run[0]):
+            older = self._runs.pop()
+            run = self._merge(older, run)
+        self._runs.append(run)
+
+    def _merge(self, a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]):
+        keys = np.concatenate((a[0], b[0]))
+        owners = np.concatenate((a[1], b[1]))
+        if self._first_live:
+            live = owners >= self._first_live
+            self._entries -= int(len(owners) - live.sum())
+            keys, owners = keys[live], owners[live]
+        order = np.argsort(keys, kind="stable")
+        return keys[order], owners[order]
+
+    def drop_before(self, first_live: int) -> None:
+        """Forget every id below `first_live`; compacts once stale entries outnumber live ones."""
+        self._first_live = first_live
+        if not self._runs:
+            return
+        newest = max(int(owners.max()) for _, owners in self._runs)
+        live_bound = max(newest + 1 - first_live, 0) * BANDS
+        if self._entries > 2 * live_bound + 4096 * BANDS:
+            runs, self._runs, self._entries = self._runs, [], 0
+            for keys, owners in runs:
+                live = owners >= first_live
+                if live.any():
+                    self._runs.append((keys[live], owners[live]))
+                    self._entries += int(live.sum())
+
+    def query(self, keys: np.ndarray) -> tuple[np.ndarray, list[int]]:
+        """Who shares a band with each row of `keys`: kept ids, and other rows of `keys`.
+
+        Returns ``(found, bounds)``: row ``i``'s matches are ``found[bounds[i]:bounds[i+1]]``,
+        ascending and unique. A value below `IN_BATCH` is a kept id (ids below the
+        `drop_before` bound are left out); ``IN_BATCH + j`` is row ``j`` of `keys`
+        itself (``j != i``), so one query also finds similar lines within a batch.
+        """
+        rows = len(keys)
+        flat = self._salted(keys).ravel()
+        row_of = np.repeat(np.arange(rows, dtype=np.int64), BANDS)
+        batch_order = np.argsort(flat, kind="stable")
+        batch_run = (flat[batch_order], row_of[batch_order] + IN_BATCH)
+        flat, row_of = batch_run[0], row_of[batch_order]  # sorted needles: cache-friendly search
+        found_rows, found_ids = [], []
+        for run_keys, owners in (*self._runs, batch_run):
+            left = np.searchsorted(run_keys, flat, "left")
+            hits = (run_keys[np.minimum(left, len(run_keys) - 1)] == flat).nonzero()[0]
+            if len(hits) == 0:
+                continue
+            left = left[hits]
+            counts = np.searchsorted(run_keys, flat[hits], "right") - left
+            total = int(counts.sum())
+            # positions left[h] .. left[h]+counts[h]-1 for each hit, flattened
+            steps = np.ones(total, dtype=np.int64)
+            steps[0] = left[0]
+            boundaries = np.cumsum(counts)[:-1]
+            steps[boundaries] = left[1:] - (left[:-1] + counts[:-1]) + 1
+            found_ids.append(owners[np.cumsum(steps)])
+            found_rows.append(np.repeat(row_of[hits], counts))
+        ids = np.concatenate(found_ids)
+        row_ids = np.concatenate(found_rows)
+        keep = ids != row_ids + IN_BATCH
+        if self._first_live:
+            keep &= ids >= self._first_live
+        pairs = np.unique((row_ids[keep] << 32) | ids[keep])
+        bounds = np.searchsorted(pairs >> 32, np.arange(rows + 1))
+        return pairs & 0xFFFFFFFF, bounds.tolist()
