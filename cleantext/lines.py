@@ -74,7 +74,7 @@ def split_lines(text: str, source: str = "<text>") -> list[Line]:
     else:
         last.ending = ""
     for line in lines:
-        if line.text.endswith("\r"):
+        if line.ending and line.text.endswith("\r"):
             line.text = line.original = line.text[:-1]
             line.ending = "\r\n"
     return lines

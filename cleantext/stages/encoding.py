@@ -25,6 +25,8 @@ SAFE_CHARACTERS = (
     "\u4e00-\u9fff"  # CJK unified ideographs
 )
 _NEEDS_FTFY = regex.compile(f"[^{SAFE_CHARACTERS}]")
+# With straight_quotes, curly quotes (U+2018-U+201F) are what ftfy must change.
+_NEEDS_FTFY_FOR_QUOTES = regex.compile(f"[^{SAFE_CHARACTERS.replace(chr(0x2027), chr(0x2017))}\u2020-\u2027]")
 _ESCAPED_BYTE = regex.compile("[\udc80-\udcff]+")
 
 
@@ -74,9 +76,13 @@ class FixEncoding(Stage):
             explain=False,
         )
 
+    @property
+    def _gate(self) -> regex.Pattern:
+        return _NEEDS_FTFY_FOR_QUOTES if self.straight_quotes else _NEEDS_FTFY
+
     def fix(self, text: str) -> str:
         """Return `text` (one line) repaired."""
-        if _NEEDS_FTFY.search(text) is None:
+        if self._gate.search(text) is None:
             return text
         import ftfy
 

@@ -1,0 +1,188 @@
+"""The command line, driven in-process with Click's CliRunner."""
+
+import json
+
+import pytest
+
+import cleantext
+from cleantext.cli import cli
+
+from pathlib import Path
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+TEXT = "Title\n\nTitle\n\ncafÃ© &amp; bar, open daily.\n\n\n\nRead more\nLast line of the text.\n"
+
+
+def test_clean_reads_stdin_and_writes_stdout(runner):
+    result = runner.invoke(cli, ["clean"], input=TEXT)
+    assert result.exit_code == 0
+    assert result.stdout == "Title\n\ncafé & bar, open daily.\n\nLast line of the text.\n"
+
+
+def test_chained_stages_in_documented_order_equal_clean(runner):
+    chained = runner.invoke(cli, ["fix-encoding", "strip-debris", "dedup"], input=TEXT)
+    assert chained.exit_code == 0
+    assert chained.stdout == runner.invoke(cli, ["clean"], input=TEXT).stdout
+
+
+def test_library_and_cli_agree(runner):
+    assert runner.invoke(cli, ["clean"], input=TEXT).stdout == cleantext.clean(TEXT)
+
+
+def test_any_subset_of_stages(runner):
+    result = runner.invoke(cli, ["dedup"], input="cafÃ©\ncafÃ©\n")
+    assert result.stdout == "cafÃ©\n"
+    result = runner.invoke(cli, ["fix-encoding"], input="cafÃ©\ncafÃ©\n")
+    assert result.stdout == "café\ncafé\n"
+
+
+def test_stage_options_map_to_parameters(runner):
+    text = "The quick brown fox jumps over the dog\nThe quick brown fox jumped over the dog\n"
+    assert runner.invoke(cli, ["dedup"], input=text).stdout.count("\n") == 1
+    assert runner.invoke(cli, ["dedup", "--threshold", "100"], input=text).stdout == text
+    result = runner.invoke(cli, ["fix-encoding", "--straight-quotes"], input="“q”\n")
+    assert result.stdout == '"q"\n'
+
+
+def test_files_options_and_separate_documents(runner, tmp_path):
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("Shared line that appears in both files.\nOnly in a.\n")
+    b.write_text("Shared line that appears in both files.\nOnly in b.")
+    out = tmp_path / "out.txt"
+    result = runner.invoke(cli, ["clean", str(a), str(b), "-o", str(out)])
+    assert result.exit_code == 0 and result.stdout == ""
+    # each input is its own document: the shared line stays in both
+    assert out.read_text() == ("Shared line that appears in both files.\nOnly in a.\n"
+                               "Shared line that appears in both files.\nOnly in b.")
+    corpus = runner.invoke(cli, ["-i", str(a), "-i", str(b), "dedup", "--scope", "corpus"])
+    assert corpus.stdout == "Shared line that appears in both files.\nOnly in a.\nOnly in b."
+
+
+def test_dash_reads_stdin_among_files(runner, tmp_path):
+    a = tmp_path / "a.txt"
+    a.write_text("From the file.\n")
+    result = runner.invoke(cli, ["clean", str(a), "-"], input="From stdin.\n")
+    assert result.stdout == "From the file.\nFrom stdin.\n"
+
+
+def test_removed_tsv_accounts_for_every_line(runner, tmp_path):
+    source = SAMPLES / "news-article.txt"
+    removed = tmp_path / "removed.tsv"
+    result = runner.invoke(cli, ["clean", str(source), "--removed", str(removed)])
+    assert result.exit_code == 0
+    rows = removed.read_text().splitlines()
+    assert rows[0].split("\t") == ["source", "line", "stage", "reason", "detail", "text"]
+    removed_numbers = {int(row.split("\t")[1]) for row in rows[1:]}
+    total = len(source.read_text().splitlines())
+    kept = result.stdout.count("\n")
+    assert kept + len(removed_numbers) == total
+    stages = {row.split("\t")[2] for row in rows[1:]}
+    assert stages == {"dedup", "strip-debris"}
+    assert any("template-error" in row and "directive" in row for row in rows)
+
+
+def test_stats_json_on_stderr(runner):
+    result = runner.invoke(cli, ["clean", "--stats", "-"], input=TEXT)
+    stats = json.loads(result.stderr)
+    by_stage = {stage["stage"]: stage for stage in stats["stages"]}
+    assert set(by_stage) == {"fix-encoding", "strip-debris", "dedup"}
+    assert by_stage["fix-encoding"]["lines_in"] == TEXT.count("\n")
+    assert by_stage["fix-encoding"]["changed"] == 1
+    assert by_stage["strip-debris"]["removed_by_rule"]
+
+
+def test_group_options_with_chained_stages(runner, tmp_path):
+    a = tmp_path / "a.txt"
+    a.write_text(TEXT)
+    out = tmp_path / "out.txt"
+    result = runner.invoke(cli, ["-o", str(out), "--input", str(a), "dedup", "strip-debris"])
+    assert result.exit_code == 0
+    assert "Read more" not in out.read_text() and out.read_text().count("Title") == 1
+
+
+def test_version(runner):
+    result = runner.invoke(cli, ["--version"])
+    assert result.exit_code == 0 and cleantext.__version__ in result.stdout
+
+
+@pytest.mark.parametrize("command", [["--help"], ["clean", "--help"], ["dedup", "--help"],
+                                     ["fix-encoding", "--help"], ["strip-debris", "--help"]])
+def test_help_has_examples(runner, command):
+    result = runner.invoke(cli, command)
+    assert result.exit_code == 0 and "Example" in result.stdout
+
+
+@pytest.mark.parametrize("args", [["dedup", "--threshold", "150"], ["clean", "dedup"],
+                                  ["dedup", "--scope", "galaxy"], ["no-such-stage"]])
+def test_usage_errors_exit_2(runner, args):
+    result = runner.invoke(cli, args, input="x\n")
+    assert result.exit_code == 2
+    assert "Error" in result.stderr
+
+
+def test_missing_file_is_reported_and_others_are_cleaned(runner, tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text("Fine text.\n")
+    result = runner.invoke(cli, ["clean", str(tmp_path / "missing.txt"), str(good)])
+    assert result.exit_code == 1
+    assert result.stdout == "Fine text.\n"
+    assert result.stderr.strip() == f"cleantext: {tmp_path / 'missing.txt'}: no such file"
+
+
+def test_directory_given_as_file(runner, tmp_path):
+    result = runner.invoke(cli, ["clean", str(tmp_path)])
+    assert result.exit_code == 1
+    assert str(tmp_path) in result.stderr and "directory" in result.stderr
+
+
+def test_binary_input_is_refused_by_name(runner, tmp_path):
+    blob = tmp_path / "image.bin"
+    blob.write_bytes(bytes(range(256)) * 64)
+    result = runner.invoke(cli, ["clean", str(blob)])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "image.bin" in result.stderr and "binary" in result.stderr
+
+
+def test_invalid_utf8_is_kept_and_warned_about(runner, tmp_path):
+    latin = tmp_path / "latin1.txt"
+    latin.write_bytes("Caf\xe9 cr\xe8me, ouvert tous les jours.\n".encode("latin-1"))
+    dedup_only = runner.invoke(cli, ["-i", str(latin), "dedup"])
+    assert dedup_only.stdout_bytes == latin.read_bytes()  # bytes survive untouched
+    assert "latin1.txt" in dedup_only.stderr and "invalid UTF-8" in dedup_only.stderr
+    fixed = runner.invoke(cli, ["clean", str(latin)])
+    assert fixed.exit_code == 0 and fixed.stdout == "Café crème, ouvert tous les jours.\n"
+
+
+def test_nul_bytes_in_text_are_removed_as_control_characters(runner):
+    result = runner.invoke(cli, ["clean"], input=b"Some text\x00 with a NUL.\n")
+    assert result.exit_code == 0 and result.stdout == "Some text with a NUL.\n"
+
+
+def test_empty_input(runner):
+    result = runner.invoke(cli, ["clean"], input="")
+    assert result.exit_code == 0 and result.stdout == ""
+
+
+def test_bom_is_dropped_and_utf16_is_decoded(runner):
+    assert runner.invoke(cli, ["clean"], input="\ufeffHello there.\n".encode()).stdout == "Hello there.\n"
+    utf16 = "Grüße aus Köln.\n".encode("utf-16")
+    assert runner.invoke(cli, ["clean"], input=utf16).stdout == "Grüße aus Köln.\n"
+
+
+def test_crlf_input_keeps_crlf(runner):
+    result = runner.invoke(cli, ["clean"], input=TEXT.replace("\n", "\r\n").encode())
+    assert result.stdout_bytes == cleantext.clean(TEXT).replace("\n", "\r\n").encode()
+
+
+def test_ten_megabyte_single_line(runner):
+    line = ("word " * 2_000_000).strip()
+    result = runner.invoke(cli, ["clean"], input=line + "\n" + line + "\n")
+    assert result.exit_code == 0 and result.stdout == line + "\n"
+
+
+def test_failed_output_leaves_no_file(runner, tmp_path):
+    out = tmp_path / "no-such-dir" / "out.txt"
+    result = runner.invoke(cli, ["clean", "-o", str(out)], input=TEXT)
+    assert result.exit_code == 1 and str(out) in result.stderr
+    assert not out.parent.exists()
