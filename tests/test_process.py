@@ -1,0 +1,101 @@
+"""The installed command in a real process: pipes, signals, exit codes, atomic outputs."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+COMMAND = [sys.executable, "-m", "cleantext"]
+SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "news-article.txt"
+
+
+def run(*args, **kwargs):
+    return subprocess.run([*COMMAND, *args], capture_output=True, timeout=120, **kwargs)
+
+
+def big_text(lines=60_000):
+    return "".join(f"Line number {i} of a long generated document, all of them different.\n"
+                   for i in range(lines)).encode()
+
+
+def test_stdin_to_stdout():
+    done = run("clean", input=SAMPLE.read_bytes())
+    assert done.returncode == 0 and done.stderr == b""
+    assert done.stdout == SAMPLE.with_name("news-article.expected.txt").read_bytes()
+
+
+def test_closed_pipe_exits_quietly():
+    process = subprocess.Popen([*COMMAND, "dedup"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    process.stdin.write(big_text())
+    process.stdin.close()
+    first = process.stdout.readline()  # like `| head -1`
+    process.stdout.close()
+    stderr = process.stderr.read()
+    assert process.wait(timeout=60) == 141
+    assert first.startswith(b"Line number 0")
+    assert b"Traceback" not in stderr and b"Exception" not in stderr
+
+
+def test_interrupt_leaves_no_output_file(tmp_path):
+    out = tmp_path / "out.txt"
+    process = subprocess.Popen([*COMMAND, "clean", "-", "-o", str(out)], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdin.write(b"Some text before the interrupt.\n" * 100)
+    process.stdin.flush()
+    deadline = time.monotonic() + 30
+    while not any(tmp_path.iterdir()) and time.monotonic() < deadline:  # the temporary file
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert list(tmp_path.iterdir()) == []
+    assert b"Traceback" not in stderr and stderr.decode().strip().count("\n") == 0
+    assert b"interrupted" in stderr
+
+
+def test_interrupt_keeps_existing_output_intact(tmp_path):
+    out = tmp_path / "out.txt"
+    out.write_text("previous result\n")
+    process = subprocess.Popen([*COMMAND, "clean", "-", "-o", str(out)], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdin.write(b"new text\n")
+    process.stdin.flush()
+    deadline = time.monotonic() + 30
+    while len(list(tmp_path.iterdir())) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert out.read_text() == "previous result\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+def test_missing_file_message_and_exit_code():
+    done = run("clean", "no-such-file.txt")
+    assert done.returncode == 1
+    assert done.stderr.decode() == "cleantext: no-such-file.txt: no such file\n"
+
+
+def test_usage_error_exit_code():
+    assert run("dedup", "--threshold", "abc").returncode == 2
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX")
+def test_crlf_and_invalid_bytes_round_trip_through_dedup(tmp_path):
+    data = b"caf\xe9 line one\r\nline two\r\nline two\r\nno newline at end"
+    done = run("dedup", input=data)
+    assert done.returncode == 0
+    assert done.stdout == b"caf\xe9 line one\r\nline two\r\nno newline at end"
+    assert b"<stdin>" in done.stderr and b"invalid UTF-8" in done.stderr
+
+
+def test_help_does_not_import_heavy_libraries():
+    code = ("import sys; from cleantext.cli import cli; "
+            "print(sorted(m for m in ('ftfy', 'rapidfuzz') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "[]"
