@@ -46,6 +46,7 @@ HEADLINE_WINDOW = 3
 _WORD = regex.compile(r"[\p{L}\p{N}]+(?:['’][\p{L}]+)*")
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
 _HIRAGANA = regex.compile(r"\p{Hiragana}")
+_DIGIT = regex.compile(r"\d")
 _SENTENCE_END = regex.compile(r"[.!?。！？…:;][\"'”’»)\]]*\s*$")
 
 
@@ -89,6 +90,7 @@ class BlockClass:
     density: float = 0.0
     sentence: bool = False
     announces: bool = False  #: ends with a colon: a list may follow
+    figures: bool = False  #: holds a digit: dates, scores, prices (data, rarely a menu item)
 
 
 def measure(text: str, language: str) -> tuple[float, float, bool]:
@@ -104,7 +106,8 @@ def measure(text: str, language: str) -> tuple[float, float, bool]:
             return len(chars) * CJK_CHAR_WEIGHT + latin, density, sentence
     words = _WORD.findall(text.lower())
     if not words:
-        return len(text), 0.0, sentence
+        # No word at all ("​", "»", "|"): no evidence either way, weight 0 in the core search.
+        return 0.0, 0.0, sentence
     stop = stopwords(language)
     density = sum(1 for w in words if w in stop) / len(words)
     return len(text), density, sentence
@@ -114,7 +117,8 @@ def classify_line(text: str, language: str) -> BlockClass:
     """Context-free class of one line, as in jusText's first pass."""
     length, density, sentence = measure(text, language)
     announces = text.rstrip().endswith((":", "："))
-    facts = dict(length=length, density=density, sentence=sentence and not announces, announces=announces)
+    facts = dict(length=length, density=density, sentence=sentence and not announces, announces=announces,
+                 figures=_DIGIT.search(text) is not None)
     if length < LENGTH_LOW:
         return BlockClass("short", "short", 0.5, **facts)
     if density >= STOPWORDS_HIGH and length >= LENGTH_HIGH:
@@ -181,7 +185,12 @@ def resolve_context(classes: list[BlockClass], lo: int = 0, hi: int | None = Non
         else:
             labels[i], c.reason = "good", "prose-near-prose"
     for i in range(lo, hi):
-        classes[i].label = labels[i]
+        c = classes[i]
+        if labels[i] == "bad" and c.reason == "few-stopwords" and (
+            (KEEP_SENTENCES and c.sentence) or (KEEP_FIGURES and c.figures)
+        ):
+            labels[i], c.reason, c.score = "good", "figures-or-names-in-article", 0.4
+        c.label = labels[i]
 
 
 # Weights of the article-core search, in characters of evidence: prose counts for its
@@ -191,6 +200,13 @@ SHORT_PENALTY = 40
 RULE_PENALTY = 100
 BAD_FACTOR = 0.5
 NEAR_GOOD_FACTOR = 0.6
+RESOLVE_IN_CORE = True
+FIGURES_NEUTRAL = False
+EXTEND_NEUTRAL = True
+LIST_LOOKAHEAD = 1
+KEEP_ANNOUNCED = True
+KEEP_SENTENCES = True
+KEEP_FIGURES = True
 
 
 def core_weight(c: BlockClass, fixed: str | None) -> float:
@@ -208,6 +224,8 @@ def core_weight(c: BlockClass, fixed: str | None) -> float:
     if c.label == "short":
         if c.sentence:
             return c.length * 0.3
+        if c.figures and FIGURES_NEUTRAL:
+            return 0.0
         return -SHORT_PENALTY if c.length else 0.0
     if c.sentence:
         return 0.0  # names and figures in sentences (results, listings): neither prose nor menu
@@ -269,6 +287,32 @@ def comment_section_start(fixed: Sequence[str | None], after: int) -> int | None
     return None
 
 
+#: A line at least this long that contains `COPY_MIN_LINES` other lines of the page
+#: verbatim is a copy of the article (structured data such as JSON-LD "articleBody" or
+#: a meta description dumped as text), not part of it.
+COPY_MIN_LENGTH = 1000
+COPY_MIN_LINES = 3
+COPY_PROBE_LENGTH = 40
+
+
+def body_copies(texts: Sequence[str], fixed: Sequence[str | None]) -> list[int]:
+    """Indices of lines that repeat the page's own paragraphs run together."""
+    giants = [i for i, t in enumerate(texts) if len(t) >= COPY_MIN_LENGTH and fixed[i] is None]
+    if not giants:
+        return []
+    probes = {t.strip() for t, f in zip(texts, fixed) if f is None and COPY_PROBE_LENGTH <= len(t) < COPY_MIN_LENGTH}
+    copies = []
+    for i in giants:
+        text, found = texts[i], 0
+        for probe in probes:
+            if probe in text:
+                found += 1
+                if found >= COPY_MIN_LINES:
+                    copies.append(i)
+                    break
+    return copies
+
+
 def classify(texts: Sequence[str], language: str, fixed: Sequence[str | None] = ()) -> list[BlockClass]:
     """Classify the non-blank lines of one document in context.
 
@@ -285,6 +329,9 @@ def classify(texts: Sequence[str], language: str, fixed: Sequence[str | None] = 
             c.label, c.reason, c.score = ("bad", "rule", 1.0) if label not in (None, "good") else ("good", "no-page-evidence", 0.0)
         return classes
     weights = [core_weight(c, f) for c, f in zip(classes, fixed)]
+    copies = body_copies(texts, fixed)
+    for i in copies:
+        weights[i] = 0.0
     for c, label in zip(classes, fixed):
         if label is not None:
             c.label = "good" if label == "good" else "bad"
@@ -293,14 +340,26 @@ def classify(texts: Sequence[str], language: str, fixed: Sequence[str | None] = 
     comments = comment_section_start(fixed, first_good)
     if comments is not None:
         end = comments
-    spans = [_extend_list(texts, fixed, start, stop, end) for start, stop in article_core(weights[:end])]
+    spans = article_core(weights[:end])
+    if EXTEND_NEUTRAL:
+        spans = [_extend_neutral(weights, fixed, start, stop, end) for start, stop in spans]
+    spans = [_extend_list(texts, fixed, start, stop, end) for start, stop in spans]
     inside = [False] * len(classes)
     for start, stop in spans:
         for i in range(start, stop):
             inside[i] = True
-        resolve_context(classes, start, stop)
+        if RESOLVE_IN_CORE:
+            resolve_context(classes, start, stop)
+            if KEEP_ANNOUNCED:
+                _keep_announced_lists(classes, fixed, start, stop)
+        else:
+            for i in range(start, stop):
+                if fixed[i] is None:
+                    classes[i].label = "good"
     if spans:
         _keep_headline(classes, fixed, spans[0][0])
+    for i in copies:
+        classes[i].label, classes[i].reason, classes[i].score = "bad", "copy-of-article", 0.8
     for i, c in enumerate(classes):
         if not inside[i] and fixed[i] is None and c.reason != "headline":
             if i >= end:
@@ -311,12 +370,49 @@ def classify(texts: Sequence[str], language: str, fixed: Sequence[str | None] = 
     return classes
 
 
+def _keep_announced_lists(classes: list[BlockClass], fixed: Sequence[str | None], start: int, stop: int) -> None:
+    """Keep each list a line ending in a colon announces ("Tour dates:"), and that line.
+
+    Inside the article, list items are short and few in function words, so the
+    context pass alone would judge them as a menu. The list runs until a rule-matched
+    line or a line as long as a paragraph.
+    """
+    for i in range(start, stop):
+        if not classes[i].announces or fixed[i] is not None:
+            continue
+        j = i + 1
+        while j < stop and fixed[j] is None and classes[j].length < LENGTH_HIGH:
+            j += 1
+        if j > i + 1:
+            for k in range(i, j):
+                c = classes[k]
+                if c.label != "good":
+                    c.label, c.reason, c.score = "good", "announced-list", 0.4
+
+
+def _extend_neutral(weights, fixed, start: int, stop: int, end: int) -> tuple[int, int]:
+    """Extend a core span over the lines next to it that argue neither way (weight >= 0)."""
+    while start > 0 and fixed[start - 1] is None and weights[start - 1] >= 0:
+        start -= 1
+    while stop < end and fixed[stop] is None and weights[stop] >= 0:
+        stop += 1
+    return start, stop
+
+
 def _extend_list(texts: Sequence[str], fixed: Sequence[str | None], start: int, stop: int, end: int) -> tuple[int, int]:
     """Extend a core span over the list its last sentence announces ("Tour dates:").
 
     The list runs until a rule-matched line or a line as long as a paragraph.
     """
-    if stop == start or not texts[stop - 1].rstrip().endswith((":", "：")) or fixed[stop - 1] is not None:
+    if stop == start:
+        return start, stop
+    for j in range(stop, min(stop + LIST_LOOKAHEAD, end)):
+        if fixed[j] is not None:
+            break
+        if texts[j].rstrip().endswith((":", "：")):
+            stop = j + 1
+            break
+    if not texts[stop - 1].rstrip().endswith((":", "：")) or fixed[stop - 1] is not None:
         return start, stop
     while stop < end and fixed[stop] is None and len(texts[stop]) < LENGTH_HIGH:
         stop += 1
