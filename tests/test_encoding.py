@@ -6,7 +6,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleantext import FixEncoding, Pipeline, split_lines
-from cleantext.stages.encoding import _NEEDS_FTFY
 
 fix = FixEncoding().fix
 
@@ -65,13 +64,32 @@ CONFIGURATIONS = [FixEncoding(), FixEncoding(straight_quotes=True), FixEncoding(
 def test_gate_is_sound_ftfy_never_changes_text_it_skips(stage):
     """Lines the gate lets skip ftfy are lines ftfy would leave as they are."""
     safe = [chr(c) for c in range(0xA000) if stage._gate.match(chr(c)) is None]
+    # the characters that single-byte codecs produce are where mojibake hides
+    tricky = [c for c in safe if not c.isascii() and c < "\u3000"] + list(" a&;#.")
 
-    @settings(max_examples=300, deadline=None)
-    @given(st.text(alphabet=st.sampled_from(safe), max_size=60))
+    @settings(max_examples=400, deadline=None)
+    @given(st.text(alphabet=st.sampled_from(safe), max_size=60)
+           | st.text(alphabet=st.sampled_from(tricky), max_size=12)
+           | st.lists(st.sampled_from(["&amp;", "&#39;", "&quot", "x", " ", "&", ";"])).map("".join))
     def check(text):
-        assert ftfy.fix_text(text, stage._config) == text
+        if stage._gate.search(text) is None:
+            assert ftfy.fix_text(text, stage._config) == text
 
     check()
+
+
+@pytest.mark.parametrize("stage", CONFIGURATIONS[:2], ids=repr)
+def test_gate_is_sound_on_every_short_string_of_typographic_characters(stage):
+    alphabet = [chr(c) for c in range(0x2010, 0x2028)] + [" ", "a"]
+    strings = [a + b + c for a in alphabet for b in alphabet for c in alphabet]
+    skipped = [text for text in strings if stage._gate.search(text) is None]
+    assert skipped
+    assert [t for t in skipped if ftfy.fix_text(t, stage._config) != t] == []
+
+
+def test_gate_catches_mojibake_made_of_typographic_characters():
+    """Mac Roman turns UTF-8 lead and continuation bytes into curly quotes and daggers."""
+    assert FixEncoding().fix("‘†’•") == ftfy.fix_text("‘†’•", FixEncoding()._config) != "‘†’•"
 
 
 @settings(max_examples=300, deadline=None)
@@ -90,7 +108,8 @@ def test_fixing_twice_changes_nothing_more(text):
     assert fix(once) == once
 
 
-def test_gate_sends_ascii_entities_to_ftfy():
+def test_gate_sends_ascii_entities_to_ftfy_and_lets_plain_text_pass():
     """Pure ASCII is not automatically safe: ftfy decodes entities in it."""
-    assert _NEEDS_FTFY.search("Tom &amp; Jerry") is not None
-    assert all(_NEEDS_FTFY.search(c) is None for c in "“”‘’–—…•")
+    gate = FixEncoding()._gate
+    assert gate.search("Tom &amp; Jerry") is not None
+    assert gate.search("Tom & Jerry, “curly” quotes – and dashes…") is None

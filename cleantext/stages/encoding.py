@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from typing import ClassVar
 
 import regex
@@ -12,21 +12,43 @@ import regex
 from ..lines import Line
 from ..pipeline import Stage
 
-# Characters ftfy provably leaves alone under our configuration: printable ASCII
-# except "&" (entities), the typographic punctuation block U+2010-U+2027 (no lead
-# byte of a UTF-8 sequence can be formed from them), and common CJK blocks that no
-# single-byte codec ftfy undoes produces. A line made only of these skips ftfy.
-# tests/test_encoding.py checks this set against ftfy itself with hypothesis.
+# The gate: a line ftfy cannot change skips it. Such a line consists of characters
+# no fix applies to on their own (below), holds no HTML entity, and has no pair of
+# characters that could be a UTF-8 lead byte followed by a continuation byte in one
+# of the single-byte codecs ftfy undoes; Mac Roman, for one, decodes the lead bytes
+# D0-D5 as dashes and curly quotes and the continuation byte A0 as a dagger, so
+# "‘†" is mojibake to ftfy. tests/test_encoding.py checks the gate against ftfy.
 SAFE_CHARACTERS = (
-    "\t\x20-\x25\x27-\x7e"  # printable ASCII without "&"
+    "\t\x20-\x7e"  # printable ASCII ("&" only matters as part of an entity)
     "\u2010-\u2027"  # dashes, curly quotes, bullets, ellipsis
     "\u3001-\u303f"  # CJK punctuation (not U+3000: ftfy's width fix would change it)
     "\u3041-\u3096\u30a0-\u30ff"  # hiragana, katakana (not the combining marks U+3099-A)
     "\u4e00-\u9fff"  # CJK unified ideographs
 )
-_NEEDS_FTFY = regex.compile(f"[^{SAFE_CHARACTERS}]")
-# With straight_quotes, curly quotes (U+2018-U+201F) are what ftfy must change.
-_NEEDS_FTFY_FOR_QUOTES = regex.compile(f"[^{SAFE_CHARACTERS.replace(chr(0x2027), chr(0x2017))}\u2020-\u2027]")
+_CURLY_QUOTES = "\u2018-\u201f"
+_ENTITY = "&#?[0-9A-Za-z]{1,24};"  # what ftfy's HTML unescaping looks for
+
+
+@cache
+def _needs_ftfy(straight_quotes: bool, unescape_html: bool) -> regex.Pattern:
+    """The gate's pattern for one configuration: a match means "call ftfy"."""
+    from ftfy.chardata import CHARMAP_ENCODINGS  # also registers ftfy's sloppy codecs
+
+    safe = regex.compile(f"[{SAFE_CHARACTERS}]")
+    if straight_quotes:
+        safe = regex.compile(f"(?V1)[[{SAFE_CHARACTERS}]--[{_CURLY_QUOTES}]]")
+    leads, continuations = set(), set()
+    for encoding in CHARMAP_ENCODINGS:
+        for byte in range(0x80, 0x100):
+            char = bytes([byte]).decode(encoding, "replace")
+            if safe.fullmatch(char):
+                (continuations if byte < 0xC0 else leads).add(char)
+    alternatives = [f"[^{SAFE_CHARACTERS}]", _ENTITY if unescape_html else None,
+                    f"[{_CURLY_QUOTES}]" if straight_quotes else None,
+                    f"[{regex.escape(''.join(sorted(leads)))}][{regex.escape(''.join(sorted(continuations)))}]"]
+    return regex.compile("|".join(a for a in alternatives if a))
+
+
 _ESCAPED_BYTE = regex.compile("[\udc80-\udcff]+")
 
 
@@ -78,7 +100,7 @@ class FixEncoding(Stage):
 
     @property
     def _gate(self) -> regex.Pattern:
-        return _NEEDS_FTFY_FOR_QUOTES if self.straight_quotes else _NEEDS_FTFY
+        return _needs_ftfy(self.straight_quotes, self.unescape_html)
 
     def fix(self, text: str) -> str:
         """Return `text` (one line) repaired."""
