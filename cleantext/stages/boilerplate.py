@@ -207,6 +207,7 @@ LIST_LOOKAHEAD = 1
 KEEP_ANNOUNCED = True
 KEEP_SENTENCES = True
 KEEP_FIGURES = True
+SECOND_RUN_SHARE = 0.5
 
 
 def core_weight(c: BlockClass, fixed: str | None) -> float:
@@ -260,7 +261,7 @@ def article_core(weights: Sequence[float]) -> list[tuple[int, int]]:
     while pending:
         lo, hi = pending.pop()
         s, e, t = best_segment(weights, lo, hi)
-        if t >= total / 2:
+        if t >= total * SECOND_RUN_SHARE:
             spans.append((s, e))
             pending += [(lo, s), (e, hi)]
     return sorted(spans)
@@ -270,6 +271,24 @@ def article_core(weights: Sequence[float]) -> list[tuple[int, int]]:
 #: many lines matched navigation rules (menus, share bars, footers...). Clean prose has
 #: none, so it passes through whole; the dev pages have dozens.
 MIN_NAVIGATION_EVIDENCE = 3
+
+#: ... or it holds a run of at least this many short lines in a row that neither end
+#: like a sentence nor announce a list: a menu the phrase rules do not know (a page in a
+#: language they cover thinly). Documentation and letters in tests/data/prose/ have
+#: runs of at most 16 (headings and argument lists).
+MIN_MENU_RUN = 25
+
+
+def longest_menu_run(classes: Sequence[BlockClass]) -> int:
+    longest = run = 0
+    for c in classes:
+        if c.label == "short" and not c.sentence and not c.announces:
+            run += 1
+            longest = max(longest, run)
+        else:
+            run = 0
+    return longest
+
 
 #: Rules whose matches open a comment section. When one is followed by at least
 #: `COMMENT_SECTION_MIN` more within `COMMENT_SECTION_SPAN` lines, the article is over:
@@ -324,7 +343,9 @@ def classify(texts: Sequence[str], language: str, fixed: Sequence[str | None] = 
     """
     classes = [classify_line(t, language) for t in texts]
     fixed = list(fixed) + [None] * (len(classes) - len(fixed))
-    if sum(1 for f in fixed if f in ("navigation", "comment")) < MIN_NAVIGATION_EVIDENCE:
+    if sum(1 for f in fixed if f in ("navigation", "comment")) < MIN_NAVIGATION_EVIDENCE and (
+        longest_menu_run(classes) < MIN_MENU_RUN
+    ):
         for c, label in zip(classes, fixed):
             c.label, c.reason, c.score = ("bad", "rule", 1.0) if label not in (None, "good") else ("good", "no-page-evidence", 0.0)
         return classes
