@@ -1,13 +1,16 @@
 """The command line: a thin Click layer that builds library stages from options.
 
 Each stage subcommand only turns its options into a stage object; the group's result
-callback composes them into a `Pipeline` and hands it to `runner.clean_files`.
+callback composes them into a `Pipeline` and hands it, with the batch options, to
+`batch.run_batch`. Defaults may come from a config file (`config.py`), which becomes
+Click's `default_map`.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
+import signal
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -15,7 +18,9 @@ from typing import Any
 import click
 
 from . import __version__
-from .runner import STDIN, clean_files
+from .batch import BAD_RECORD_POLICIES, STDIN, BatchUsageError, Options, run_batch
+from .config import ConfigError, config_from_args, describe_settings
+from .io import InputError
 from .stages.dedup import SCOPES, Dedup
 from .stages.debris import StripDebris
 from .stages.encoding import FixEncoding
@@ -79,17 +84,68 @@ strip_debris_options = _options(
 io_options = _options(
     click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default=None,
                  help="Write cleaned text here (atomically) instead of standard output."),
+    click.option("--output-dir", type=click.Path(file_okay=False), default=None,
+                 help="Write each input to its own file under DIR, mirroring the input tree."),
+    click.option("--in-place", is_flag=True, default=False,
+                 help="Replace each input file with its cleaned text (atomically)."),
+    click.option("--backup", metavar="SUFFIX", default=None,
+                 help="With --in-place, keep each original as FILE+SUFFIX (e.g. '.orig')."),
+    click.option("--glob", "globs", multiple=True, metavar="PATTERN",
+                 help="Take only files matching PATTERN (e.g. '*.txt') from directories; repeatable."),
     click.option("--removed", type=click.Path(dir_okay=False, allow_dash=True), default=None,
                  help="Write every removed line as TSV (source, line, stage, reason, detail, text); '-' is stderr."),
     click.option("--stats", type=click.Path(dir_okay=False, allow_dash=True), default=None,
                  help="Write per-stage and per-file counts as JSON; '-' is stderr."),
+    click.option("--jsonl", is_flag=True, default=False,
+                 help="Inputs are JSON Lines: clean one field of each record, keep the other fields."),
+    click.option("--text-field", default="text", show_default=True, metavar="NAME",
+                 help="With --jsonl, the field holding the text."),
+    click.option("--on-bad-record", type=click.Choice(BAD_RECORD_POLICIES), default="pass",
+                 show_default=True,
+                 help="With --jsonl, what to do with a line that is not a JSON object with a string "
+                      "text field: copy it unchanged, drop it, or fail the input."),
+    click.option("-j", "--jobs", type=click.IntRange(1), default=None,
+                 help="Clean up to N files at once (default: one per core; small batches use one process)."),
+    click.option("--fail-fast", is_flag=True, default=False,
+                 help="Stop at the first input that fails; nothing more is written."),
+    click.option("-q", "--quiet", is_flag=True, default=False,
+                 help="No progress bar and no warnings; errors are still shown."),
+    click.option("-v", "--verbose", is_flag=True, default=False,
+                 help="Log one line per input: lines in, removed, changed, output, time."),
 )
 
+#: Group and `clean` options that describe the batch rather than a stage.
+BATCH_OPTIONS = ("output", "output_dir", "in_place", "backup", "globs", "removed", "stats", "jsonl",
+                 "text_field", "on_bad_record", "jobs", "fail_fast", "quiet", "verbose")
 
-@click.group(chain=True, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+
+class _ConfiguredGroup(click.Group):
+    """The top-level group: reads the config file before parsing, as Click defaults."""
+
+    def make_context(self, info_name, args, parent=None, **extra: Any) -> click.Context:
+        if parent is None and "default_map" not in extra:
+            try:
+                config = config_from_args(args, self)
+                extra["default_map"] = config.default_map(self)
+            except ConfigError as error:
+                raise click.UsageError(str(error)) from None
+        else:
+            config = None
+        ctx = super().make_context(info_name, args, parent=parent, **extra)
+        ctx.meta["cleantext.config"] = config
+        return ctx
+
+
+@click.group(cls=_ConfiguredGroup, chain=True,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("-i", "--input", "inputs", multiple=True, type=click.Path(allow_dash=True),
-              help="Input file ('-' for standard input); repeat for several. Default: standard input.")
+              help="Input file or directory ('-' for standard input); repeatable. Default: standard input.")
 @io_options
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None, expose_value=False,
+              help="Read settings from this TOML file instead of the nearest cleantext.toml or "
+                   "pyproject.toml [tool.cleantext].")
+@click.option("--no-config", is_flag=True, default=False, expose_value=False,
+              help="Ignore config files.")
 @click.version_option(__version__, "-V", "--version", prog_name="cleantext")
 @click.pass_context
 def cli(ctx: click.Context, inputs: tuple[str, ...], **io: Any) -> None:
@@ -105,10 +161,13 @@ def cli(ctx: click.Context, inputs: tuple[str, ...], **io: Any) -> None:
       cleantext clean a.txt b.txt -o out.txt --removed removed.tsv
       cleantext fix-encoding dedup --threshold 95 strip-debris < page.txt
       cleantext -i a.txt -i b.txt -o out.txt dedup --scope corpus
+      cleantext clean crawl/ --glob '*.txt.gz' --output-dir clean/ -j 4 --stats stats.json
+      cleantext clean pages.jsonl --jsonl --text-field body -o pages.clean.jsonl
+      cleantext clean notes/ --in-place --backup .orig
 
-    Each input is its own document. Exit codes: 0 ok, 1 an input could not be read
-    (the others are still cleaned), 2 usage error, 130 interrupted, 141 output pipe
-    closed.
+    Each input is its own document; a directory stands for the files under it.
+    Exit codes: 0 ok, 1 some input failed (reported; the others are still cleaned),
+    2 usage or config error, 130 interrupted, 141 output pipe closed.
     """
     ctx.obj = {"inputs": list(inputs), **io}
 
@@ -122,16 +181,48 @@ def _run(ctx: click.Context, stage_lists: list[list[Any]], **_: Any) -> None:
     stages = [stage for stages in stage_lists for stage in stages]
     if settings.get("clean_used") and len(stage_lists) > 1:
         raise click.UsageError("'clean' runs the whole pipeline; use it alone or chain the stages yourself.")
-    report = clean_files(
-        Pipeline(stages),
-        settings["inputs"] or [STDIN],
-        output=settings["output"] or "-",
-        removed=settings["removed"],
-        stats=settings["stats"],
-        warn=lambda message: click.echo(f"cleantext: {message}", err=True),
+    if settings["quiet"] and settings["verbose"]:
+        raise click.UsageError("-q/--quiet and -v/--verbose contradict each other.")
+    options = Options(
+        output=settings["output"], output_dir=settings["output_dir"], in_place=settings["in_place"],
+        backup=settings["backup"], removed=settings["removed"], stats=settings["stats"],
+        globs=tuple(settings["globs"]), jsonl=settings["jsonl"], text_field=settings["text_field"],
+        on_bad_record=settings["on_bad_record"], jobs=settings["jobs"], fail_fast=settings["fail_fast"],
     )
+
+    def echo(message: str) -> None:
+        click.echo(f"cleantext: {message}", err=True)
+
+    try:
+        report = run_batch(
+            Pipeline(stages), settings["inputs"] or [STDIN], options, warn=echo,
+            note=None if settings["quiet"] else echo, log=echo if settings["verbose"] else None,
+            progress_stream=_progress_stream(options, settings["quiet"]),
+        )
+    except BatchUsageError as error:
+        raise click.UsageError(str(error)) from None
+    except InputError as error:  # an output that cannot be created
+        echo(str(error))
+        ctx.exit(EXIT_INPUT_ERROR)
+    except BrokenPipeError:
+        raise _OutputClosed() from None  # past Click, which would turn it into exit code 1
     # ctx.exit, not a return value: the exit code must survive standalone mode too
     ctx.exit(EXIT_INPUT_ERROR if report.failed else EXIT_OK)
+
+
+class _OutputClosed(Exception):
+    """The reader of standard output went away."""
+
+
+def _progress_stream(options: Options, quiet: bool):
+    """Standard error, when a person watches it and the text does not go to the same terminal."""
+    stderr = sys.stderr
+    if quiet or not stderr.isatty():
+        return None
+    writes_stdout = options.output in (None, "-") and options.output_dir is None and not options.in_place
+    if writes_stdout and sys.stdout.isatty():
+        return None
+    return stderr
 
 
 @cli.command("fix-encoding")
@@ -191,8 +282,7 @@ class _StandaloneCommand(click.Command):
 @dedup_options
 @io_options
 @click.pass_context
-def clean_command(ctx: click.Context, files: tuple[str, ...], output: str | None,
-                  removed: str | None, stats: str | None, **options: Any) -> list[Any]:
+def clean_command(ctx: click.Context, files: tuple[str, ...], **options: Any) -> list[Any]:
     """Run the recommended pipeline: fix-encoding, strip-debris, dedup.
 
     FILES default to standard input; '-' reads it explicitly. Every stage's options
@@ -203,6 +293,7 @@ def clean_command(ctx: click.Context, files: tuple[str, ...], output: str | None
     Examples:
       cleantext clean samples/news-article.txt
       cleantext clean a.txt b.txt -o out.txt --stats -
+      cleantext clean corpus/ --glob '*.txt' --output-dir cleaned/ -j 4 -v
     """
     settings = ctx.find_root().obj
     settings["clean_used"] = True
@@ -210,14 +301,38 @@ def clean_command(ctx: click.Context, files: tuple[str, ...], output: str | None
         if name in ctx.find_root().command.commands and not os.path.exists(name):  # type: ignore[attr-defined]
             raise click.UsageError(f"'clean' runs every stage; it cannot be chained with '{name}'.")
     settings["inputs"] += list(files)
-    for key, value in (("output", output), ("removed", removed), ("stats", stats)):
-        if value is not None:
+    for key in BATCH_OPTIONS:  # given after `clean`, they override the group's
+        value = options.pop(key)
+        if ctx.get_parameter_source(key) is click.core.ParameterSource.COMMANDLINE:
             settings[key] = value
     return [_build(FixEncoding, options), _build(StripDebris, options), _build(Dedup, options)]
 
 
+@cli.command("config")
+@click.pass_context
+def config_command(ctx: click.Context) -> None:
+    """Print the effective settings and where each comes from.
+
+    Settings come from the built-in defaults, then the nearest cleantext.toml (or
+    pyproject.toml with [tool.cleantext]) from the working directory upward, or
+    --config FILE, then the command line.
+
+    \b
+    Example:
+      cleantext --jobs 2 config
+    """
+    root = ctx.find_root()
+    click.echo(describe_settings(root, root.meta.get("cleantext.config")))
+    ctx.exit(EXIT_OK)
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt  # unwinds like Ctrl-C: temporary files go, inputs stay
+
+
 def main(args: list[str] | None = None) -> None:
     """Console entry point: turns every outcome into a message and a documented exit code."""
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         status = cli.main(args, prog_name="cleantext", standalone_mode=False)
     except click.ClickException as error:
@@ -226,7 +341,7 @@ def main(args: list[str] | None = None) -> None:
     except (click.Abort, KeyboardInterrupt):
         click.echo("cleantext: interrupted; no partial output was kept", err=True)
         status = EXIT_INTERRUPTED
-    except BrokenPipeError:
+    except (BrokenPipeError, _OutputClosed):
         # the reader went away (`| head`): stop quietly, like other Unix filters
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
