@@ -1,0 +1,330 @@
+"""Batch work through the CLI: directories, per-file outputs, JSONL, compression, jobs, stats."""
+
+from __future__ import annotations
+
+import builtins
+import gzip
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cleantext.cli import cli
+
+DOC = "Title {n}\n\nTitle {n}\n\ncafÃ© &amp; bar number {n}, open daily.\nRead more\n"
+CLEAN = "Title {n}\n\ncafé & bar number {n}, open daily.\n"
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """in/a1.txt .. a3.txt, in/sub/b.txt, in/notes.md and a hidden file."""
+    root = tmp_path / "in"
+    (root / "sub").mkdir(parents=True)
+    for n in (1, 2, 3):
+        (root / f"a{n}.txt").write_text(DOC.format(n=n))
+    (root / "sub" / "b.txt").write_text(DOC.format(n=9))
+    (root / "notes.md").write_text("Only markdown.\n")
+    (root / ".hidden.txt").write_text("Never read.\n")
+    return root
+
+
+def test_directory_is_walked_recursively_in_sorted_order(runner, corpus):
+    result = runner.invoke(cli, ["clean", str(corpus), "--glob", "*.txt"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "".join(CLEAN.format(n=n) for n in (1, 2, 3, 9))
+
+
+def test_without_glob_every_visible_file_is_taken(runner, corpus):
+    result = runner.invoke(cli, ["clean", str(corpus)])
+    assert "Only markdown." in result.stdout and "Never read" not in result.stdout
+
+
+def test_directory_without_matching_files_is_an_input_error(runner, corpus):
+    result = runner.invoke(cli, ["clean", str(corpus), "--glob", "*.csv"])
+    assert result.exit_code == 1 and "no files matching *.csv" in result.stderr
+
+
+def test_output_dir_mirrors_the_input_tree(runner, corpus, tmp_path):
+    out = tmp_path / "out"
+    result = runner.invoke(cli, ["clean", str(corpus), "--glob", "*.txt", "--output-dir", str(out)])
+    assert result.exit_code == 0 and result.stdout == ""
+    written = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+    assert written == ["a1.txt", "a2.txt", "a3.txt", "sub/b.txt"]
+    assert (out / "sub" / "b.txt").read_text() == CLEAN.format(n=9)
+    assert (corpus / "a1.txt").read_text() == DOC.format(n=1)  # inputs untouched
+
+
+def test_output_dir_inside_the_input_is_not_cleaned_again(runner, corpus):
+    args = ["clean", str(corpus), "--glob", "*.txt", "--output-dir", str(corpus / "cleaned")]
+    assert runner.invoke(cli, args).exit_code == 0
+    assert runner.invoke(cli, args).exit_code == 0
+    assert not (corpus / "cleaned" / "cleaned").exists()
+
+
+def test_in_place_with_backup(runner, corpus):
+    target = corpus / "a1.txt"
+    os.chmod(target, 0o640)
+    result = runner.invoke(cli, ["clean", str(target), "--in-place", "--backup", ".orig"])
+    assert result.exit_code == 0
+    assert target.read_text() == CLEAN.format(n=1)
+    assert (corpus / "a1.txt.orig").read_text() == DOC.format(n=1)
+    assert os.stat(target).st_mode & 0o777 == 0o640
+    assert not [p for p in corpus.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize("args", [
+    ["--in-place", "-o", "x.txt"],
+    ["--in-place", "--output-dir", "d"],
+    ["--output-dir", "d", "-o", "x.txt"],
+    ["--backup", ".orig"],
+    ["-q", "-v"],
+])
+def test_conflicting_options_are_usage_errors(runner, corpus, args):
+    result = runner.invoke(cli, ["clean", str(corpus / "a1.txt"), *args])
+    assert result.exit_code == 2 and "Error" in result.stderr
+
+
+def test_in_place_on_stdin_is_a_usage_error(runner):
+    result = runner.invoke(cli, ["clean", "--in-place"], input="text\n")
+    assert result.exit_code == 2 and "standard input" in result.stderr
+
+
+def test_output_dir_onto_the_inputs_is_refused(runner, corpus):
+    result = runner.invoke(cli, ["clean", str(corpus), "--output-dir", str(corpus)])
+    assert result.exit_code == 2 and "--in-place" in result.stderr
+
+
+JSONL = (
+    '{"id": 1, "text": "Title\\n\\nTitle\\nRead more\\n", "meta": {"z": 1.5, "a": [1, 2]}}\n'
+    '{"text": "Already clean.\\n", "id": 2}\n'
+    '{"id": 3}\n'
+    'not json at all\n'
+    '\n'
+    '{"id": 4, "text": 5}\n'
+    '["a", "list"]\n'
+)
+
+
+def test_jsonl_cleans_the_text_field_and_keeps_the_rest(runner, tmp_path):
+    source = tmp_path / "pages.jsonl"
+    source.write_text(JSONL)
+    result = runner.invoke(cli, ["clean", str(source), "--jsonl"])
+    assert result.exit_code == 0
+    lines = result.stdout.split("\n")
+    first = json.loads(lines[0])
+    assert list(first) == ["id", "text", "meta"] and first["text"] == "Title\n"
+    assert first["meta"] == {"z": 1.5, "a": [1, 2]}
+    assert lines[1] == '{"text": "Already clean.\\n", "id": 2}'  # unchanged record: same bytes
+    assert lines[2:] == JSONL.split("\n")[2:]  # bad records passed through by default
+    assert "line 3" in result.stderr and "3 more" in result.stderr
+
+
+def test_jsonl_bad_records_can_be_skipped_or_fail_the_input(runner, tmp_path):
+    source = tmp_path / "pages.jsonl"
+    source.write_text(JSONL)
+    skipped = runner.invoke(cli, ["clean", str(source), "--jsonl", "--on-bad-record", "skip"])
+    assert skipped.exit_code == 0 and skipped.stdout.count("\n") == 3  # two records and the blank line
+    good = tmp_path / "good.jsonl"
+    good.write_text('{"text": "Fine."}\n')
+    failed = runner.invoke(cli, ["clean", str(source), str(good), "--jsonl", "--on-bad-record", "fail"])
+    assert failed.exit_code == 1
+    assert failed.stdout == '{"text": "Fine."}\n'  # the failed input contributes nothing
+    assert f"{source}: line 3: no 'text' field" in failed.stderr
+
+
+def test_jsonl_other_text_field_and_removed_rows_name_the_record(runner, tmp_path):
+    source = tmp_path / "pages.jsonl"
+    source.write_text('{"body": "Same\\nSame\\n"}\n')
+    removed = tmp_path / "removed.tsv"
+    result = runner.invoke(cli, ["clean", str(source), "--jsonl", "--text-field", "body",
+                                 "--removed", str(removed)])
+    assert json.loads(result.stdout) == {"body": "Same\n"}
+    row = removed.read_text().splitlines()[1].split("\t")
+    assert row[0] == f"{source}:1" and row[1] == "2"
+
+
+def test_jsonl_lone_surrogate_escapes_survive(runner, tmp_path):
+    source = tmp_path / "odd.jsonl"
+    source.write_text('{"text": "a\\ud800b\\nRead more\\n", "note": "\\udfff"}\n')
+    result = runner.invoke(cli, ["-i", str(source), "--jsonl", "strip-debris"])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == {"text": "a\ud800b\n", "note": "\udfff"}
+
+
+def test_gzip_round_trip(runner, corpus, tmp_path):
+    packed = tmp_path / "a1.txt.gz"
+    packed.write_bytes(gzip.compress(DOC.format(n=1).encode()))
+    out = tmp_path / "out.txt.gz"
+    result = runner.invoke(cli, ["clean", str(packed), "-o", str(out)])
+    assert result.exit_code == 0
+    assert gzip.decompress(out.read_bytes()).decode() == CLEAN.format(n=1)
+
+
+def test_corrupt_gzip_is_an_input_error(runner, tmp_path):
+    broken = tmp_path / "broken.txt.gz"
+    broken.write_bytes(gzip.compress(b"some text\n" * 1000)[:-30])
+    good = tmp_path / "good.txt"
+    good.write_text("Good.\n")
+    result = runner.invoke(cli, ["clean", str(broken), str(good)])
+    assert result.exit_code == 1 and result.stdout == "Good.\n"
+    assert "broken.txt.gz" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_zstd_round_trip(runner, tmp_path):
+    zstandard = pytest.importorskip("zstandard")
+    packed = tmp_path / "a1.txt.zst"
+    packed.write_bytes(zstandard.ZstdCompressor().compress(DOC.format(n=1).encode()))
+    out = tmp_path / "out.txt.zst"
+    result = runner.invoke(cli, ["clean", str(packed), "-o", str(out)])
+    assert result.exit_code == 0
+    assert zstandard.ZstdDecompressor().stream_reader(out.read_bytes()).read().decode() == CLEAN.format(n=1)
+
+
+def test_zst_without_the_module_names_the_file_and_the_extra(runner, tmp_path, monkeypatch):
+    real_import = builtins.__import__
+
+    def no_zstandard(name, *args, **kwargs):
+        if name == "zstandard":
+            raise ImportError("No module named 'zstandard'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_zstandard)
+    packed = tmp_path / "a.txt.zst"
+    packed.write_bytes(b"\x28\xb5\x2f\xfd")
+    result = runner.invoke(cli, ["clean", str(packed)])
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1
+    assert str(packed) in result.stderr and "cleantext-cli[zstd]" in result.stderr
+
+
+def many_files(root: Path, count: int = 12) -> Path:
+    root.mkdir()
+    for n in range(count):
+        # every third file lacks a final newline, so document joins are exercised too
+        text = DOC.format(n=n) + ("Last line." if n % 3 == 0 else "")
+        (root / f"doc{n:02d}.txt").write_text(text)
+    return root
+
+
+def test_two_jobs_give_the_same_output_and_removed_rows_as_one(runner, tmp_path):
+    root = many_files(tmp_path / "many")
+    outputs = {}
+    for jobs in ("1", "2"):
+        removed = tmp_path / f"removed{jobs}.tsv"
+        result = runner.invoke(cli, ["clean", str(root), "-j", jobs, "--removed", str(removed),
+                                     "--stats", str(tmp_path / f"stats{jobs}.json")])
+        assert result.exit_code == 0, result.stderr
+        stats = json.loads((tmp_path / f"stats{jobs}.json").read_text())
+        assert stats["jobs"] == int(jobs)
+        for entry in stats["files"]:
+            entry.pop("seconds")
+        outputs[jobs] = (result.stdout, removed.read_text(), stats["files"], stats["stages"])
+    assert outputs["1"] == outputs["2"]
+
+
+def test_two_jobs_with_output_dir_and_a_failing_file(runner, tmp_path):
+    root = many_files(tmp_path / "many", 6)
+    (root / "doc03.txt").write_bytes(bytes(range(256)) * 64)  # binary: refused
+    out = tmp_path / "out"
+    result = runner.invoke(cli, ["clean", str(root), "-j", "2", "--output-dir", str(out)])
+    assert result.exit_code == 1 and "doc03.txt" in result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["doc00.txt", "doc01.txt", "doc02.txt",
+                                                    "doc04.txt", "doc05.txt"]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_fail_fast_stops_at_the_first_failure(runner, tmp_path, jobs):
+    root = many_files(tmp_path / "many", 6)
+    (root / "doc01.txt").write_bytes(bytes(range(256)) * 64)
+    out = tmp_path / "out"
+    result = runner.invoke(cli, ["clean", str(root), "-j", jobs, "--fail-fast", "--output-dir", str(out)])
+    assert result.exit_code == 1
+    assert "--fail-fast" in result.stderr and "4 input(s) not cleaned" in result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["doc00.txt"]
+
+
+def test_corpus_scope_is_sequential_and_identical(runner, tmp_path):
+    root = tmp_path / "docs"
+    root.mkdir()
+    (root / "a.txt").write_text("A shared sentence in two files.\nOnly a.\n")
+    (root / "b.txt").write_text("A shared sentence in two files.\nOnly b.\n")
+    result = runner.invoke(cli, ["-i", str(root), "-j", "2", "--stats", "-", "dedup", "--scope", "corpus"])
+    assert result.stdout == "A shared sentence in two files.\nOnly a.\nOnly b.\n"
+    assert json.loads(result.stderr)["jobs"] == 1
+
+
+def test_stats_json_shape(runner, corpus, tmp_path):
+    stats_path = tmp_path / "stats.json"
+    result = runner.invoke(cli, ["clean", str(corpus), "--glob", "*.txt", "--stats", str(stats_path)])
+    assert result.exit_code == 0
+    stats = json.loads(stats_path.read_text())
+    assert set(stats) >= {"documents", "stages", "seconds", "jobs", "totals", "files"}
+    assert stats["documents"] == 4
+    assert [stage["stage"] for stage in stats["stages"]] == ["fix-encoding", "strip-debris", "dedup"]
+    first = stats["files"][0]
+    assert first["file"] == str(corpus / "a1.txt")
+    assert first["lines_in"] == 6 and first["lines_out"] == 3 and first["removed"] == 3 and first["changed"] == 1
+    assert sum(first["removed_by_reason"].values()) == 3
+    assert all(key.split(":")[0] in {"strip-debris", "dedup"} for key in first["removed_by_reason"])
+    assert first["bytes_in"] == len(DOC.format(n=1).encode())
+    assert first["bytes_out"] == len(CLEAN.format(n=1).encode())
+    assert stats["totals"]["lines_in"] == 24 and stats["totals"]["failed"] == 0
+
+
+def test_verbose_logs_each_file_and_quiet_hides_warnings(runner, tmp_path):
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("Caf\xe9 ouvert.\n".encode("latin-1"))
+    verbose = runner.invoke(cli, ["clean", str(latin), "-v"])
+    assert "latin.txt: 1 lines, 0 removed, 1 changed" in verbose.stderr
+    quiet = runner.invoke(cli, ["clean", str(latin), "-q"])
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(runner, corpus):
+    result = runner.invoke(cli, ["clean", str(corpus), "-j", "1"])
+    assert "ETA" not in result.stderr
+
+
+def test_progress_line_format():
+    import io
+
+    from cleantext.batch import Progress
+
+    screen = io.StringIO()
+    progress = Progress(screen, total_files=4, total_bytes=4_000_000, delay=0)
+    progress.file_done(1_000_000)
+    assert "1/4 files" in screen.getvalue() and "ETA" in screen.getvalue()
+    progress.clear()
+    assert screen.getvalue().endswith("\r")
+
+
+def run_cli(*args: str, cwd: Path | None = None, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "cleantext", *args], capture_output=True,
+                          timeout=120, cwd=cwd, **kwargs)
+
+
+def test_real_process_parallel_in_place_and_gzip(tmp_path):
+    root = many_files(tmp_path / "many", 8)
+    expected = run_cli("clean", str(root), "-j", "1").stdout
+    for path in sorted(root.iterdir())[:4]:
+        path.with_name(path.name + ".gz").write_bytes(gzip.compress(path.read_bytes()))
+        path.unlink()
+    done = run_cli("clean", str(root), "-j", "2", "--in-place")
+    assert done.returncode == 0, done.stderr
+    joined = b""
+    for path in sorted(root.iterdir()):
+        data = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+        if joined and not joined.endswith(b"\n") and data:
+            joined += b"\n"
+        joined += data
+    assert joined == expected
+
+
+def test_real_process_removed_rows_name_each_file(tmp_path):
+    root = many_files(tmp_path / "many", 3)
+    done = run_cli("clean", str(root), "-j", "2", "--removed", "-", "-o", str(tmp_path / "out.txt"))
+    sources = {line.split(b"\t")[0] for line in done.stderr.splitlines()[1:]}
+    assert sources == {str(root / f"doc{n:02d}.txt").encode() for n in range(3)}
