@@ -1,0 +1,92 @@
+"""Settings from cleantext.toml / pyproject.toml, overridden by the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cleantext.cli import cli
+from cleantext.config import find_config, load_config
+
+TEXT = "The quick brown fox jumps over the dog\nThe quick brown fox jumped over the dog\n"
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch) -> Path:
+    work = tmp_path / "project" / "deep" / "er"
+    work.mkdir(parents=True)
+    monkeypatch.chdir(work)
+    return tmp_path / "project"
+
+
+def test_stage_table_in_cleantext_toml_sets_defaults_found_upward(runner, project):
+    (project / "cleantext.toml").write_text("[dedup]\nthreshold = 100\n")
+    assert runner.invoke(cli, ["dedup"], input=TEXT).stdout == TEXT  # exact only
+    assert runner.invoke(cli, ["clean"], input=TEXT).stdout == TEXT  # `clean` too
+
+
+def test_command_line_overrides_the_file(runner, project):
+    (project / "cleantext.toml").write_text("[dedup]\nthreshold = 100\n")
+    result = runner.invoke(cli, ["dedup", "--threshold", "90"], input=TEXT)
+    assert result.stdout.count("\n") == 1
+
+
+def test_pyproject_tool_table(runner, project, tmp_path):
+    (project / "pyproject.toml").write_text('[project]\nname = "x"\n\n[tool.cleantext]\njsonl = true\n'
+                                            '[tool.cleantext.dedup]\nmin-length = 5\n')
+    assert find_config(Path.cwd()) == project / "pyproject.toml"
+    result = runner.invoke(cli, ["clean"], input='{"text": "a\\na\\n"}\n')
+    assert result.stdout == '{"text": "a\\n"}\n'
+
+
+def test_pyproject_without_the_table_is_skipped(project):
+    (project / "deep" / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    (project / "cleantext.toml").write_text("jobs = 2\n")
+    assert find_config(Path.cwd()) == project / "cleantext.toml"
+
+
+def test_explicit_config_file_and_no_config(runner, project, tmp_path):
+    (project / "cleantext.toml").write_text("[dedup]\nthreshold = 100\n")
+    other = tmp_path / "other.toml"
+    other.write_text("[dedup]\nthreshold = 90\n")
+    assert runner.invoke(cli, ["--config", str(other), "dedup"], input=TEXT).stdout.count("\n") == 1
+    assert runner.invoke(cli, ["--no-config", "dedup"], input=TEXT).stdout.count("\n") == 1
+    missing = runner.invoke(cli, ["--config", str(tmp_path / "nope.toml"), "dedup"], input=TEXT)
+    assert missing.exit_code == 2 and "nope.toml" in missing.stderr
+
+
+@pytest.mark.parametrize("content, named", [
+    ("jobz = 2\n", "'jobz'"),
+    ("[dedup]\ntreshold = 95\n", "'dedup.treshold'"),
+    ("[dedup]\nthreshold = 150\n", "dedup.threshold"),
+    ("on-bad-record = 'maybe'\n", "on-bad-record"),
+    ("this is not toml\n", "not valid TOML"),
+])
+def test_bad_settings_are_usage_errors_that_name_the_key(runner, project, content, named):
+    (project / "cleantext.toml").write_text(content)
+    result = runner.invoke(cli, ["dedup"], input=TEXT)
+    assert result.exit_code == 2
+    assert named in result.stderr and "cleantext.toml" in result.stderr
+
+
+def test_snake_case_keys_are_accepted(project):
+    (project / "cleantext.toml").write_text("fail_fast = true\n[dedup]\nmin_length = 3\n")
+    defaults = load_config(project / "cleantext.toml").default_map(cli)
+    assert defaults["fail_fast"] is True and defaults["dedup"]["min_length"] == 3
+
+
+def test_config_command_prints_effective_settings_and_sources(runner, project):
+    (project / "cleantext.toml").write_text("jobs = 3\nglob = ['*.txt']\n[dedup]\nthreshold = 95\n")
+    result = runner.invoke(cli, ["--jsonl", "config"])
+    assert result.exit_code == 0
+    out = result.stdout
+    assert str(project / "cleantext.toml") in out
+    assert "jobs = 3  # config file" in out and 'glob = ["*.txt"]  # config file' in out
+    assert "jsonl = true  # command line" in out and "fail-fast = false  # default" in out
+    assert "[tool.cleantext.dedup]" in out and "threshold = 95.0  # config file" in out
+
+
+def test_config_command_without_a_file(runner, project):
+    result = runner.invoke(cli, ["--no-config", "config"])
+    assert result.exit_code == 0 and "none found" in result.stdout
