@@ -71,7 +71,7 @@ class _Memory:
         self.window = window
         self.exact: dict[str, int] = {}  # stripped text -> kept id
         self.normalized: dict[str, int] = {}  # normalized text (long lines) -> kept id
-        self.index = BandIndex()
+        self.index = BandIndex(1 - threshold / 100, None if window is None else window + BATCH)
         self.next_id = 0
         # per kept id (a ring of `window` slots in window scope)
         self.numbers: list[int] = []
@@ -188,8 +188,10 @@ class Dedup(Stage):
                 rows[norm] = len(rows)
         use_index = threshold < 100 and threshold >= INDEX_MIN_THRESHOLD
         if use_index and rows:
-            keys = band_keys(list(rows))
-            found, bounds = memory.index.query(keys)
+            distinct = list(rows)
+            keys = band_keys(distinct)
+            lengths = np.fromiter(map(len, distinct), dtype=np.int64, count=len(distinct))
+            found, bounds = memory.index.query(keys, lengths)
             earlier_ids = found.tolist()
             earlier_slots = earlier_ids if memory.window is None else (found % memory.window).tolist()
         row_ids: dict[int, int] = {}  # row -> kept id, for rows kept in this batch
@@ -240,7 +242,7 @@ class Dedup(Stage):
                 new_ids.append(kept_id)
                 new_rows.append(row)
         if new_ids:
-            memory.index.add(np.array(new_ids, dtype=np.int64), keys[new_rows])
+            memory.index.add(np.array(new_ids, dtype=np.int64), keys[new_rows], lengths[new_rows])
             if memory.window is not None:
                 memory.index.drop_before(memory.first_live)
 

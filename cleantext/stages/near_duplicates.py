@@ -37,8 +37,14 @@ import numpy as np
 #: Curator); shorter shingles make unrelated lines share too many of them.
 NGRAM = 5
 #: LSH bands and hashes per band; see the module docstring for the recall curve.
-BANDS = 24
+BANDS = 32
 ROWS = 3
+#: A query returns at most this many lines per band bucket, the newest ones. Template
+#: families ("Copyright 2009 NAME Media. All rights reserved.") put thousands of lines
+#: in the buckets whose minima fall on the shared words; without a cap every new member
+#: is compared with all of them (quadratic: 1M lines ran for minutes). A real
+#: near-duplicate also shares the buckets keyed on its own words, which stay small.
+BUCKET_LIMIT = 16
 
 _U64 = np.uint64
 _MASK32 = _U64(0xFFFFFFFF)
@@ -55,6 +61,9 @@ def _parameters(seed: int = 20240611) -> tuple[np.ndarray, np.ndarray, np.ndarra
 
 
 _MULTIPLIERS, _OFFSETS, _BAND_SALTS = _parameters()
+#: A new sorted run is merged into the previous one while that is at most this many
+#: times larger: fewer runs to search per query, each entry merged a few more times.
+MERGE_FACTOR = 4
 #: `BandIndex.query` reports rows of the queried batch itself as ``IN_BATCH + row``.
 IN_BATCH = 2**31
 #: Keeps the bands of one index apart: the same key in two bands means nothing.
@@ -123,10 +132,16 @@ class BandIndex:
     answers at once and out of memory at the next merge or compaction.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, max_length_gap: float = 1.0, capacity: int | None = None) -> None:
         self._runs: list[tuple[np.ndarray, np.ndarray]] = []
         self._entries = 0
         self._first_live = 0
+        #: ``ratio >= T`` needs ``|len(a) - len(b)| <= (1 - T/100) * (len(a) + len(b))``:
+        #: candidates failing that are dropped here, in numpy, before any verification.
+        self._max_length_gap = max_length_gap
+        # text length per id; a ring of `capacity` slots (a power of two) when ids expire
+        self._ring = None if capacity is None else 1 << (capacity - 1).bit_length()
+        self._lengths = np.zeros(self._ring or 4096, dtype=np.int32)
 
     def __len__(self) -> int:
         return self._entries
@@ -134,16 +149,22 @@ class BandIndex:
     def _salted(self, keys: np.ndarray) -> np.ndarray:
         return keys ^ _BAND_SALT32
 
-    def add(self, ids: np.ndarray, keys: np.ndarray) -> None:
-        """Index kept lines `ids` (ascending) with their band keys (one row each)."""
+    def _slots(self, ids: np.ndarray) -> np.ndarray:
+        return ids if self._ring is None else ids & (self._ring - 1)
+
+    def add(self, ids: np.ndarray, keys: np.ndarray, lengths: np.ndarray) -> None:
+        """Index kept lines `ids` (ascending) with their band keys (one row each) and text lengths."""
         if len(ids) == 0:
             return
+        if self._ring is None and ids[-1] >= len(self._lengths):
+            self._lengths = np.resize(self._lengths, max(2 * len(self._lengths), int(ids[-1]) + 1))
+        self._lengths[self._slots(ids)] = lengths
         flat = self._salted(keys).ravel()
-        owners = np.repeat(ids.astype(np.int64), BANDS)
+        owners = np.repeat(ids.astype(np.int32), BANDS)
         order = np.argsort(flat, kind="stable")
         run = (flat[order], owners[order])
         self._entries += len(flat)
-        while self._runs and len(self._runs[-1][0]) <= 2 * len(run[0]):
+        while self._runs and len(self._runs[-1][0]) <= MERGE_FACTOR * len(run[0]):
             older = self._runs.pop()
             run = self._merge(older, run)
         self._runs.append(run)
@@ -173,7 +194,7 @@ class BandIndex:
                     self._runs.append((keys[live], owners[live]))
                     self._entries += int(live.sum())
 
-    def query(self, keys: np.ndarray) -> tuple[np.ndarray, list[int]]:
+    def query(self, keys: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, list[int]]:
         """Who shares a band with each row of `keys`: kept ids, and other rows of `keys`.
 
         Returns ``(found, bounds)``: row ``i``'s matches are ``found[bounds[i]:bounds[i+1]]``,
@@ -193,21 +214,27 @@ class BandIndex:
             hits = (run_keys[np.minimum(left, len(run_keys) - 1)] == flat).nonzero()[0]
             if len(hits) == 0:
                 continue
-            left = left[hits]
-            counts = np.searchsorted(run_keys, flat[hits], "right") - left
+            right = np.searchsorted(run_keys, flat[hits], "right")
+            left = np.maximum(left[hits], right - BUCKET_LIMIT)  # only the newest entries
+            counts = right - left
             total = int(counts.sum())
             # positions left[h] .. left[h]+counts[h]-1 for each hit, flattened
             steps = np.ones(total, dtype=np.int64)
             steps[0] = left[0]
             boundaries = np.cumsum(counts)[:-1]
             steps[boundaries] = left[1:] - (left[:-1] + counts[:-1]) + 1
-            found_ids.append(owners[np.cumsum(steps)])
+            found_ids.append(owners[np.cumsum(steps)].astype(np.int64))
             found_rows.append(np.repeat(row_of[hits], counts))
         ids = np.concatenate(found_ids)
         row_ids = np.concatenate(found_rows)
         keep = ids != row_ids + IN_BATCH
         if self._first_live:
-            keep &= ids >= self._first_live
+            keep &= (ids >= self._first_live)
+        in_batch = ids >= IN_BATCH
+        other_length = np.where(in_batch, lengths[np.where(in_batch, ids - IN_BATCH, 0)],
+                                self._lengths[self._slots(np.where(in_batch, 0, ids))])
+        own_length = lengths[row_ids]
+        keep &= np.abs(own_length - other_length) <= self._max_length_gap * (own_length + other_length) + 1e-9
         pairs = np.unique((row_ids[keep] << 32) | ids[keep])
         bounds = np.searchsorted(pairs >> 32, np.arange(rows + 1))
         return pairs & 0xFFFFFFFF, bounds.tolist()
