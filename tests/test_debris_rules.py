@@ -38,6 +38,7 @@ EXAMPLES = {
     "navigation:search-box": ("Search", "Search teams worked through the night."),
     "navigation:language-switch": ("English", "English is spoken here."),
     "navigation:weather-widget": ("55°F Clear", "It was 55 degrees and clear."),
+    "navigation:consent-button": ("Got it!", "Got it from the market on Sunday."),
     "navigation:story-link": ("Read more: Alibaba poised to launch record-breaking Hong Kong listing", "Read more about it: the report has the details."),
     "navigation:image-credit": ("Protesters wore masks to protect their identities (Image: GETTY )", "The image was taken in 1994 by a tourist."),
 }

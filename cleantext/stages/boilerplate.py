@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+import re
+
 import regex
 
 LANGUAGES = ("en", "de", "fr", "es", "pt", "it", "nl", "ru", "pl", "id", "zh", "ja")
@@ -43,11 +45,14 @@ CJK_CHAR_WEIGHT = 3
 #: headline, standfirst or byline: they are kept when they look like one.
 HEADLINE_WINDOW = 3
 
-_WORD = regex.compile(r"[\p{L}\p{N}]+(?:['’][\p{L}]+)*")
+# Per-line features run on the stdlib `re` engine, faster than `regex` on short strings:
+# a word is a run of letters and digits (``[^\W_]``), with apostrophe-joined parts.
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W\d_]+)*")
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
 _HIRAGANA = regex.compile(r"\p{Hiragana}")
-_DIGIT = regex.compile(r"\d")
-_SENTENCE_END = regex.compile(r"[.!?。！？…:;][\"'”’»)\]]*\s*$")
+_NOT_LETTER = regex.compile(r"[^\p{L}]+")
+_DIGIT = re.compile(r"\d")
+_SENTENCE_END = re.compile(r"[.!?。！？…:;][\"'”’»)\]]*\s*$")
 
 
 @lru_cache(maxsize=None)
@@ -57,23 +62,30 @@ def stopwords(language: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+#: Language detection reads lines of at least this many characters, this many in all.
+DETECT_MIN_LINE = 40
+DETECT_SAMPLE = 6000
+
+
 def detect_language(texts: Sequence[str]) -> str:
     """Guess a document's language from its stopwords (CJK from its script).
 
     >>> detect_language(["Der Hund und die Katze sind nicht im Haus."])
     'de'
     """
-    sample = " ".join(texts)[:20000]
-    cjk = len(_CJK.findall(sample))
-    letters = sum(1 for ch in sample if ch.isalpha()) or 1
-    if cjk > 0.3 * letters:
+    # Sentences say more about the language than menu items, and a few thousand
+    # characters of them are enough: the sample is the page's longer lines, capped.
+    sample = " ".join(t for t in texts if len(t) >= DETECT_MIN_LINE)[:DETECT_SAMPLE] or " ".join(texts)[:DETECT_SAMPLE]
+    cjk = 0 if sample.isascii() else len(_CJK.findall(sample))
+    if cjk and cjk > 0.3 * (len(_NOT_LETTER.sub("", sample)) or 1):
         return "ja" if len(_HIRAGANA.findall(sample)) > 0.15 * cjk else "zh"
-    words = Counter(w.lower() for w in _WORD.findall(sample))
+    words = Counter(_WORD.findall(sample.lower()))
+    vocabulary = words.keys()
     best, best_hits = "en", 0
     for language in LANGUAGES:
         if language in CJK_LANGUAGES:
             continue
-        hits = sum(n for w, n in words.items() if w in stopwords(language))
+        hits = sum(words[w] for w in vocabulary & stopwords(language))
         if hits > best_hits:
             best, best_hits = language, hits
     return best
@@ -108,26 +120,35 @@ def measure(text: str, language: str) -> tuple[float, float, bool]:
     if not words:
         # No word at all ("​", "»", "|"): no evidence either way, weight 0 in the core search.
         return 0.0, 0.0, sentence
-    stop = stopwords(language)
-    density = sum(1 for w in words if w in stop) / len(words)
+    density = sum(map(stopwords(language).__contains__, words)) / len(words)
     return len(text), density, sentence
+
+
+def line_facts(text: str, language: str) -> tuple:
+    """The context-free verdict on one line, as a tuple of `BlockClass` fields.
+
+    A tuple, so a run can cache it per distinct line and build fresh (mutable)
+    `BlockClass` objects from it: ``BlockClass(*line_facts(text, "en"))``.
+    """
+    length, density, sentence = measure(text, language)
+    announces = text.rstrip().endswith((":", "："))
+    if length < LENGTH_LOW:
+        label, reason, score = "short", "short", 0.5
+    elif density >= STOPWORDS_HIGH and length >= LENGTH_HIGH:
+        label, reason, score = "good", "prose", 0.0
+    elif density >= STOPWORDS_LOW:
+        label, reason, score = "near-good", "prose-like", 0.3
+    elif sentence and density >= STOPWORDS_LOW / 2 and length >= LENGTH_HIGH:
+        label, reason, score = "near-good", "sentence-few-stopwords", 0.4
+    else:
+        label, reason, score = "bad", "few-stopwords", round(0.9 - density, 2)
+    figures = _DIGIT.search(text) is not None
+    return label, reason, score, length, density, sentence and not announces, announces, figures
 
 
 def classify_line(text: str, language: str) -> BlockClass:
     """Context-free class of one line, as in jusText's first pass."""
-    length, density, sentence = measure(text, language)
-    announces = text.rstrip().endswith((":", "："))
-    facts = dict(length=length, density=density, sentence=sentence and not announces, announces=announces,
-                 figures=_DIGIT.search(text) is not None)
-    if length < LENGTH_LOW:
-        return BlockClass("short", "short", 0.5, **facts)
-    if density >= STOPWORDS_HIGH and length >= LENGTH_HIGH:
-        return BlockClass("good", "prose", 0.0, **facts)
-    if density >= STOPWORDS_LOW:
-        return BlockClass("near-good", "prose-like", 0.3, **facts)
-    if sentence and density >= STOPWORDS_LOW / 2 and length >= LENGTH_HIGH:
-        return BlockClass("near-good", "sentence-few-stopwords", 0.4, **facts)
-    return BlockClass("bad", "few-stopwords", round(0.9 - density, 2), **facts)
+    return BlockClass(*line_facts(text, language))
 
 
 def _neighbour(classes: list[BlockClass], i: int, step: int, skip: frozenset[str], lo: int, hi: int) -> str:
@@ -332,16 +353,23 @@ def body_copies(texts: Sequence[str], fixed: Sequence[str | None]) -> list[int]:
     return copies
 
 
-def classify(texts: Sequence[str], language: str, fixed: Sequence[str | None] = ()) -> list[BlockClass]:
+def classify(
+    texts: Sequence[str],
+    language: str,
+    fixed: Sequence[str | None] = (),
+    classes: list[BlockClass] | None = None,
+) -> list[BlockClass]:
     """Classify the non-blank lines of one document in context.
 
     `fixed[i]`, when given, forces line i: ``"good"`` (protected), ``"bad"`` (a rule
     matched it), ``"template"`` (a template error: debris that says nothing about
     the page's structure) or ``"comment"`` (comment-widget chrome). Lines outside
     the article core are boilerplate; inside it, short and near-good lines take the
-    class of their neighbours.
+    class of their neighbours. `classes`, when given, are the lines' context-free
+    classes already computed (from a cache of `line_facts`); they are updated in place.
     """
-    classes = [classify_line(t, language) for t in texts]
+    if classes is None:
+        classes = [classify_line(t, language) for t in texts]
     fixed = list(fixed) + [None] * (len(classes) - len(fixed))
     if sum(1 for f in fixed if f in ("navigation", "comment")) < MIN_NAVIGATION_EVIDENCE and (
         longest_menu_run(classes) < MIN_MENU_RUN
