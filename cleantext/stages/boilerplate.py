@@ -207,9 +207,9 @@ def resolve_context(classes: list[BlockClass], lo: int = 0, hi: int | None = Non
             labels[i], c.reason = "good", "prose-near-prose"
     for i in range(lo, hi):
         c = classes[i]
-        if labels[i] == "bad" and c.reason == "few-stopwords" and (
-            (KEEP_SENTENCES and c.sentence) or (KEEP_FIGURES and c.figures)
-        ):
+        # Inside the article, a line of names and figures is data, not a menu: a
+        # result ("Palm Bay (1-0): Tolivert 25 points."), a stats row, a date line.
+        if labels[i] == "bad" and c.reason == "few-stopwords" and (c.sentence or c.figures):
             labels[i], c.reason, c.score = "good", "figures-or-names-in-article", 0.4
         c.label = labels[i]
 
@@ -221,13 +221,8 @@ SHORT_PENALTY = 40
 RULE_PENALTY = 100
 BAD_FACTOR = 0.5
 NEAR_GOOD_FACTOR = 0.6
-RESOLVE_IN_CORE = True
-FIGURES_NEUTRAL = False
-EXTEND_NEUTRAL = True
-LIST_LOOKAHEAD = 1
-KEEP_ANNOUNCED = True
-KEEP_SENTENCES = True
-KEEP_FIGURES = True
+#: A second run of prose joins the article when it scores at least this share of the
+#: best run (two halves of one text split by a table, not a comment under it).
 SECOND_RUN_SHARE = 0.5
 
 
@@ -246,8 +241,6 @@ def core_weight(c: BlockClass, fixed: str | None) -> float:
     if c.label == "short":
         if c.sentence:
             return c.length * 0.3
-        if c.figures and FIGURES_NEUTRAL:
-            return 0.0
         return -SHORT_PENALTY if c.length else 0.0
     if c.sentence:
         return 0.0  # names and figures in sentences (results, listings): neither prose nor menu
@@ -271,8 +264,7 @@ def best_segment(weights: Sequence[float], lo: int = 0, hi: int | None = None) -
 def article_core(weights: Sequence[float]) -> list[tuple[int, int]]:
     """The article's stretches: the best-scoring run, plus other runs nearly as strong.
 
-    A second run is accepted when it is worth at least half the first (two halves of
-    one long text split by a table, not a comment under the article).
+    A second run is accepted when it is worth at least `SECOND_RUN_SHARE` of the first.
     """
     start, end, total = best_segment(weights)
     if total <= 0:
@@ -390,27 +382,20 @@ def classify(
     if comments is not None:
         end = comments
     spans = article_core(weights[:end])
-    if EXTEND_NEUTRAL:
-        spans = [_extend_neutral(weights, fixed, start, stop, end) for start, stop in spans]
+    spans = [_extend_neutral(weights, fixed, start, stop, end) for start, stop in spans]
     spans = [_extend_list(texts, fixed, start, stop, end) for start, stop in spans]
     inside = [False] * len(classes)
     for start, stop in spans:
         for i in range(start, stop):
             inside[i] = True
-        if RESOLVE_IN_CORE:
-            resolve_context(classes, start, stop)
-            if KEEP_ANNOUNCED:
-                _keep_announced_lists(classes, fixed, start, stop)
-        else:
-            for i in range(start, stop):
-                if fixed[i] is None:
-                    classes[i].label = "good"
+        resolve_context(classes, start, stop)
+        _keep_announced_lists(classes, fixed, start, stop)
     if spans:
         _keep_headline(classes, fixed, spans[0][0])
     for i in copies:
         classes[i].label, classes[i].reason, classes[i].score = "bad", "copy-of-article", 0.8
     for i, c in enumerate(classes):
-        if not inside[i] and fixed[i] is None and c.reason != "headline":
+        if not inside[i] and fixed[i] is None and c.reason not in ("headline", "copy-of-article"):
             if i >= end:
                 c.label, c.reason, c.score = "bad", "comment-section", 0.7
                 continue
@@ -449,18 +434,15 @@ def _extend_neutral(weights, fixed, start: int, stop: int, end: int) -> tuple[in
 
 
 def _extend_list(texts: Sequence[str], fixed: Sequence[str | None], start: int, stop: int, end: int) -> tuple[int, int]:
-    """Extend a core span over the list its last sentence announces ("Tour dates:").
+    """Extend a core span over the list its last line, or the line after it, announces
+    ("Tour dates:").
 
     The list runs until a rule-matched line or a line as long as a paragraph.
     """
     if stop == start:
         return start, stop
-    for j in range(stop, min(stop + LIST_LOOKAHEAD, end)):
-        if fixed[j] is not None:
-            break
-        if texts[j].rstrip().endswith((":", "：")):
-            stop = j + 1
-            break
+    if stop < end and fixed[stop] is None and texts[stop].rstrip().endswith((":", "：")):
+        stop += 1  # the announcing line itself, judged short by the core search
     if not texts[stop - 1].rstrip().endswith((":", "：")) or fixed[stop - 1] is not None:
         return start, stop
     while stop < end and fixed[stop] is None and len(texts[stop]) < LENGTH_HIGH:

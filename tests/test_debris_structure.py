@@ -1,0 +1,86 @@
+"""StripDebris on the shape of a page: lists, data and copies around the article core,
+page evidence without phrase rules, and the run-level memo and fast rule engine."""
+
+from cleantext import StripDebris, split_lines
+from cleantext.stages.debris import Rule, _Matcher, builtin_rules
+
+MENU = "Skip to content\nHome\nNews\nSport\nWeather\nContact\nHome › News › Local\n"
+FOOTER = "Share on Facebook\nShare on Twitter\nRelated stories\nFerry fares to rise\n© 2025 Town News. All rights reserved.\n"
+PARAGRAPH = (
+    "Paragraph {n} of the story says that the council met on Tuesday and that the vote was close, "
+    "as many of the people in the town had expected it to be for weeks."
+)
+
+
+def article(count: int, start: int = 0) -> str:
+    return "\n".join(PARAGRAPH.format(n=n) for n in range(start, start + count)) + "\n"
+
+
+def clean(text: str, **options) -> str:
+    return StripDebris(**options).clean_text(text)
+
+
+def test_list_announced_by_a_line_just_after_the_article_is_kept():
+    dates = "June 9 -- Coral Sky Amphitheatre, West Palm Beach, FL\nJune 10 -- Credit Union Arena, Tampa, FL\n"
+    out = clean(MENU + article(3) + "The 2020 tour dates:\n" + dates + FOOTER)
+    assert "The 2020 tour dates:\n" in out and dates in out
+    assert "Sport\n" not in out and "Ferry fares" not in out
+
+
+def test_figures_and_names_inside_the_article_are_kept():
+    table = "DL Larry Ogunjobi 63 85% 1 tackle (1 combined). 1 sack, 1 TFL, 2 QH, 1 pass defended, 1 forced fumble.\n"
+    out = clean(MENU + article(2) + table + article(2, start=2) + FOOTER)
+    assert table in out
+
+
+def test_a_copy_of_the_article_run_together_on_one_line_is_removed():
+    body = article(8)
+    copy = " ".join(body.splitlines()) + "\n"
+    out = clean(MENU + body + FOOTER + copy)
+    assert body in out and copy not in out
+    reasons = {line.removed.rule for line in StripDebris().process(iter(split_lines(MENU + body + FOOTER + copy))) if line.removed}
+    assert "boilerplate:copy-of-article" in reasons
+
+
+def test_a_long_menu_is_page_evidence_when_no_phrase_rule_fires():
+    menu = "".join(f"Диета номер {n}\n" for n in range(30))
+    prose = (
+        "Эта диета подходит не всем, и перед началом стоит поговорить с врачом, потому что у неё "
+        "есть противопоказания, о которых мы расскажем ниже в этой статье.\n"
+    ) * 3
+    out = clean("Популярные диеты\n" + menu + prose)
+    assert "Диета номер 7" not in out and prose in out
+
+
+def test_short_menu_like_lists_in_clean_documents_stay():
+    doc = "Shopping list\n\n" + "".join(f"Item {n}\n" for n in range(12)) + "\nThat is all for this week.\n"
+    assert clean(doc) == doc
+
+
+def test_one_run_remembers_lines_and_gives_the_same_result_as_fresh_stages():
+    stage = StripDebris()
+    pages = [MENU + article(3, start=k) + FOOTER for k in range(3)]
+    run = stage.start()
+    for page in pages:
+        together = [(line.text, line.removed and line.removed.rule) for line in run(iter(split_lines(page)))]
+        alone = [(line.text, line.removed and line.removed.rule) for line in StripDebris().process(iter(split_lines(page)))]
+        assert together == alone
+
+
+def test_fast_rule_engine_matches_like_case_insensitive_regex():
+    rules = builtin_rules()
+    fast, careful = _Matcher(rules), _Matcher(rules, timeout=5.0)
+    assert fast._fast is not None and careful._find is not None
+    lines = [
+        "SHARE ON FACEBOOK", "Home › NEWS › World", "We use COOKIES to improve your experience. Accept",
+        "Updated 0339 GMT (1139 HKT) November 19, 2019", "Notice: Undefined variable: x in /a.php on line 3",
+        "The council met on Tuesday.", "Got it!", "Read more: Ferry fares to rise", "Ärger im Rathaus",
+    ]
+    for line in lines:
+        assert fast.match(line) == careful.match(line), line
+
+
+def test_a_gated_rule_is_only_tried_on_lines_holding_its_needle():
+    gated = _Matcher([Rule("custom", "x", ".*ferry.*", requires=("boat",))])
+    assert gated.match("The ferry boat left") is not None
+    assert gated.match("The ferry left") is None
