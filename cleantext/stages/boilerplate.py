@@ -52,6 +52,7 @@ _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
 _HIRAGANA = regex.compile(r"\p{Hiragana}")
 _NOT_LETTER = regex.compile(r"[^\p{L}]+")
 _DIGIT = re.compile(r"\d")
+_CONTINUES = (",", "、", "，")
 _SENTENCE_END = re.compile(r"[.!?。！？…:;][\"'”’»)\]]*\s*$")
 
 
@@ -132,7 +133,11 @@ def line_facts(text: str, language: str) -> tuple:
     """
     length, density, sentence = measure(text, language)
     announces = text.rstrip().endswith((":", "："))
-    if length < LENGTH_LOW:
+    # Shorter than a paragraph and ending neither like a sentence nor with a comma (a
+    # sentence going on on the next line): a title or a link, such as a teaser headline
+    # in a sidebar, however many function words it has. It is judged as a short line.
+    title = length < LENGTH_HIGH and not sentence and not text.rstrip().endswith(_CONTINUES)
+    if length < LENGTH_LOW or title:
         label, reason, score = "short", "short", 0.5
     elif density >= STOPWORDS_HIGH and length >= LENGTH_HIGH:
         label, reason, score = "good", "prose", 0.0
