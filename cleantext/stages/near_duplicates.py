@@ -133,7 +133,7 @@ class BandIndex:
     """
 
     def __init__(self, max_length_gap: float = 1.0, capacity: int | None = None) -> None:
-        self._runs: list[tuple[np.ndarray, np.ndarray]] = []
+        self._runs: list[np.ndarray] = []  # sorted uint64 entries, see `_entries_of`
         self._entries = 0
         self._first_live = 0
         #: ``ratio >= T`` needs ``|len(a) - len(b)| <= (1 - T/100) * (len(a) + len(b))``:
@@ -159,40 +159,39 @@ class BandIndex:
         if self._ring is None and ids[-1] >= len(self._lengths):
             self._lengths = np.resize(self._lengths, max(2 * len(self._lengths), int(ids[-1]) + 1))
         self._lengths[self._slots(ids)] = lengths
-        flat = self._salted(keys).ravel()
-        owners = np.repeat(ids.astype(np.int32), BANDS)
-        order = np.argsort(flat, kind="stable")
-        run = (flat[order], owners[order])
-        self._entries += len(flat)
-        while self._runs and len(self._runs[-1][0]) <= MERGE_FACTOR * len(run[0]):
-            older = self._runs.pop()
-            run = self._merge(older, run)
+        run = np.sort(self._entries_of(keys, ids))
+        self._entries += len(run)
+        while self._runs and len(self._runs[-1]) <= MERGE_FACTOR * len(run):
+            run = self._merge(self._runs.pop(), run)
         self._runs.append(run)
 
-    def _merge(self, a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]):
-        keys = np.concatenate((a[0], b[0]))
-        owners = np.concatenate((a[1], b[1]))
+    def _entries_of(self, keys: np.ndarray, owners: np.ndarray) -> np.ndarray:
+        """One uint64 per band: the salted key in the high half, the owner in the low half."""
+        flat = self._salted(keys).ravel().astype(np.uint64) << _U64(32)
+        return flat | np.repeat(owners.astype(np.uint64), BANDS)
+
+    def _merge(self, older: np.ndarray, newer: np.ndarray) -> np.ndarray:
+        merged = np.concatenate((older, newer))
         if self._first_live:
-            live = owners >= self._first_live
-            self._entries -= int(len(owners) - live.sum())
-            keys, owners = keys[live], owners[live]
-        order = np.argsort(keys, kind="stable")
-        return keys[order], owners[order]
+            merged = merged[(merged & _MASK32) >= self._first_live]
+            self._entries -= len(older) + len(newer) - len(merged)
+        merged.sort(kind="stable")  # two sorted runs: timsort merges them in linear time
+        return merged
 
     def drop_before(self, first_live: int) -> None:
         """Forget every id below `first_live`; compacts once stale entries outnumber live ones."""
         self._first_live = first_live
         if not self._runs:
             return
-        newest = max(int(owners.max()) for _, owners in self._runs)
+        newest = max(int((run & _MASK32).max()) for run in self._runs)
         live_bound = max(newest + 1 - first_live, 0) * BANDS
         if self._entries > 2 * live_bound + 4096 * BANDS:
             runs, self._runs, self._entries = self._runs, [], 0
-            for keys, owners in runs:
-                live = owners >= first_live
-                if live.any():
-                    self._runs.append((keys[live], owners[live]))
-                    self._entries += int(live.sum())
+            for run in runs:
+                run = run[(run & _MASK32) >= first_live]
+                if len(run):
+                    self._runs.append(run)
+                    self._entries += len(run)
 
     def query(self, keys: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, list[int]]:
         """Who shares a band with each row of `keys`: kept ids, and other rows of `keys`.
@@ -203,18 +202,16 @@ class BandIndex:
         itself (``j != i``), so one query also finds similar lines within a batch.
         """
         rows = len(keys)
-        flat = self._salted(keys).ravel()
-        row_of = np.repeat(np.arange(rows, dtype=np.int64), BANDS)
-        batch_order = np.argsort(flat, kind="stable")
-        batch_run = (flat[batch_order], row_of[batch_order] + IN_BATCH)
-        flat, row_of = batch_run[0], row_of[batch_order]  # sorted needles: cache-friendly search
+        batch_run = np.sort(self._entries_of(keys, np.arange(rows)))
+        needles = batch_run & ~_MASK32  # sorted needles: cache-friendly search
+        row_of = (batch_run & _MASK32).astype(np.int64)
         found_rows, found_ids = [], []
-        for run_keys, owners in (*self._runs, batch_run):
-            left = np.searchsorted(run_keys, flat, "left")
-            hits = (run_keys[np.minimum(left, len(run_keys) - 1)] == flat).nonzero()[0]
+        for run in (*self._runs, batch_run):
+            left = np.searchsorted(run, needles, "left")
+            hits = ((run[np.minimum(left, len(run) - 1)] ^ needles) <= _MASK32).nonzero()[0]
             if len(hits) == 0:
                 continue
-            right = np.searchsorted(run_keys, flat[hits], "right")
+            right = np.searchsorted(run, needles[hits] | _MASK32, "right")
             left = np.maximum(left[hits], right - BUCKET_LIMIT)  # only the newest entries
             counts = right - left
             total = int(counts.sum())
@@ -223,7 +220,8 @@ class BandIndex:
             steps[0] = left[0]
             boundaries = np.cumsum(counts)[:-1]
             steps[boundaries] = left[1:] - (left[:-1] + counts[:-1]) + 1
-            found_ids.append(owners[np.cumsum(steps)].astype(np.int64))
+            owners = (run[np.cumsum(steps)] & _MASK32).astype(np.int64)
+            found_ids.append(owners + IN_BATCH if run is batch_run else owners)
             found_rows.append(np.repeat(row_of[hits], counts))
         ids = np.concatenate(found_ids)
         row_ids = np.concatenate(found_rows)
