@@ -84,3 +84,21 @@ def test_a_gated_rule_is_only_tried_on_lines_holding_its_needle():
     gated = _Matcher([Rule("custom", "x", ".*ferry.*", requires=("boat",))])
     assert gated.match("The ferry boat left") is not None
     assert gated.match("The ferry left") is None
+
+
+def test_lines_repeated_across_documents_of_a_run_become_boilerplate_evidence():
+    chrome = "Sections\nOur Newsroom\nWrite to the Editor\nReader Letters\n"
+    pages = [chrome + article(3, start=k) + FOOTER for k in range(3)]
+    run = StripDebris(repeated_in=2).start()
+    for page in pages[:2]:
+        list(run(iter(split_lines(page))))
+    reasons = {line.text: line.removed and line.removed.rule for line in run(iter(split_lines(pages[2])))}
+    assert reasons["Our Newsroom"] == "boilerplate:repeated-across-documents"
+    assert reasons[PARAGRAPH.format(n=2)] is None
+
+
+def test_repeated_lines_are_kept_in_documents_without_page_evidence():
+    doc = "Weekly notes\n\nThe garden needs water on hot days, and the tomatoes need a stake.\n\nSee you next week.\n"
+    run = StripDebris(repeated_in=1).start()
+    outputs = ["".join(line.text + line.ending for line in run(iter(split_lines(doc))) if line.removed is None) for _ in range(3)]
+    assert outputs == [doc] * 3

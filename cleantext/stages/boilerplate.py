@@ -360,7 +360,9 @@ def classify(
 
     `fixed[i]`, when given, forces line i: ``"good"`` (protected), ``"bad"`` (a rule
     matched it), ``"template"`` (a template error: debris that says nothing about
-    the page's structure) or ``"comment"`` (comment-widget chrome). Lines outside
+    the page's structure), ``"comment"`` (comment-widget chrome) or ``"repeated"``
+    (seen in several earlier documents of the run: site chrome, as in CCNet; kept
+    when the page shows no other evidence of being a page dump). Lines outside
     the article core are boilerplate; inside it, short and near-good lines take the
     class of their neighbours. `classes`, when given, are the lines' context-free
     classes already computed (from a cache of `line_facts`); they are updated in place.
@@ -372,14 +374,19 @@ def classify(
         longest_menu_run(classes) < MIN_MENU_RUN
     ):
         for c, label in zip(classes, fixed):
-            c.label, c.reason, c.score = ("bad", "rule", 1.0) if label not in (None, "good") else ("good", "no-page-evidence", 0.0)
+            if label in (None, "good", "repeated"):
+                c.label, c.reason, c.score = "good", "no-page-evidence", 0.0
+            else:
+                c.label, c.reason, c.score = "bad", "rule", 1.0
         return classes
     weights = [core_weight(c, f) for c, f in zip(classes, fixed)]
     copies = body_copies(texts, fixed)
     for i in copies:
         weights[i] = 0.0
     for c, label in zip(classes, fixed):
-        if label is not None:
+        if label == "repeated":
+            c.label, c.reason, c.score = "bad", "repeated-across-documents", 0.7
+        elif label is not None:
             c.label = "good" if label == "good" else "bad"
     end = len(classes)
     first_good = next((i for i, c in enumerate(classes) if c.label == "good" and fixed[i] is None), end)

@@ -201,7 +201,11 @@ class StripDebris(Stage):
     `rules` are the built-in catalogue; `rules_file` adds (or disables, by name) rules
     from files; `keep` patterns protect every line they find a match in; `lang` fixes
     the language of stopwords (default: detected per document); `heuristics` turns the
-    context classifier on or off (off = rules only).
+    context classifier on or off (off = rules only); `repeated_in` > 0 makes a line that
+    appeared in that many earlier documents of the run count as site boilerplate
+    (CCNet's idea: a site's menus and footers repeat on all its pages); only lines
+    shorter than a paragraph, and only on a page with other evidence of being a page
+    dump. A single document is unaffected.
 
     >>> StripDebris().clean_text("Home\\nNews\\nSport\\n" + "A sentence of the story. " * 8 + "\\nShare on Facebook\\n")
     'A sentence of the story. A sentence of the story. A sentence of the story. A sentence of the story. A sentence of the story. A sentence of the story. A sentence of the story. A sentence of the story. \\n'
@@ -212,6 +216,7 @@ class StripDebris(Stage):
     keep: tuple[str, ...] = ()
     lang: str | None = None
     heuristics: bool = True
+    repeated_in: int = 0
 
     name: ClassVar[str] = "strip-debris"
     LANGUAGES: ClassVar[tuple[str, ...]] = boilerplate.LANGUAGES
@@ -282,14 +287,23 @@ class StripDebris(Stage):
         texts = [line.text.strip() for line in blocks]
         verdicts = memo.verdicts
         fixed: list[str | None] = []
+        seen_in = memo.documents_with
         for line, text in zip(blocks, texts):
             verdict = verdicts.get(text)
             if verdict is None:
                 verdict = verdicts[text] = self._verdict(text)
             role, rule = verdict
+            if (
+                role is None and self.repeated_in and len(text) < boilerplate.LENGTH_HIGH
+                and seen_in.get(text, 0) >= self.repeated_in
+            ):  # short lines only: a repeated paragraph is a duplicate, Dedup's business
+                role = "repeated"
             fixed.append(role)
             if rule is not None:
                 line.removed = Removal(self.name, rule.qualified_name, score=1.0)
+        if self.repeated_in:
+            for text in set(texts):
+                seen_in[text] = seen_in.get(text, 0) + 1
         if self.heuristics and blocks:
             language = self.lang or boilerplate.detect_language(texts)
             facts = memo.facts(language)
@@ -301,7 +315,12 @@ class StripDebris(Stage):
                 classes.append(boilerplate.BlockClass(*known))
             boilerplate.classify(texts, language, fixed, classes)
             for line, verdict, forced in zip(blocks, classes, fixed):
-                if forced is None and verdict.label == "bad":
+                if forced == "repeated" and verdict.label == "bad":
+                    line.removed = Removal(
+                        self.name, f"boilerplate:{verdict.reason}",
+                        f"in {seen_in[line.text.strip()] - 1} earlier documents of this run", score=verdict.score,
+                    )
+                elif forced is None and verdict.label == "bad":
                     line.removed = Removal(
                         self.name,
                         f"boilerplate:{verdict.reason}",
@@ -323,6 +342,8 @@ class _RunMemo:
 
     def __init__(self) -> None:
         self.verdicts: dict[str, tuple[str | None, Rule | None]] = {}
+        #: In how many documents of the run each distinct line has appeared so far.
+        self.documents_with: dict[str, int] = {}
         self._facts: dict[str, dict[str, tuple]] = {}
 
     def facts(self, language: str) -> dict[str, tuple]:
@@ -331,6 +352,9 @@ class _RunMemo:
     def trim(self) -> None:
         if len(self.verdicts) > self.MAX_ENTRIES:
             self.verdicts.clear()
+        if len(self.documents_with) > self.MAX_ENTRIES:
+            # Keep the lines that already repeat; forget the ones seen once.
+            self.documents_with = {text: n for text, n in self.documents_with.items() if n > 1}
         for table in self._facts.values():
             if len(table) > self.MAX_ENTRIES:
                 table.clear()
