@@ -154,7 +154,13 @@ def read_lines(
     receives one message per input that had invalid UTF-8.
     """
     if not hasattr(stream, "peek") and hasattr(stream, "readinto"):
-        stream = io.BufferedReader(stream)  # type: ignore[arg-type]  # e.g. BytesIO: sniffing needs peek
+        # e.g. BytesIO: sniffing needs peek; the wrapper must not close the stream it wraps
+        wrapper = io.BufferedReader(stream)  # type: ignore[arg-type]
+        try:
+            yield from read_lines(wrapper, source, warn)  # type: ignore[arg-type]
+        finally:
+            wrapper.detach()
+        return
     head = stream.peek(SNIFF_BYTES)[:SNIFF_BYTES] if hasattr(stream, "peek") else b""
     if head.startswith(_UTF16_BOMS):
         yield from _read_utf16(stream, source)
