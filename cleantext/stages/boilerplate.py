@@ -7,14 +7,19 @@ lines dense in stopwords. The classifier follows the idea of jusText (Pomikálek
 `bad` from its length and stopword density, then lines that are too short to judge
 take the class of their neighbours. On top of that, the article core (the stretch of
 the page with the most prose, debris on either side) decides what lies too far from
-the article to be part of it.
+the article to be part of it. The core is generous at its edges, because users
+forgive leftover debris more easily than lost text: it takes in neighbouring lines
+that argue neither way and a list its last line announces ("Tour dates:"), and
+inside it a line of names and figures (a result, a stats row) is data, not a menu.
 
 Every decision carries a reason and a debris score in [0, 1] (1 = surely debris),
 so a removal can be explained: ``menu-run: short line among boilerplate (score 0.80)``.
 
->>> classes = classify(["Home", "News", "A long sentence " * 10, "Contact"], "en")
->>> [c.label for c in classes]
-['bad', 'bad', 'good', 'bad']
+>>> texts = ["Home", "News", "Contact", "Ferry stays", "The council met and the vote was close. " * 4,
+...          "Share on Facebook", "© 2025 Town News"]
+>>> fixed = [None, None, "navigation", None, None, "navigation", "navigation"]  # the rules' matches
+>>> [c.label for c in classify(texts, "en", fixed)]
+['bad', 'bad', 'bad', 'good', 'good', 'bad', 'bad']
 """
 
 from __future__ import annotations

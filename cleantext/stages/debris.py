@@ -207,8 +207,8 @@ class StripDebris(Stage):
     shorter than a paragraph, and only on a page with other evidence of being a page
     dump. A single document is unaffected.
 
-    >>> StripDebris().clean_text("Home\\nNews\\nSport\\n" + "A sentence of the story. " * 8 + "\\nShare on Facebook\\n")
-    'A sentence of the story. A sentence of the story. A sentence of the story. A sentence of the story. A sentence of the story. A sentence of the story. A sentence of the story. A sentence of the story. \\n'
+    >>> StripDebris().clean_text("Home\\nNews\\nContact\\nFerry stays\\n" + "A sentence of the story. " * 8 + "\\nShare on Facebook\\n© 2025 Town News\\n")
+    'Ferry stays\\nA sentence of the story. A sentence of the story. A sentence of the story. A sentence of the story. A sentence of the story. A sentence of the story. A sentence of the story. A sentence of the story. \\n'
     """
 
     rules: tuple[Rule, ...] = field(default_factory=builtin_rules)
