@@ -168,7 +168,7 @@ class Dedup(Stage):
         threshold, min_length = self.threshold, self.min_length
         exact, normalized = memory.exact, memory.normalized
         # 1. normalize what may need it; hash the distinct long texts not seen before
-        todo: list[tuple[Line, str, str | None]] = []
+        todo: list[tuple[Line, str, str | None, int]] = []
         rows: dict[str, int] = {}  # normalized text -> row in `keys`
         for line in batch:
             if line.removed is not None:
@@ -177,15 +177,16 @@ class Dedup(Stage):
             if not key:
                 continue
             if key in exact:
-                todo.append((line, key, None))
+                todo.append((line, key, None, -1))
                 continue
             norm = normalize(key)
             if len(norm) < min_length:
-                todo.append((line, key, None))
+                todo.append((line, key, None, -1))
                 continue
-            todo.append((line, key, norm))
-            if norm not in rows:
-                rows[norm] = len(rows)
+            row = rows.get(norm)
+            if row is None:
+                row = rows[norm] = len(rows)
+            todo.append((line, key, norm, row))
         use_index = threshold < 100 and threshold >= INDEX_MIN_THRESHOLD
         if use_index and rows:
             distinct = list(rows)
@@ -200,7 +201,8 @@ class Dedup(Stage):
         norms = memory.norms
         window = memory.window
         # 2. judge in input order
-        for line, key, norm in todo:
+        first_live = 0
+        for line, key, norm, row in todo:
             kept_id = exact.get(key)
             if kept_id is not None:
                 line.removed = self._removal("exact-duplicate", line, memory, kept_id, 100.0)
@@ -211,9 +213,9 @@ class Dedup(Stage):
                     line.removed = self._removal("near-duplicate", line, memory, kept_id, 100.0)
                     continue
                 if threshold < 100:
-                    first_live = memory.first_live
+                    if window is not None:
+                        first_live = memory.first_live
                     if use_index:
-                        row = rows[norm]
                         start, end = bounds[row], bounds[row + 1]
                         candidates = earlier_ids[start:end]
                         slots = earlier_slots[start:end]
@@ -237,7 +239,6 @@ class Dedup(Stage):
                             continue
             kept_id = memory.add(key, norm, line.number, line.source)
             if norm is not None and use_index:
-                row = rows[norm]
                 row_ids[row] = kept_id
                 new_ids.append(kept_id)
                 new_rows.append(row)
