@@ -270,6 +270,7 @@ class AtomicOutput:
         self.backup = backup
         self._temp: str | None = None
         self._raw: BinaryIO | None = None
+        self._special = False  # a device or pipe: written directly, closed at the end
         if target == "-":
             self.stream: BinaryIO = stdout or sys.stdout.buffer
             return
@@ -279,6 +280,11 @@ class AtomicOutput:
         try:
             if path.is_dir():
                 raise IsADirectoryError(21, "Is a directory")
+            if path.exists() and not path.is_file():  # /dev/null, a named pipe: write through
+                self.stream = open(path, "wb")
+                self._raw = None
+                self._special = True
+                return
             if make_parents:
                 path.parent.mkdir(parents=True, exist_ok=True)
             fd, self._temp = tempfile.mkstemp(
@@ -307,7 +313,9 @@ class AtomicOutput:
     def detach(self) -> PendingOutput | None:
         """Finish writing and hand over the temporary file (None for standard output)."""
         if self._temp is None:
-            if self._raw is None:  # standard output, not a file already discarded
+            if self._special:
+                self.stream.close()
+            elif self._raw is None:  # standard output, not a file already discarded
                 self.stream.flush()
             return None
         try:
@@ -329,6 +337,8 @@ class AtomicOutput:
                 raise
 
     def discard(self) -> None:
+        if self._special:
+            self.stream.close()
         if self._temp is not None:
             for stream in {id(s): s for s in (self.stream, self._raw) if s is not None}.values():
                 try:
