@@ -179,8 +179,11 @@ class _Matcher:
             if found is not None:
                 return self.rules[int(found.lastgroup[1:])]
             for needles, find, rule in self._gated:
-                if any(needle in text for needle in needles) and find(text) is not None:
-                    return rule
+                for needle in needles:
+                    if needle in text:
+                        if find(text) is not None:
+                            return rule
+                        break
             return None
         if self._find is None:
             return None
