@@ -50,7 +50,7 @@ ROWS = 3
 #: in the buckets whose minima fall on the shared words; without a cap every new member
 #: is compared with all of them (quadratic: 1M lines ran for minutes). A real
 #: near-duplicate also shares the buckets keyed on its own words, which stay small.
-BUCKET_LIMIT = 16
+BUCKET_LIMIT = 32
 
 _U64 = np.uint64
 _MASK32 = _U64(0xFFFFFFFF)
