@@ -331,16 +331,13 @@ def clean_input(run: Run, task: Task, options: Options, out: BinaryIO | Document
         stream = open_input(task.source)
         with stream if task.source != STDIN else ExitStack():
             lines = read_lines(stream, task.name, result.warnings.append)
+            if stop is not None or progress is not None:
+                lines = _watched(lines, stop, progress, stream)
             if options.jsonl:
-                _clean_jsonl(run, task, options, lines, account, stop, progress, stream)
+                _clean_jsonl(run, task, options, lines, account)
             else:
-                checks = 0
                 for line in run.process(lines):
                     account.line(line)
-                    checks += 1
-                    if checks == CHECK_EVERY:
-                        checks = 0
-                        _checkpoint(stop, progress, stream)
     except _OutputFailed as failure:
         error = failure.__cause__
         assert isinstance(error, OSError)
@@ -356,17 +353,24 @@ def clean_input(run: Run, task: Task, options: Options, out: BinaryIO | Document
     return result
 
 
-def _checkpoint(stop, progress, stream) -> None:
-    if stop is not None and stop():
-        raise Interrupted()
-    if progress is not None:
-        position = input_position(stream)
-        if position is not None:
-            progress(position)
+def _watched(lines: Iterator[Line], stop, progress, stream) -> Iterator[Line]:
+    """Pass lines on, checking for a stop request and reporting progress as they are read.
+
+    Checked on the reading side because a stage may hold a whole document before
+    letting its first line out.
+    """
+    for count, line in enumerate(lines, start=1):
+        if count % CHECK_EVERY == 0:
+            if stop is not None and stop():
+                raise Interrupted()
+            if progress is not None:
+                position = input_position(stream)
+                if position is not None:
+                    progress(position)
+        yield line
 
 
-def _clean_jsonl(run: Run, task: Task, options: Options, lines: Iterator[Line], account: _Account,
-                 stop, progress, stream) -> None:
+def _clean_jsonl(run: Run, task: Task, options: Options, lines: Iterator[Line], account: _Account) -> None:
     """Each line is a JSON object; its `text_field` is cleaned as one document.
 
     Other fields keep their values and order. A record whose text did not change is
@@ -378,8 +382,6 @@ def _clean_jsonl(run: Run, task: Task, options: Options, lines: Iterator[Line], 
     result = account.result
     first_bad: str | None = None
     for record_line in lines:
-        if stop is not None or progress is not None:
-            _checkpoint(stop, progress, stream)
         raw = encode_line(record_line)
         result.bytes_in += len(raw)
         if not record_line.text.strip():
