@@ -350,18 +350,19 @@ def test_real_process_interrupt_with_jobs_leaves_no_temporary_or_partial_files(t
 
     root = tmp_path / "in"
     root.mkdir()
-    text = "".join(f"Line {i} of a long generated document, cafÃ© &amp; more words.\n" for i in range(30_000))
+    text = "".join(f"Line {i} of a long generated document, cafÃ© &amp; more words.\n" for i in range(12_000))
     for n in range(8):
         (root / f"f{n}.txt").write_text(text)
     out = tmp_path / "out"
     process = subprocess.Popen([sys.executable, "-m", "cleantext", "clean", str(root), "--output-dir", str(out),
                                 "-j", "2"], stderr=subprocess.PIPE, start_new_session=True)
-    time.sleep(1.5)
+    time.sleep(1.0)
     os.killpg(process.pid, signal.SIGINT)
     assert process.wait(timeout=60) == 130
     assert b"Traceback" not in process.stderr.read()
     leftovers = [p.name for p in out.rglob("*") if p.name.startswith(".")] if out.exists() else []
     assert leftovers == []
-    expected = run_cli("clean", str(root / "f0.txt")).stdout
-    for written in out.rglob("*.txt") if out.exists() else []:
-        assert written.read_bytes() == expected  # whatever was finished is complete
+    finished = list(out.rglob("*.txt")) if out.exists() else []
+    if finished:  # whatever was finished is complete
+        expected = run_cli("clean", str(root / "f0.txt")).stdout
+        assert all(written.read_bytes() == expected for written in finished)
