@@ -110,7 +110,7 @@ io_options = _options(
     click.option("-j", "--jobs", type=click.IntRange(1), default=None,
                  help="Clean up to N files at once (default: one per core; small batches use one process)."),
     click.option("--fail-fast", is_flag=True, default=False,
-                 help="Stop at the first input that fails; nothing more is written."),
+                 help="Stop at the first input that fails: later inputs are left alone and an -o file is not written."),
     click.option("-q", "--quiet", is_flag=True, default=False,
                  help="No progress bar and no warnings; errors are still shown."),
     click.option("-v", "--verbose", is_flag=True, default=False,
