@@ -35,7 +35,7 @@ Scope = Literal["document", "window", "corpus"]
 SCOPES: tuple[str, ...] = ("document", "window", "corpus")
 
 #: Lines judged together; large enough for numpy to pay off, small enough to stream.
-BATCH = 2048
+BATCH = 4096
 #: Below this threshold MinHash candidates would miss too many matches (two lines at
 #: ratio 70 may share few 5-grams), so every kept line is compared: exact but quadratic.
 INDEX_MIN_THRESHOLD = 80.0
