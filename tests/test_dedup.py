@@ -301,3 +301,10 @@ def test_kept_plus_removed_lines_account_for_every_input_line():
     text = "".join(f"Line {i % 7} of the repeated block here\n" for i in range(50))
     lines = Pipeline([Dedup(threshold=100)]).clean_lines(split_lines(text))
     assert len(lines) == 50 and join_lines(lines).count("\n") == 7
+
+
+def test_lines_with_undecodable_bytes_are_compared_too():
+    # reading keeps invalid UTF-8 as lone surrogates (PEP 383); hashing must accept them
+    texts = ["Caf\udce9 cr\udce8me ouvert tous les jours.", "Caf\udce9 cr\udce8me ouvert tous les jour."]
+    lines = dedup_lines(texts)
+    assert lines[0].kept and lines[1].removed.rule == "near-duplicate"

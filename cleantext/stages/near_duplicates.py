@@ -96,7 +96,7 @@ def band_keys(texts: Sequence[str]) -> np.ndarray:
     if short.any():  # pad so every text has at least one shingle
         texts = [t + "\x00" * (NGRAM - len(t)) if len(t) < NGRAM else t for t in texts]
         lengths = np.maximum(lengths, NGRAM)
-    codes = np.frombuffer("\x00".join(texts).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    codes = np.frombuffer("\x00".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
     positions = len(codes) - NGRAM + 1
     shingles = codes[:positions].copy()
     for offset in range(1, NGRAM):
