@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import random
 import re
 import subprocess
@@ -117,7 +118,8 @@ def main() -> int:
                 command = ["-i", str(path), *command]
             if args.process_every and runs % args.process_every == 0:
                 done = subprocess.run([sys.executable, "-m", "cleantext", *command], input=data,
-                                      capture_output=True, timeout=120)
+                                      capture_output=True, timeout=120,
+                                      env={**os.environ, "CLEANTEXT_DEBUG": "1"})  # show bugs
                 exits[done.returncode] += 1
                 if b"Traceback" in done.stderr:
                     last = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1]

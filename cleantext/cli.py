@@ -26,6 +26,7 @@ from .stages.debris import StripDebris
 from .stages.encoding import FixEncoding
 
 EXIT_OK, EXIT_INPUT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 0, 1, 2, 130, 141
+EXIT_INTERNAL_ERROR = 70  # EX_SOFTWARE from sysexits.h
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
@@ -349,4 +350,10 @@ def main(args: list[str] | None = None) -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         status = EXIT_BROKEN_PIPE
+    except Exception as error:  # a bug in cleantext: still one line, never a traceback
+        if os.environ.get("CLEANTEXT_DEBUG"):
+            raise
+        click.echo(f"cleantext: internal error: {type(error).__name__}: {error} "
+                   "(set CLEANTEXT_DEBUG=1 for a traceback, and please report it)", err=True)
+        status = EXIT_INTERNAL_ERROR
     sys.exit(status if isinstance(status, int) else EXIT_OK)

@@ -104,3 +104,20 @@ def test_help_does_not_import_heavy_libraries():
             "print(sorted(m for m in ('ftfy', 'rapidfuzz') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "[]"
+
+
+def test_unexpected_error_is_one_line_with_its_own_exit_code(tmp_path):
+    """A bug must not print a traceback; CLEANTEXT_DEBUG=1 brings it back."""
+    plugin = tmp_path / "sitecustomize.py"  # make a stage fail from outside the package
+    plugin.write_text("import cleantext.stages.encoding as e\n"
+                      "def boom(self, text):\n    raise RuntimeError('simulated bug')\n"
+                      "e.FixEncoding.fix = boom\n")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    done = subprocess.run([*COMMAND, "fix-encoding"], input=b"x\n", capture_output=True, env=env,
+                          timeout=60)
+    assert done.returncode == 70
+    assert done.stderr.decode().count("\n") == 1 and b"simulated bug" in done.stderr
+    assert b"Traceback" not in done.stderr
+    debug = subprocess.run([*COMMAND, "fix-encoding"], input=b"x\n", capture_output=True,
+                           env={**env, "CLEANTEXT_DEBUG": "1"}, timeout=60)
+    assert b"Traceback" in debug.stderr
