@@ -56,7 +56,8 @@ def test_interrupt_leaves_no_output_file(tmp_path):
     while not any(tmp_path.iterdir()) and time.monotonic() < deadline:  # the temporary file
         time.sleep(0.05)
     process.send_signal(signal.SIGINT)
-    stdout, stderr = process.communicate(timeout=60)
+    process.wait(timeout=60)  # stdin stays open: only the signal can end the run
+    stderr = process.stderr.read()
     assert process.returncode == 130
     assert list(tmp_path.iterdir()) == []
     assert b"Traceback" not in stderr and stderr.decode().strip().count("\n") == 0
@@ -74,7 +75,7 @@ def test_interrupt_keeps_existing_output_intact(tmp_path):
     while len(list(tmp_path.iterdir())) < 2 and time.monotonic() < deadline:
         time.sleep(0.05)
     process.send_signal(signal.SIGINT)
-    process.communicate(timeout=60)
+    process.wait(timeout=60)
     assert process.returncode == 130
     assert out.read_text() == "previous result\n"
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]

@@ -22,14 +22,11 @@ from itertools import islice
 from operator import itemgetter
 from typing import ClassVar, Literal
 
-import numpy as np
 import regex
-from rapidfuzz import fuzz, process
 
 from ..lines import Line, Removal
 from ..pipeline import DocumentCleaner, Stage
 from .blank_lines import collapse_blank_lines
-from .near_duplicates import IN_BATCH, BandIndex, band_keys
 
 Scope = Literal["document", "window", "corpus"]
 SCOPES: tuple[str, ...] = ("document", "window", "corpus")
@@ -67,6 +64,8 @@ class _Memory:
     """
 
     def __init__(self, threshold: float, window: int | None):
+        from .near_duplicates import BandIndex  # numpy: loaded on first use, not by `--help`
+
         self.threshold = threshold
         self.window = window
         self.exact: dict[str, int] = {}  # stripped text -> kept id
@@ -165,6 +164,11 @@ class Dedup(Stage):
 
     def _judge_batch(self, batch: list[Line], memory: _Memory) -> None:
         """Judge each line of `batch` in order against earlier kept lines."""
+        import numpy as np
+        from rapidfuzz import fuzz, process
+
+        from .near_duplicates import IN_BATCH, band_keys
+
         threshold, min_length = self.threshold, self.min_length
         exact, normalized = memory.exact, memory.normalized
         # 1. normalize what may need it; hash the distinct long texts not seen before
