@@ -622,10 +622,12 @@ class _Outcomes:
         else:
             self._ahead.append(("worker", self._executor.submit(_work, task)))
 
-    def _here(self, task: Task) -> Outcome:
+    def _here(self, task: Task, direct: bool = False) -> Outcome:
+        """Clean `task` in this process; `direct` streams it straight to the shared output."""
+        direct = direct or task.source == STDIN
         run = self.shared_run or self.pipeline.start()
-        outcome = _clean_task(run, task, self.options, None, self.direct if task.source == STDIN else None,
-                              self.direct_removed if task.source == STDIN else None,
+        outcome = _clean_task(run, task, self.options, None, self.direct if direct else None,
+                              self.direct_removed if direct else None,
                               progress=self.progress.within_file)
         if self.shared_run is None:
             outcome.stage_stats, outcome.documents = run.stats, run.documents
@@ -638,16 +640,7 @@ class _Outcomes:
         # to keep in order, and `cleantext clean big.txt | head` shows text at once
         stream_all = len(self.tasks) == 1
         for task in self.tasks:
-            direct = stream_all or task.source == STDIN
-            run = self.shared_run or self.pipeline.start()
-            outcome = _clean_task(run, task, self.options, None, self.direct if direct else None,
-                                  self.direct_removed if direct else None,
-                                  progress=self.progress.within_file)
-            if self.shared_run is None:
-                outcome.stage_stats, outcome.documents = run.stats, run.documents
-            else:
-                self.runs = [run]
-            yield outcome
+            yield self._here(task, direct=stream_all)
 
     def close(self) -> None:
         if self._executor is not None:
