@@ -535,19 +535,8 @@ def _copy_spool(spooled: Any, write: Callable[[bytes], None]) -> None:
 
 
 def keeps_state_across_documents(pipeline: Pipeline) -> bool:
-    """Whether a stage remembers one document while cleaning the next (corpus dedup).
-
-    A stage may say so with a ``cross_document`` attribute; otherwise a ``scope`` of
-    ``"corpus"`` does.
-    """
-    for stage in pipeline.stages:
-        declared = getattr(stage, "cross_document", None)
-        if declared is not None:
-            if declared:
-                return True
-        elif getattr(stage, "scope", None) == "corpus":
-            return True
-    return False
+    """Whether a stage remembers one document while cleaning the next (corpus dedup)."""
+    return any(stage.cross_document for stage in pipeline.stages)
 
 
 def choose_jobs(pipeline: Pipeline, tasks: Sequence[Task], requested: int | None) -> int:

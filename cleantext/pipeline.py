@@ -28,6 +28,15 @@ class Stage:
 
     name: ClassVar[str] = "stage"
 
+    @property
+    def cross_document(self) -> bool:
+        """Whether cleaning one document depends on earlier ones of the same run.
+
+        Such a stage needs every document of a run to pass through one `Run`, in
+        order, so a batch cannot spread its files over processes.
+        """
+        return False
+
     def start(self) -> DocumentCleaner:
         return self.process
 

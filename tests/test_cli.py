@@ -186,3 +186,21 @@ def test_failed_output_leaves_no_file(runner, tmp_path):
     result = runner.invoke(cli, ["clean", "-o", str(out)], input=TEXT)
     assert result.exit_code == 1 and str(out) in result.stderr
     assert not out.parent.exists()
+
+
+def test_stages_that_remember_documents_see_every_file_of_a_batch(runner, tmp_path):
+    """Corpus-scope state spans the files of a run, whatever -j says."""
+    names = []
+    for i in range(3):
+        page = tmp_path / f"page{i}.txt"
+        page.write_text("Site Menu Home\nSubscribe to our newsletter\nPrivacy Policy\nShare on Facebook\n"
+                        "News Sport Weather\n"
+                        f"Document {i} has a long paragraph of article prose, which is what readers came for.\n"
+                        f"Another paragraph, number {i}, with enough words to read like real prose here.\n"
+                        "Local Shop Offers\n")
+        names.append(str(page))
+    one = runner.invoke(cli, ["clean", *names, "--repeated-in", "1", "-j", "1", "--removed", "-"])
+    two = runner.invoke(cli, ["clean", *names, "--repeated-in", "1", "-j", "2"])
+    assert one.exit_code == two.exit_code == 0
+    assert one.stdout == two.stdout
+    assert "repeated-across-documents" in one.stderr

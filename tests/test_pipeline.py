@@ -107,3 +107,9 @@ def test_crlf_line_endings_are_preserved():
 
 def test_empty_input_gives_empty_output():
     assert cleantext.clean("") == ""
+
+
+def test_stages_say_whether_they_span_documents():
+    assert not Dedup().cross_document and Dedup(scope="corpus").cross_document
+    assert not StripDebris().cross_document and StripDebris(repeated_in=2).cross_document
+    assert not FixEncoding().cross_document

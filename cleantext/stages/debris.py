@@ -224,6 +224,10 @@ class StripDebris(Stage):
     name: ClassVar[str] = "strip-debris"
     LANGUAGES: ClassVar[tuple[str, ...]] = boilerplate.LANGUAGES
 
+    @property
+    def cross_document(self) -> bool:
+        return self.repeated_in > 0
+
     def __post_init__(self) -> None:
         if self.lang is not None and self.lang not in boilerplate.LANGUAGES:
             raise ValueError(f"unknown language {self.lang!r}; choose from {', '.join(boilerplate.LANGUAGES)}")

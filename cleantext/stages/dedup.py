@@ -131,6 +131,10 @@ class Dedup(Stage):
 
     name: ClassVar[str] = "dedup"
 
+    @property
+    def cross_document(self) -> bool:
+        return self.scope == "corpus"
+
     def __post_init__(self) -> None:
         if not 0 <= self.threshold <= 100:
             raise ValueError(f"threshold must be between 0 and 100, not {self.threshold}")
