@@ -284,7 +284,7 @@ class _Account:
         result = self.result
         result.lines_in += 1
         if write:
-            result.bytes_in += len(encode_line_original(line))
+            result.bytes_in += len(encode_line(line, original=True))
         if line.removed is None:
             result.lines_out += 1
             if line.text != line.original:
@@ -307,14 +307,6 @@ class _Account:
             self.out.write(data)
         except OSError as error:
             raise _OutputFailed() from error
-
-
-def encode_line_original(line: Line) -> bytes:
-    """The bytes the line had as read (surrogate escapes back to their bytes)."""
-    try:
-        return (line.original + line.ending).encode("utf-8", "surrogateescape")
-    except UnicodeEncodeError:
-        return (line.original + line.ending).encode("utf-8", "replace")
 
 
 def clean_input(run: Run, task: Task, options: Options, out: BinaryIO | DocumentJoiner,

@@ -198,12 +198,16 @@ def _read_utf16(stream: BinaryIO, source: str) -> Iterator[Line]:
     yield from split_lines(text, source)
 
 
-def encode_line(line: Line) -> bytes:
-    """The bytes of a line; surrogate escapes from reading become their original bytes."""
+def encode_line(line: Line, original: bool = False) -> bytes:
+    """The bytes of a line (as cleaned, or as read with `original`).
+
+    Surrogate escapes from reading become their original bytes again.
+    """
+    text = (line.original if original else line.text) + line.ending
     try:
-        return (line.text + line.ending).encode("utf-8", "surrogateescape")
+        return text.encode("utf-8", "surrogateescape")
     except UnicodeEncodeError:  # lone surrogates that did not come from reading
-        return (line.text + line.ending).encode("utf-8", "replace")
+        return text.encode("utf-8", "replace")
 
 
 @dataclass(frozen=True)
