@@ -20,7 +20,7 @@ import click
 from . import __version__
 from .batch import BAD_RECORD_POLICIES, STDIN, BatchUsageError, Options, run_batch
 from .config import ConfigError, config_from_args, describe_settings
-from .io import InputError
+from .io import InputError, remove_temporary_files
 from .stages.dedup import SCOPES, Dedup
 from .stages.debris import StripDebris
 from .stages.encoding import FixEncoding
@@ -356,4 +356,6 @@ def main(args: list[str] | None = None) -> None:
         click.echo(f"cleantext: internal error: {type(error).__name__}: {error} "
                    "(set CLEANTEXT_DEBUG=1 for a traceback, and please report it)", err=True)
         status = EXIT_INTERNAL_ERROR
+    finally:
+        remove_temporary_files()  # normally none are left; after an interrupt, maybe one
     sys.exit(status if isinstance(status, int) else EXIT_OK)

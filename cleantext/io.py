@@ -210,6 +210,21 @@ def encode_line(line: Line, original: bool = False) -> bytes:
         return text.encode("utf-8", "replace")
 
 
+#: Temporary files this process created and has not yet renamed or removed. An
+#: interrupt can land between creating one and the ``with`` block that would clean it
+#: up; `remove_temporary_files` is the last line of defence for that moment.
+_live_temporary_files: set[str] = set()
+
+
+def remove_temporary_files() -> None:
+    """Remove every temporary output file of this process still on disk."""
+    while _live_temporary_files:
+        try:
+            os.unlink(_live_temporary_files.pop())
+        except OSError:
+            pass
+
+
 @dataclass(frozen=True)
 class PendingOutput:
     """A finished temporary file waiting to replace `target`; picklable, so a worker
@@ -233,12 +248,14 @@ class PendingOutput:
         if self.backup and exists:
             _atomic_copy(self.target, self.target + self.backup)
         os.replace(self.temp, self.target)
+        _live_temporary_files.discard(self.temp)
 
     def discard(self) -> None:
         try:
             os.unlink(self.temp)
         except FileNotFoundError:
             pass
+        _live_temporary_files.discard(self.temp)
 
 
 def _atomic_copy(source: str, destination: str) -> None:
@@ -294,6 +311,7 @@ class AtomicOutput:
             fd, self._temp = tempfile.mkstemp(
                 prefix=f".{path.name}.", suffix=".tmp", dir=path.parent if str(path.parent) else "."
             )
+            _live_temporary_files.add(self._temp)
         except OSError as error:
             raise InputError(describe_os_error(target, error)) from None
         self._raw = os.fdopen(fd, "wb")
@@ -353,6 +371,7 @@ class AtomicOutput:
                 os.unlink(self._temp)
             except FileNotFoundError:
                 pass
+            _live_temporary_files.discard(self._temp)
             self._temp = None
 
     def __enter__(self) -> AtomicOutput:
