@@ -384,24 +384,6 @@ class AtomicOutput:
             self.discard()
 
 
-class LineWriter:
-    """Writes kept lines to an output, keeping documents apart.
-
-    A document whose last line had no newline gets one before the next document,
-    so two inputs never run together on one line.
-    """
-
-    def __init__(self, stream: BinaryIO):
-        self.stream = stream
-        self._open_line = False
-
-    def write(self, line: Line) -> None:
-        if self._open_line:
-            self.stream.write(b"\n")
-        self.stream.write(encode_line(line))
-        self._open_line = line.ending == ""
-
-
 class DocumentJoiner:
     """Concatenates documents into one output so that two never share a line.
 

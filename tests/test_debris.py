@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cleantext import StripDebris, split_lines
+from cleantext import Pipeline, StripDebris, split_lines
 from cleantext.stages import boilerplate
 
 PROSE = Path(__file__).parent / "data" / "prose"
@@ -22,7 +22,7 @@ PAGE = (
 
 
 def clean(text: str, **options) -> str:
-    return StripDebris(**options).clean_text(text)
+    return Pipeline([StripDebris(**options)]).clean(text)
 
 
 def removals(text: str, **options) -> dict[str, str]:

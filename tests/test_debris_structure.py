@@ -1,7 +1,7 @@
 """StripDebris on the shape of a page: lists, data and copies around the article core,
 page evidence without phrase rules, and the run-level memo and fast rule engine."""
 
-from cleantext import StripDebris, split_lines
+from cleantext import Pipeline, StripDebris, split_lines
 from cleantext.stages.debris import Rule, _Matcher, builtin_rules
 
 MENU = "Skip to content\nHome\nNews\nSport\nWeather\nContact\nHome › News › Local\n"
@@ -17,7 +17,7 @@ def article(count: int, start: int = 0) -> str:
 
 
 def clean(text: str, **options) -> str:
-    return StripDebris(**options).clean_text(text)
+    return Pipeline([StripDebris(**options)]).clean(text)
 
 
 def test_list_announced_by_a_line_just_after_the_article_is_kept():

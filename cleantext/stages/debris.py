@@ -210,7 +210,8 @@ class StripDebris(Stage):
     shorter than a paragraph, and only on a page with other evidence of being a page
     dump. A single document is unaffected.
 
-    >>> StripDebris().clean_text("Home\\nNews\\nContact\\nFerry stays\\n" + "A sentence of the story. " * 8 + "\\nShare on Facebook\\n© 2025 Town News\\n")
+    >>> from cleantext import Pipeline
+    >>> Pipeline([StripDebris()]).clean("Home\\nNews\\nContact\\nFerry stays\\n" + "A sentence of the story. " * 8 + "\\nShare on Facebook\\n© 2025 Town News\\n")
     'Ferry stays\\nA sentence of the story. A sentence of the story. A sentence of the story. A sentence of the story. A sentence of the story. A sentence of the story. A sentence of the story. A sentence of the story. \\n'
     """
 
@@ -256,12 +257,6 @@ class StripDebris(Stage):
             _Matcher(user, timeout=USER_PATTERN_TIMEOUT),
             _Matcher([Rule("keep", f"k{i}", p) for i, p in enumerate(self.keep)], USER_PATTERN_TIMEOUT, False),
         )
-
-    def clean_text(self, text: str) -> str:
-        """Clean one document given as a string with this stage alone."""
-        from ..lines import join_lines, split_lines
-
-        return join_lines(list(self.process(iter(split_lines(text)))))
 
     def start(self) -> DocumentCleaner:
         """A cleaner for the documents of one run, remembering each distinct line's verdicts.
