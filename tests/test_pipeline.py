@@ -113,3 +113,11 @@ def test_stages_say_whether_they_span_documents():
     assert not Dedup().cross_document and Dedup(scope="corpus").cross_document
     assert not StripDebris().cross_document and StripDebris(repeated_in=2).cross_document
     assert not FixEncoding().cross_document
+
+
+def test_clean_calls_share_no_state_between_documents():
+    # cleantext.clean reuses one pipeline; each call must still be a fresh document.
+    text = "A line that repeats in every document of the run.\n"
+    assert cleantext.clean(text) == text
+    assert cleantext.clean(text) == text
+    assert cleantext.clean(text + text) == text
