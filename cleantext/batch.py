@@ -92,6 +92,7 @@ class Options:
     on_bad_record: Literal["pass", "skip", "fail"] = "pass"
     jobs: int | None = None  #: None: one per core, in-process for small batches
     fail_fast: bool = False
+    overwrite_backup: bool = False  #: with backup: replace a backup left by an earlier run
 
 
 @dataclass(frozen=True)
@@ -180,14 +181,16 @@ class Report:
 
 # --- planning -----------------------------------------------------------------------
 
-def _walk(directory: str, globs: Sequence[str], exclude: str | None) -> list[str]:
-    """Files under `directory` matching `globs`, sorted by path; hidden names skipped."""
+def _walk(directory: str, globs: Sequence[str], exclude: str | None,
+          backup: str | None = None) -> list[str]:
+    """Files under `directory` matching `globs`, sorted by path; hidden names skipped,
+    and backups (names ending in `backup`) never taken."""
     found = []
     for root, dirs, files in os.walk(directory):
         dirs[:] = [d for d in dirs if not d.startswith(".")
                    and (exclude is None or os.path.realpath(os.path.join(root, d)) != exclude)]
         for name in files:
-            if name.startswith("."):
+            if name.startswith(".") or (backup and name.endswith(backup)):
                 continue
             if globs and not any(fnmatch.fnmatch(name, pattern) for pattern in globs):
                 continue
@@ -208,7 +211,7 @@ def plan_batch(inputs: Sequence[str], options: Options) -> list[Task]:
     tasks: list[Task] = []
     for given in inputs:
         if given != STDIN and os.path.isdir(given):
-            files = _walk(given, options.globs, exclude)
+            files = _walk(given, options.globs, exclude, options.backup if options.in_place else None)
             if not files:
                 pattern = f" matching {' or '.join(options.globs)}" if options.globs else ""
                 tasks.append(Task(len(tasks), given, given, problem=f"{given}: no files{pattern} in directory"))
@@ -218,6 +221,7 @@ def plan_batch(inputs: Sequence[str], options: Options) -> list[Task]:
         else:
             tasks.append(_task(len(tasks), given, os.path.basename(given), options))
     _check_targets(tasks, options)
+    _check_shared_outputs(tasks, options)
     return tasks
 
 
@@ -229,6 +233,8 @@ def _check_options(inputs: Sequence[str], options: Options) -> None:
         raise BatchUsageError(f"{' and '.join(chosen)} cannot be used together; choose one.")
     if options.backup is not None and not options.in_place:
         raise BatchUsageError("--backup only makes sense with --in-place.")
+    if options.overwrite_backup and options.backup is None:
+        raise BatchUsageError("--overwrite-backup only makes sense with --backup.")
     if options.backup is not None and (not options.backup or "/" in options.backup):
         raise BatchUsageError("--backup takes a file-name suffix such as '.orig'.")
     if (options.in_place or options.output_dir) and STDIN in inputs:
@@ -252,7 +258,13 @@ def _task(index: int, source: str, relative: str, options: Options) -> Task:
         size = os.path.getsize(source) if source != STDIN else 0
     except OSError:
         size = 0
-    return Task(index, source, "<stdin>" if source == STDIN else source, target, size)
+    name = "<stdin>" if source == STDIN else source
+    problem = None
+    if options.in_place and options.backup and not options.overwrite_backup \
+            and os.path.lexists(target + options.backup):  # type: ignore[operator]
+        problem = (f"{name}: backup {target}{options.backup} already exists; not cleaned "
+                   "(remove the old backup or use --overwrite-backup)")
+    return Task(index, source, name, target, size, problem)
 
 
 def _check_targets(tasks: Sequence[Task], options: Options) -> None:
@@ -267,6 +279,39 @@ def _check_targets(tasks: Sequence[Task], options: Options) -> None:
         if options.output_dir is not None and key == os.path.realpath(task.source):
             raise BatchUsageError(f"{task.name}: --output-dir would overwrite the input; "
                                   "use --in-place to do that on purpose.")
+
+
+def _identity(path: str) -> tuple:
+    """What makes two names the same file: device and inode if it exists (so symbolic and
+    hard links match), else the resolved path."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return ("path", os.path.realpath(path))
+    return ("inode", status.st_dev, status.st_ino)
+
+
+def _check_shared_outputs(tasks: Sequence[Task], options: Options) -> None:
+    """Refuse -o, --removed or --stats naming an input, a per-input output or each other:
+    writing it would destroy the data it was meant to hold."""
+    outputs = [(flag, path) for flag, path in (("-o/--output", options.output), ("--removed", options.removed),
+                                                ("--stats", options.stats)) if path not in (None, "-")]
+    if not outputs:
+        return
+    seen: dict[tuple, str] = {}
+    for flag, path in outputs:
+        key = _identity(path)  # type: ignore[arg-type]
+        if key in seen:
+            raise BatchUsageError(f"{seen[key]} and {flag} name the same file {path}; choose different files.")
+        seen[key] = f"{flag} {path}"
+    for task in tasks:
+        for name in (task.source, task.target):
+            if name is None or name == STDIN or task.problem:
+                continue
+            key = _identity(name)
+            if key in seen:
+                role = "an input" if name == task.source else "an output of --in-place/--output-dir"
+                raise BatchUsageError(f"{seen[key]} is {role} ({task.name}); writing it would destroy it.")
 
 
 # --- cleaning one input --------------------------------------------------------------

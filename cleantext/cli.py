@@ -93,7 +93,10 @@ io_options = _options(
     click.option("--in-place", is_flag=True, default=False,
                  help="Replace each input file with its cleaned text (atomically)."),
     click.option("--backup", metavar="SUFFIX", default=None,
-                 help="With --in-place, keep each original as FILE+SUFFIX (e.g. '.orig')."),
+                 help="With --in-place, keep each original as FILE+SUFFIX (e.g. '.orig'); files "
+                      "ending in SUFFIX are never inputs, and a file whose backup exists is not cleaned."),
+    click.option("--overwrite-backup", is_flag=True, default=False,
+                 help="With --backup, replace backups left by an earlier run."),
     click.option("--glob", "globs", multiple=True, metavar="PATTERN",
                  help="Take only files matching PATTERN (e.g. '*.txt') from directories; repeatable."),
     click.option("--removed", type=click.Path(dir_okay=False, allow_dash=True), default=None,
@@ -119,7 +122,7 @@ io_options = _options(
 )
 
 #: Group and `clean` options that describe the batch rather than a stage.
-BATCH_OPTIONS = ("output", "output_dir", "in_place", "backup", "globs", "removed", "stats", "jsonl",
+BATCH_OPTIONS = ("output", "output_dir", "in_place", "backup", "overwrite_backup", "globs", "removed", "stats", "jsonl",
                  "text_field", "on_bad_record", "jobs", "fail_fast", "quiet", "verbose")
 
 
@@ -189,7 +192,7 @@ def _run(ctx: click.Context, stage_lists: list[list[Any]], **_: Any) -> None:
         raise click.UsageError("-q/--quiet and -v/--verbose contradict each other.")
     options = Options(
         output=settings["output"], output_dir=settings["output_dir"], in_place=settings["in_place"],
-        backup=settings["backup"], removed=settings["removed"], stats=settings["stats"],
+        backup=settings["backup"], overwrite_backup=settings["overwrite_backup"], removed=settings["removed"], stats=settings["stats"],
         globs=tuple(settings["globs"]), jsonl=settings["jsonl"], text_field=settings["text_field"],
         on_bad_record=settings["on_bad_record"], jobs=settings["jobs"], fail_fast=settings["fail_fast"],
     )

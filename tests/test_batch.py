@@ -366,3 +366,56 @@ def test_real_process_interrupt_with_jobs_leaves_no_temporary_or_partial_files(t
     if finished:  # whatever was finished is complete
         expected = run_cli("clean", str(root / "f0.txt")).stdout
         assert all(written.read_bytes() == expected for written in finished)
+
+
+# --- issue 10: backups are never inputs, outputs never destroy inputs -------------------
+
+def test_in_place_backup_run_twice_keeps_the_originals(runner, corpus):
+    args = ["clean", str(corpus), "--glob", "*.txt*", "--in-place", "--backup", ".orig"]
+    assert runner.invoke(cli, args).exit_code == 0
+    assert (corpus / "a1.txt.orig").read_text() == DOC.format(n=1)
+    second = runner.invoke(cli, args)
+    assert second.exit_code == 1 and "a1.txt.orig already exists" in second.stderr
+    assert (corpus / "a1.txt.orig").read_text() == DOC.format(n=1)  # the original survives
+    assert not (corpus / "a1.txt.orig.orig").exists()  # backups were not taken as inputs
+    assert (corpus / "a1.txt").read_text() == CLEAN.format(n=1)
+
+
+def test_unrelated_existing_backup_is_not_overwritten_unless_asked(runner, tmp_path):
+    (tmp_path / "a.txt").write_text(DOC.format(n=1))
+    (tmp_path / "a.txt.orig").write_text("precious\n")
+    args = ["clean", str(tmp_path / "a.txt"), "--in-place", "--backup", ".orig"]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 1 and "already exists" in result.stderr
+    assert (tmp_path / "a.txt.orig").read_text() == "precious\n"
+    assert (tmp_path / "a.txt").read_text() == DOC.format(n=1)
+    assert runner.invoke(cli, [*args, "--overwrite-backup"]).exit_code == 0
+    assert (tmp_path / "a.txt.orig").read_text() == DOC.format(n=1)
+
+
+@pytest.mark.parametrize("flag", ["--removed", "--stats", "-o"])
+@pytest.mark.parametrize("link", [None, "symlink", "hardlink"])
+def test_an_output_that_is_an_input_is_refused(runner, tmp_path, flag, link):
+    source = tmp_path / "n.txt"
+    source.write_text(DOC.format(n=1))
+    output = source
+    if link:
+        output = tmp_path / "alias.txt"
+        (os.symlink if link == "symlink" else os.link)(source, output)
+    result = runner.invoke(cli, ["clean", str(source), flag, str(output)])
+    assert result.exit_code == 2 and "would destroy" in result.stderr, result.output
+    assert source.read_text() == DOC.format(n=1)
+
+
+def test_two_outputs_naming_one_file_are_refused(runner, tmp_path):
+    source = tmp_path / "a.txt"
+    source.write_text(DOC.format(n=1))
+    result = runner.invoke(cli, ["clean", str(source), "-o", str(tmp_path / "x"), "--removed", str(tmp_path / "x")])
+    assert result.exit_code == 2 and "same file" in result.stderr
+    assert not (tmp_path / "x").exists()
+
+
+def test_removed_file_inside_an_in_place_tree_is_refused(runner, corpus):
+    result = runner.invoke(cli, ["clean", str(corpus), "--in-place", "--removed", str(corpus / "a1.txt")])
+    assert result.exit_code == 2
+    assert (corpus / "a1.txt").read_text() == DOC.format(n=1)
