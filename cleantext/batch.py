@@ -650,7 +650,6 @@ class _Outcomes:
 
     def _here(self, task: Task, direct: bool = False) -> Outcome:
         """Clean `task` in this process; `direct` streams it straight to the shared output."""
-        direct = direct or task.source == STDIN
         run = self.shared_run or self.pipeline.start()
         outcome = _clean_task(run, task, self.options, None, self.direct if direct else None,
                               self.direct_removed if direct else None,
@@ -834,8 +833,9 @@ def run_batch(
             "stages": [{"stage": stage.name, **stats.as_dict()} for stage, stats in zip(pipeline.stages, totals)],
         }
         report.seconds = time.perf_counter() - started
-        if options.fail_fast and report.failed and shared is not None and options.output not in (None, "-"):
-            shared.discard()  # a stopped batch does not replace the combined output
+        if shared is not None and options.output not in (None, "-") and report.failed \
+                and (options.fail_fast or len(report.failed) == len(report.files)):
+            shared.discard()  # a stopped batch, or one with nothing cleaned, leaves -o FILE alone
         if options.stats is not None:
             stats_out = stack.enter_context(AtomicOutput(options.stats, sys.stderr.buffer))
             stats_out.stream.write((json.dumps(report.as_dict(), indent=2) + "\n").encode())

@@ -419,3 +419,38 @@ def test_removed_file_inside_an_in_place_tree_is_refused(runner, corpus):
     result = runner.invoke(cli, ["clean", str(corpus), "--in-place", "--removed", str(corpus / "a1.txt")])
     assert result.exit_code == 2
     assert (corpus / "a1.txt").read_text() == DOC.format(n=1)
+
+
+# --- issue 10: a failed input adds nothing -----------------------------------------------
+
+def _truncated_gzip(path: Path) -> Path:
+    path.write_bytes(gzip.compress("".join(f"Line {n} of a long text.\n" for n in range(5000)).encode())[:-200])
+    return path
+
+
+def test_truncated_gzip_adds_nothing_to_a_new_output(runner, tmp_path):
+    broken = _truncated_gzip(tmp_path / "broken.txt.gz")
+    out = tmp_path / "out.txt"
+    result = runner.invoke(cli, ["clean", str(broken), "-o", str(out)])
+    assert result.exit_code == 1 and "broken.txt.gz" in result.stderr
+    assert not out.exists()
+
+
+def test_when_every_input_fails_an_existing_output_is_untouched(runner, tmp_path):
+    broken = _truncated_gzip(tmp_path / "broken.txt.gz")
+    out = tmp_path / "out.txt"
+    out.write_text("yesterday's output\n")
+    result = runner.invoke(cli, ["clean", str(broken), str(tmp_path / "missing.txt"), "-o", str(out)])
+    assert result.exit_code == 1
+    assert out.read_text() == "yesterday's output\n"
+
+
+def test_failed_input_among_good_ones_adds_nothing(runner, tmp_path):
+    broken = _truncated_gzip(tmp_path / "broken.txt.gz")
+    good = tmp_path / "good.txt"
+    good.write_text("Good.\n")
+    out = tmp_path / "out.txt"
+    result = runner.invoke(cli, ["clean", str(broken), "-", str(good), "-o", str(out), "-j", "2"],
+                           input="From stdin.\n")
+    assert result.exit_code == 1
+    assert out.read_text() == "From stdin.\nGood.\n"
