@@ -3,8 +3,8 @@
 Decoding policy: input is UTF-8. Bytes that are not valid UTF-8 are kept as surrogate
 escapes (PEP 383), so a line is never dropped or altered by reading: stages that do
 not touch it write the same bytes back, and `FixEncoding` re-decodes them as
-Windows-1252. A UTF-8 byte order mark is dropped; UTF-16 with a byte order mark is
-decoded. Only ``\\n`` and ``\\r\\n`` end lines, and each line keeps its own ending.
+Windows-1252. A UTF-8 byte order mark is dropped; UTF-32 and UTF-16 with a byte order
+mark are decoded (a UTF-16 mark only when the text after it looks like UTF-16). Only ``\\n`` and ``\\r\\n`` end lines, and each line keeps its own ending.
 
 Compression follows the file name: ``*.gz`` is gzip (standard library) and ``*.zst``
 is Zstandard (the optional ``zstandard`` module, ``pip install 'cleantext-cli[zstd]'``),
@@ -13,6 +13,7 @@ for reading and for writing. Standard input and output are never decompressed.
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import io
 import os
@@ -34,6 +35,7 @@ BINARY_CONTROL_SHARE = 0.10
 _TEXT_CONTROLS = frozenset(b"\t\n\r\x0c\x0b\x1b")
 _UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
 
 
 class InputError(Exception):
@@ -162,8 +164,9 @@ def read_lines(
             wrapper.detach()
         return
     head = stream.peek(SNIFF_BYTES)[:SNIFF_BYTES] if hasattr(stream, "peek") else b""
-    if head.startswith(_UTF16_BOMS):
-        yield from _read_utf16(stream, source)
+    encoding = _bom_encoding(head)
+    if encoding is not None:
+        yield from _read_wide(stream, source, encoding)
         return
     if looks_binary(head):
         raise InputError(f"{source}: looks like binary data, not text (skipped)")
@@ -190,11 +193,34 @@ def read_lines(
         warn(f"{source}: invalid UTF-8 on line {invalid[0]}{more}; bytes kept as they were")
 
 
-def _read_utf16(stream: BinaryIO, source: str) -> Iterator[Line]:
+def _bom_encoding(head: bytes) -> str | None:
+    """"utf-32" or "utf-16" when `head` starts with its byte order mark and looks like it.
+
+    A UTF-32 mark is checked first (the little-endian one begins with UTF-16's). Two
+    bytes ``FF FE`` also start many files that are not UTF-16, so that mark is trusted
+    only when the text after it has a NUL byte (any ASCII character, space or newline in
+    UTF-16 has one) or is not valid UTF-8; ``\\xff\\xfeHello`` stays UTF-8 text with
+    two stray bytes.
+    """
+    if head.startswith(_UTF32_BOMS):
+        return "utf-32"
+    if not head.startswith(_UTF16_BOMS):
+        return None
+    rest = head[2:]
+    if b"\x00" in rest:
+        return "utf-16"
     try:
-        text = stream.read().decode("utf-16")
+        codecs.getincrementaldecoder("utf-8")().decode(rest, final=False)
+    except UnicodeDecodeError:
+        return "utf-16"
+    return None
+
+
+def _read_wide(stream: BinaryIO, source: str, encoding: str) -> Iterator[Line]:
+    try:
+        text = stream.read().decode(encoding)
     except UnicodeDecodeError as error:
-        raise InputError(f"{source}: invalid UTF-16 ({error.reason})") from None
+        raise InputError(f"{source}: invalid {encoding.upper()} ({error.reason})") from None
     yield from split_lines(text, source)
 
 

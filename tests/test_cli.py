@@ -204,3 +204,23 @@ def test_stages_that_remember_documents_see_every_file_of_a_batch(runner, tmp_pa
     assert one.exit_code == two.exit_code == 0
     assert one.stdout == two.stdout
     assert "repeated-across-documents" in one.stderr
+
+
+@pytest.mark.parametrize("encoding", ["utf-32", "utf-32-le", "utf-32-be"])
+def test_utf32_with_a_byte_order_mark_is_decoded(runner, encoding):
+    text = "Grüße aus Köln 😀.\n"
+    data = ("\ufeff" + text).encode(encoding) if encoding != "utf-32" else text.encode(encoding)
+    result = runner.invoke(cli, ["fix-encoding"], input=data)
+    assert result.exit_code == 0 and result.stdout == text
+
+
+def test_utf16_byte_order_mark_before_utf8_text_is_not_trusted(runner):
+    result = runner.invoke(cli, ["dedup"], input=b"\xff\xfeHello world!!\n")
+    assert result.exit_code == 0
+    assert result.stdout_bytes == b"\xff\xfeHello world!!\n"  # bytes kept as they were
+
+
+def test_utf16_without_ascii_is_still_decoded(runner):
+    text = "日本語の文章。"  # no ASCII at all: no NUL byte in its UTF-16
+    result = runner.invoke(cli, ["dedup"], input=text.encode("utf-16"))
+    assert result.exit_code == 0 and result.stdout == text
