@@ -19,6 +19,7 @@ import fnmatch
 import json
 import multiprocessing
 import os
+import re
 import signal
 import sys
 import tempfile
@@ -410,67 +411,120 @@ def _watched(lines: Iterator[Line], stop, progress, stream) -> Iterator[Line]:
 def _clean_jsonl(run: Run, task: Task, options: Options, lines: Iterator[Line], account: _Account) -> None:
     """Each line is a JSON object; its `text_field` is cleaned as one document.
 
-    Other fields keep their values and order. A record whose text did not change is
-    written back byte for byte; a changed one is re-serialized as compact JSON with
-    non-ASCII characters as they are. Blank lines are copied. Bad records (not JSON,
-    not an object, field missing or not a string) follow `on_bad_record`.
+    A record whose text did not change is written back byte for byte; in a changed one
+    only the text field's value is replaced, so the other fields keep their exact bytes
+    (numbers such as ``1e400``, duplicate keys, spacing). Blank lines are copied. Bad
+    records (not JSON, not an object, field missing or not a string) follow
+    `on_bad_record`. An input in which no object has the field at all fails, naming the
+    fields it has: that is a wrong ``--text-field``, not a corpus of bad records. Until
+    the field is first seen, output is held back so that such an input adds nothing.
     """
     field_name = options.text_field
     result = account.result
     first_bad: str | None = None
-    for record_line in lines:
-        raw = encode_line(record_line)
-        result.bytes_in += len(raw)
-        if not record_line.text.strip():
-            account.raw(raw)
-            continue
-        result.records += 1
-        problem = None
-        try:
-            record = json.loads(record_line.text)
-        except (ValueError, RecursionError) as error:
-            problem = f"invalid JSON ({getattr(error, 'msg', error)})"
+    fields_found: dict[str, None] = {}  # in order of first appearance
+    held = tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY)  # output before the field is seen
+    seen_field = False
+
+    def write(data: bytes) -> None:
+        if seen_field:
+            account.raw(data)
         else:
-            if not isinstance(record, dict):
-                problem = f"not a JSON object but {type(record).__name__}"
-            elif field_name not in record:
-                problem = f"no {field_name!r} field"
-            elif not isinstance(record[field_name], str):
-                problem = f"{field_name!r} is {type(record[field_name]).__name__}, not a string"
-        if problem is not None:
-            where = f"{task.name}: line {record_line.number}: {problem}"
-            if options.on_bad_record == "fail":
-                raise InputError(where)
-            result.bad_records += 1
-            if first_bad is None:
-                first_bad = where
-            if options.on_bad_record == "pass":
-                account.raw(raw)
-            continue
-        text = record[field_name]
-        source = f"{task.name}:{record_line.number}"
-        cleaned = []
-        for line in run.process(split_lines(text, source)):
-            account.line(line, write=False)
-            cleaned.append(line)
-        new_text = join_lines(cleaned)
-        if new_text == text:
-            account.raw(raw)
-        else:
-            record[field_name] = new_text
-            account.raw(_dump_record(record) + record_line.ending.encode())
+            result.bytes_out += len(data)
+            held.write(data)
+
+    with held:
+        for record_line in lines:
+            raw = encode_line(record_line)
+            result.bytes_in += len(raw)
+            if not record_line.text.strip():
+                write(raw)
+                continue
+            result.records += 1
+            problem = None
+            try:
+                record = json.loads(record_line.text)
+            except (ValueError, RecursionError) as error:
+                problem = f"invalid JSON ({getattr(error, 'msg', error)})"
+            else:
+                if not isinstance(record, dict):
+                    problem = f"not a JSON object but {type(record).__name__}"
+                elif field_name not in record:
+                    problem = f"no {field_name!r} field"
+                    if len(fields_found) < 50:
+                        fields_found.update(dict.fromkeys(record))
+                else:
+                    if not seen_field:
+                        seen_field = True
+                        result.bytes_out -= held.tell()
+                        held.seek(0)
+                        while chunk := held.read(1 << 20):
+                            account.raw(chunk)
+                    if not isinstance(record[field_name], str):
+                        problem = f"{field_name!r} is {type(record[field_name]).__name__}, not a string"
+            if problem is not None:
+                where = f"{task.name}: line {record_line.number}: {problem}"
+                if options.on_bad_record == "fail":
+                    raise InputError(where)
+                result.bad_records += 1
+                if first_bad is None:
+                    first_bad = where
+                if options.on_bad_record == "pass":
+                    write(raw)
+                continue
+            text = record[field_name]
+            source = f"{task.name}:{record_line.number}"
+            cleaned = []
+            for line in run.process(split_lines(text, source)):
+                account.line(line, write=False)
+                cleaned.append(line)
+            new_text = join_lines(cleaned)
+            if new_text == text:
+                write(raw)
+            else:
+                write(_with_field_replaced(record_line.text, field_name, new_text) + record_line.ending.encode())
+        if fields_found and not seen_field:
+            shown = ", ".join(repr(name) for name in fields_found)
+            raise InputError(f"{task.name}: no record has a {field_name!r} field (wrong --text-field?); "
+                             f"fields found: {shown}")
     if first_bad is not None:
         action = {"pass": "passed through", "skip": "skipped"}[options.on_bad_record]
         more = f" (and {result.bad_records - 1} more)" if result.bad_records > 1 else ""
         result.warnings.append(f"{first_bad}{more}; bad records {action}")
 
 
-def _dump_record(record: dict) -> bytes:
-    text = json.dumps(record, ensure_ascii=False, separators=(", ", ": "))
-    try:
-        return text.encode("utf-8", "surrogateescape")  # invalid input bytes go back as they were
-    except UnicodeEncodeError:  # lone surrogates from \\ud800 escapes: keep them escaped
-        return json.dumps(record, ensure_ascii=True, separators=(", ", ": ")).encode()
+_JSON = json.JSONDecoder()
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _with_field_replaced(record_text: str, field_name: str, value: str) -> bytes:
+    """The record's bytes with the value of its top-level `field_name` (the last one, as
+    `json.loads` sees duplicates) replaced by `value`; everything else as it was."""
+    start, end = _value_span(record_text, field_name)
+    encoded = json.dumps(value, ensure_ascii=False)
+    encoded = _SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", encoded)  # valid UTF-8
+    text = record_text[:start] + encoded + record_text[end:]
+    return encode_line(Line(0, text, ""))
+
+
+def _value_span(text: str, field_name: str) -> tuple[int, int]:
+    """Where the value of the last top-level `field_name` of a JSON object starts and ends."""
+    span = None
+    index = _JSON_SPACE.match(text).end() + 1  # past "{"
+    index = _JSON_SPACE.match(text, index).end()
+    while text[index] == '"':
+        key, index = json.decoder.scanstring(text, index + 1)
+        index = _JSON_SPACE.match(text, index).end() + 1  # past ":"
+        index = _JSON_SPACE.match(text, index).end()
+        _, end = _JSON.raw_decode(text, index)
+        if key == field_name:
+            span = (index, end)
+        index = _JSON_SPACE.match(text, end).end()
+        if text[index] == ",":
+            index = _JSON_SPACE.match(text, index + 1).end()
+    assert span is not None, "the record was parsed with this field"
+    return span
 
 
 # --- running tasks -------------------------------------------------------------------

@@ -454,3 +454,46 @@ def test_failed_input_among_good_ones_adds_nothing(runner, tmp_path):
                            input="From stdin.\n")
     assert result.exit_code == 1
     assert out.read_text() == "From stdin.\nGood.\n"
+
+
+# --- issue 10: JSON Lines stay valid and a wrong --text-field fails -----------------------
+
+def test_jsonl_wrong_text_field_fails_and_names_the_fields(runner, tmp_path):
+    source = tmp_path / "pages.jsonl"
+    source.write_text('{"id": 1, "body": "Same\\nSame\\n"}\n{"id": 2, "body": "x"}\n')
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(cli, ["clean", str(source), "--jsonl", "-o", str(out)])
+    assert result.exit_code == 1
+    assert "no record has a 'text' field" in result.stderr and "'id', 'body'" in result.stderr
+    assert not out.exists()
+    streamed = runner.invoke(cli, ["clean", str(source), "--jsonl"])
+    assert streamed.exit_code == 1 and streamed.stdout == ""  # held back, not copied through
+
+
+def test_jsonl_records_before_the_first_with_the_field_keep_their_place(runner, tmp_path):
+    source = tmp_path / "pages.jsonl"
+    source.write_text('{"id": 0}\nnot json\n{"text": "Same\\nSame\\n"}\n{"id": 3}\n')
+    result = runner.invoke(cli, ["clean", str(source), "--jsonl"])
+    assert result.exit_code == 0
+    assert result.stdout == '{"id": 0}\nnot json\n{"text": "Same\\n"}\n{"id": 3}\n'
+
+
+def test_jsonl_lone_surrogate_with_removed_rows(runner, tmp_path):
+    source = tmp_path / "odd.jsonl"
+    source.write_text('{"text": "a \\ud800 b\\na \\ud800 b"}\n')
+    removed = tmp_path / "removed.tsv"
+    assert runner.invoke(cli, ["clean", str(source), "--jsonl", "--removed", str(removed)]).exit_code == 0
+    result = runner.invoke(cli, ["-i", str(source), "--jsonl", "--removed", str(removed), "dedup"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout_bytes.decode("utf-8")) == {"text": "a \ud800 b\n"}
+    assert removed.read_bytes().decode("utf-8").splitlines()[1].endswith("\\ud800 b")
+
+
+def test_jsonl_changed_records_stay_valid_utf8_json_with_other_fields_as_they_were(runner, tmp_path):
+    source = tmp_path / "odd.jsonl"
+    source.write_text('{"n":1e400,  "dup": 1, "dup": 2, "text": "x \\udcff y\\nx \\udcff y\\n", "e": "\\u00e9"}\n')
+    result = runner.invoke(cli, ["-i", str(source), "--jsonl", "dedup"])
+    assert result.exit_code == 0, result.output
+    line = result.stdout_bytes.decode("utf-8")  # valid UTF-8
+    assert line == '{"n":1e400,  "dup": 1, "dup": 2, "text": "x \\udcff y\\n", "e": "\\u00e9"}\n'
+    assert json.loads(line)["text"] == "x \udcff y\n"
