@@ -21,6 +21,7 @@ import multiprocessing
 import os
 import re
 import signal
+import stat
 import sys
 import tempfile
 import time
@@ -36,8 +37,11 @@ from .io import (
     AtomicOutput,
     DocumentJoiner,
     InputError,
+    NamedWriter,
+    OutputError,
     PendingOutput,
     encode_line,
+    standard_stream,
     input_position,
     open_input,
     read_error_message,
@@ -60,10 +64,6 @@ CHECK_EVERY = 512
 
 class BatchUsageError(ValueError):
     """Options that cannot work together; the CLI reports it as a usage error (exit 2)."""
-
-
-class _OutputFailed(Exception):
-    """Writing (not reading) failed; carries the operating system's error as its cause."""
 
 
 class Interrupted(Exception):
@@ -94,6 +94,7 @@ class Options:
     jobs: int | None = None  #: None: one per core, in-process for small batches
     fail_fast: bool = False
     overwrite_backup: bool = False  #: with backup: replace a backup left by an earlier run
+    follow_symlinks: bool = False  #: take symbolic links found in directories
 
 
 @dataclass(frozen=True)
@@ -182,24 +183,58 @@ class Report:
 
 # --- planning -----------------------------------------------------------------------
 
-def _walk(directory: str, globs: Sequence[str], exclude: str | None,
-          backup: str | None = None) -> list[str]:
-    """Files under `directory` matching `globs`, sorted by path; hidden names skipped,
-    and backups (names ending in `backup`) never taken."""
+def _walk(directory: str, globs: Sequence[str], exclude: str | None, backup: str | None = None,
+          follow_symlinks: bool = False, note: Callable[[str], None] | None = None) -> list[str]:
+    """Regular files under `directory` matching `globs`, sorted by path.
+
+    Hidden names are skipped, and backups (names ending in `backup`). Symbolic links are
+    not followed unless `follow_symlinks` (an in-place run must not reach outside the
+    tree), and other non-regular files (named pipes, sockets, devices) are skipped: a
+    named pipe would block the run forever. `note` hears about every skipped link or
+    special file.
+    """
+    note = note or (lambda message: None)
     found = []
-    for root, dirs, files in os.walk(directory):
-        dirs[:] = [d for d in dirs if not d.startswith(".")
-                   and (exclude is None or os.path.realpath(os.path.join(root, d)) != exclude)]
+    visited: set[str] = set()
+    for root, dirs, files in os.walk(directory, followlinks=follow_symlinks):
+        if follow_symlinks:  # a link back up the tree would walk forever
+            real = os.path.realpath(root)
+            if real in visited:
+                dirs[:] = []
+                continue
+            visited.add(real)
+        kept_dirs = []
+        for d in dirs:
+            path = os.path.join(root, d)
+            if d.startswith(".") or (exclude is not None and os.path.realpath(path) == exclude):
+                continue
+            if os.path.islink(path) and not follow_symlinks:
+                note(f"{path}: symbolic link to a directory skipped (use --follow-symlinks)")
+                continue
+            kept_dirs.append(d)
+        dirs[:] = kept_dirs
         for name in files:
             if name.startswith(".") or (backup and name.endswith(backup)):
                 continue
             if globs and not any(fnmatch.fnmatch(name, pattern) for pattern in globs):
                 continue
-            found.append(os.path.join(root, name))
+            path = os.path.join(root, name)
+            try:
+                status = os.stat(path) if follow_symlinks else os.lstat(path)
+            except OSError:  # a dangling link, a file gone since listing
+                note(f"{path}: cannot be read (dangling symbolic link?); skipped")
+                continue
+            if stat.S_ISLNK(status.st_mode):
+                note(f"{path}: symbolic link skipped (use --follow-symlinks)")
+                continue
+            if not stat.S_ISREG(status.st_mode):
+                note(f"{path}: not a regular file (named pipe, socket or device); skipped")
+                continue
+            found.append(path)
     return sorted(found, key=lambda path: Path(os.path.relpath(path, directory)).parts)
 
 
-def plan_batch(inputs: Sequence[str], options: Options) -> list[Task]:
+def plan_batch(inputs: Sequence[str], options: Options, note: Callable[[str], None] | None = None) -> list[Task]:
     """The tasks for `inputs`, in order; raises `BatchUsageError` for impossible requests.
 
     A directory stands for the files under it (recursively, sorted, hidden names
@@ -212,7 +247,8 @@ def plan_batch(inputs: Sequence[str], options: Options) -> list[Task]:
     tasks: list[Task] = []
     for given in inputs:
         if given != STDIN and os.path.isdir(given):
-            files = _walk(given, options.globs, exclude, options.backup if options.in_place else None)
+            files = _walk(given, options.globs, exclude, options.backup if options.in_place else None,
+                          options.follow_symlinks, note)
             if not files:
                 pattern = f" matching {' or '.join(options.globs)}" if options.globs else ""
                 tasks.append(Task(len(tasks), given, given, problem=f"{given}: no files{pattern} in directory"))
@@ -349,10 +385,7 @@ class _Account:
         self._write(data)
 
     def _write(self, data: bytes) -> None:
-        try:
-            self.out.write(data)
-        except OSError as error:
-            raise _OutputFailed() from error
+        self.out.write(data)
 
 
 def clean_input(run: Run, task: Task, options: Options, out: BinaryIO | DocumentJoiner,
@@ -376,12 +409,12 @@ def clean_input(run: Run, task: Task, options: Options, out: BinaryIO | Document
             else:
                 for line in run.process(lines):
                     account.line(line)
-    except _OutputFailed as failure:
-        error = failure.__cause__
-        assert isinstance(error, OSError)
-        if task.target is None:  # the shared output (a closed pipe, a full disk): fatal
-            raise error from None
-        result.error = read_error_message(task.target, error)
+    except BrokenPipeError:  # the reader of standard output went away: ends the run
+        raise
+    except OutputError as error:
+        if task.target is None or error.name != task.target:  # a shared output: fatal
+            raise
+        result.error = str(error)  # this input's own output file
     except Exception as error:  # noqa: BLE001 - only reading errors are kept, see below
         message = read_error_message(task.name, error)
         if message is None:
@@ -529,6 +562,10 @@ def _value_span(text: str, field_name: str) -> tuple[int, int]:
 
 # --- running tasks -------------------------------------------------------------------
 
+#: How messages name a spool file that cannot be written.
+SPOOL_NAME = "temporary file"
+
+
 def _spool(directory: str | None):
     """A place for one document's bytes while it waits for its turn."""
     if directory is None:
@@ -549,6 +586,7 @@ def _clean_task(run: Run, task: Task, options: Options, spool_dir: str | None,
             removed, outcome.removed = (spooled, spooled) if spool_dir is None else spooled
             if spool_dir is not None:
                 stack.callback(removed.close)
+            removed = NamedWriter(removed, SPOOL_NAME)
         if task.target is not None:
             try:
                 target = AtomicOutput(task.target, backup=options.backup, make_parents=True)
@@ -561,7 +599,10 @@ def _clean_task(run: Run, task: Task, options: Options, spool_dir: str | None,
                 target.discard()
                 raise
             if outcome.result.error is None:
-                outcome.pending = target.detach()
+                try:
+                    outcome.pending = target.detach()
+                except OutputError as error:
+                    outcome.result.error = str(error)
             else:
                 target.discard()
         elif direct is not None:
@@ -571,7 +612,8 @@ def _clean_task(run: Run, task: Task, options: Options, spool_dir: str | None,
             spooled = _spool(spool_dir)
             text, outcome.text = (spooled, spooled) if spool_dir is None else spooled
             try:
-                outcome.result = clean_input(run, task, options, text, removed, stop, progress)
+                outcome.result = clean_input(run, task, options, NamedWriter(text, SPOOL_NAME), removed,
+                                             stop, progress)
             finally:
                 text.flush()
                 if spool_dir is not None:
@@ -817,7 +859,7 @@ def run_batch(
     if note is ...:
         note = warn
     started = time.perf_counter()
-    tasks = list(tasks) if tasks is not None else plan_batch(inputs, options)
+    tasks = list(tasks) if tasks is not None else plan_batch(inputs, options, note)
     jobs = choose_jobs(pipeline, tasks, options.jobs)
     report = Report(jobs=jobs, jsonl=options.jsonl)
     progress = Progress(progress_stream, len(tasks), sum(task.size for task in tasks))
@@ -835,7 +877,7 @@ def run_batch(
         joiner = DocumentJoiner(shared.stream) if shared is not None else None
         removed_out = None
         if options.removed is not None:
-            removed_out = stack.enter_context(AtomicOutput(options.removed, sys.stderr.buffer))
+            removed_out = stack.enter_context(_side_output(options.removed))
             removed_out.stream.write(REMOVED_HEADER.encode())
         outcomes = _Outcomes(pipeline, tasks, options, jobs, joiner,
                              removed_out.stream if removed_out is not None else None, progress)
@@ -891,9 +933,16 @@ def run_batch(
                 and (options.fail_fast or len(report.failed) == len(report.files)):
             shared.discard()  # a stopped batch, or one with nothing cleaned, leaves -o FILE alone
         if options.stats is not None:
-            stats_out = stack.enter_context(AtomicOutput(options.stats, sys.stderr.buffer))
+            stats_out = stack.enter_context(_side_output(options.stats))
             stats_out.stream.write((json.dumps(report.as_dict(), indent=2) + "\n").encode())
     return report
+
+
+def _side_output(name: str) -> AtomicOutput:
+    """--removed or --stats: a file, or standard error for '-'."""
+    if name == "-":
+        return AtomicOutput(name, standard_stream("<stderr>"), label="<stderr>")
+    return AtomicOutput(name)
 
 
 def _add(total: StageStats, stats: StageStats) -> None:

@@ -97,6 +97,8 @@ class _GzipReader(gzip.GzipFile):
 def open_input(name: str) -> BinaryIO:
     """Open a file (or ``-`` for standard input) for reading bytes, decompressing by name."""
     if name == "-":
+        if sys.stdin is None:
+            raise InputError("<stdin>: closed (the command was run with standard input closed)")
         return sys.stdin.buffer
     if os.path.isdir(name):
         raise InputError(f"{name}: is a directory")
@@ -300,6 +302,55 @@ def _atomic_copy(source: str, destination: str) -> None:
     os.replace(temp, destination)
 
 
+class OutputError(InputError):
+    """Writing an output failed (a full disk, a closed stream); the message names the output."""
+
+    def __init__(self, message: str, name: str):
+        super().__init__(message)
+        self.name = name
+
+
+def output_error(name: str, error: OSError) -> OutputError:
+    return OutputError(describe_os_error(name, error), name)
+
+
+class NamedWriter:
+    """A binary stream whose write errors name it: `OutputError`, except a closed pipe,
+    which stays `BrokenPipeError` (the reader went away; not an error of ours)."""
+
+    def __init__(self, stream: BinaryIO, name: str):
+        self.raw = stream
+        self.name = name
+
+    def write(self, data: bytes) -> int:
+        try:
+            return self.raw.write(data)
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise output_error(self.name, error) from None
+
+    def flush(self) -> None:
+        try:
+            self.raw.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise output_error(self.name, error) from None
+
+
+#: Standard descriptors the command found closed at start (see `cli.main`).
+closed_standard_streams: set[str] = set()
+
+
+def standard_stream(name: str) -> BinaryIO:
+    """The binary standard output or error; `OutputError` when it was closed at start."""
+    stream = sys.stdout if name == "<stdout>" else sys.stderr
+    if stream is None or name in closed_standard_streams:
+        raise OutputError(f"{name}: closed (the command was run with it closed)", name)
+    return stream.buffer
+
+
 class AtomicOutput:
     """A binary output that appears complete or not at all.
 
@@ -307,20 +358,24 @@ class AtomicOutput:
     `commit`; `discard` (or leaving the ``with`` block by an exception) removes the
     temporary file, so an interrupted run never leaves a truncated output. The data is
     flushed to disk before the rename, so a crash of the machine cannot leave an empty
-    file either. ``-`` writes to standard output directly. A name ending in ``.gz`` or
-    ``.zst`` is compressed unless `compress` is false. `detach` finishes the file
-    without renaming it and returns the `PendingOutput` to commit later.
+    file either. ``-`` writes to standard output directly (`label` names it in
+    messages, e.g. ``<stderr>`` when `stdout` is standard error). A name ending in
+    ``.gz`` or ``.zst`` is compressed unless `compress` is false. `detach` finishes the
+    file without renaming it and returns the `PendingOutput` to commit later. Errors
+    while writing or finishing are `OutputError`s naming the target.
     """
 
     def __init__(self, target: str, stdout: BinaryIO | None = None, *, compress: bool = True,
-                 backup: str | None = None, make_parents: bool = False):
+                 backup: str | None = None, make_parents: bool = False, label: str | None = None):
         self.target = target
         self.backup = backup
+        self.label = label or ("<stdout>" if target == "-" else target)
         self._temp: str | None = None
         self._raw: BinaryIO | None = None
         self._special = False  # a device or pipe: written directly, closed at the end
         if target == "-":
-            self.stream: BinaryIO = stdout or sys.stdout.buffer
+            self._stream: BinaryIO = stdout or standard_stream("<stdout>")
+            self.stream = NamedWriter(self._stream, self.label)
             return
         kind = compression_of(target) if compress else None
         zstandard = _zstandard(target) if kind == "zst" else None
@@ -329,7 +384,8 @@ class AtomicOutput:
             if path.is_dir():
                 raise IsADirectoryError(21, "Is a directory")
             if path.exists() and not path.is_file():  # /dev/null, a named pipe: write through
-                self.stream = open(path, "wb")
+                self._stream = open(path, "wb")
+                self.stream = NamedWriter(self._stream, self.label)
                 self._raw = None
                 self._special = True
                 return
@@ -340,21 +396,22 @@ class AtomicOutput:
             )
             _live_temporary_files.add(self._temp)
         except OSError as error:
-            raise InputError(describe_os_error(target, error)) from None
+            raise output_error(target, error) from None
         self._raw = os.fdopen(fd, "wb")
         if kind == "gz":
-            self.stream = gzip.GzipFile(fileobj=self._raw, mode="wb", compresslevel=GZIP_LEVEL,
-                                        filename="", mtime=0)  # reproducible bytes
+            self._stream = gzip.GzipFile(fileobj=self._raw, mode="wb", compresslevel=GZIP_LEVEL,
+                                         filename="", mtime=0)  # reproducible bytes
         elif zstandard is not None:
             compressor = zstandard.ZstdCompressor(level=ZSTD_LEVEL)
-            self.stream = compressor.stream_writer(self._raw, closefd=False)  # type: ignore[assignment]
+            self._stream = compressor.stream_writer(self._raw, closefd=False)  # type: ignore[assignment]
         else:
-            self.stream = self._raw
+            self._stream = self._raw
+        self.stream = NamedWriter(self._stream, self.label)
 
     def _finish(self) -> None:
         assert self._raw is not None
-        if self.stream is not self._raw:
-            self.stream.close()  # writes the compressed stream's trailer
+        if self._stream is not self._raw:
+            self._stream.close()  # writes the compressed stream's trailer
         self._raw.flush()
         os.fsync(self._raw.fileno())
         self._raw.close()
@@ -362,15 +419,23 @@ class AtomicOutput:
     def detach(self) -> PendingOutput | None:
         """Finish writing and hand over the temporary file (None for standard output)."""
         if self._temp is None:
-            if self._special:
-                self.stream.close()
-            elif self._raw is None:  # standard output, not a file already discarded
-                self.stream.flush()
+            try:
+                if self._special:
+                    self._special = False
+                    self._stream.close()
+                elif self._raw is None:  # standard output, not a file already discarded
+                    self._stream.flush()
+            except BrokenPipeError:
+                raise
+            except OSError as error:
+                raise output_error(self.label, error) from None
             return None
         try:
             self._finish()
-        except BaseException:
+        except BaseException as error:
             self.discard()
+            if isinstance(error, OSError):
+                raise output_error(self.label, error) from None
             raise
         pending = PendingOutput(self._temp, self.target, self.backup)
         self._temp = None
@@ -381,15 +446,21 @@ class AtomicOutput:
         if pending is not None:
             try:
                 pending.commit()
-            except BaseException:
+            except BaseException as error:
                 pending.discard()
+                if isinstance(error, OSError):
+                    raise output_error(self.label, error) from None
                 raise
 
     def discard(self) -> None:
         if self._special:
-            self.stream.close()
+            self._special = False
+            try:
+                self._stream.close()
+            except OSError:  # e.g. a full device refusing the buffered rest: it is thrown away
+                pass
         if self._temp is not None:
-            for stream in {id(s): s for s in (self.stream, self._raw) if s is not None}.values():
+            for stream in {id(s): s for s in (self._stream, self._raw) if s is not None}.values():
                 try:
                     stream.close()
                 except Exception:  # a compressor may fail to flush; the file goes anyway
