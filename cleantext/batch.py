@@ -48,7 +48,7 @@ from .io import (
     read_lines,
     removed_row,
 )
-from .lines import Line, join_lines, split_lines
+from .lines import Line, join_lines, split_documents, split_lines
 from .pipeline import Pipeline, Run, StageStats
 
 STDIN = "-"
@@ -95,6 +95,7 @@ class Options:
     fail_fast: bool = False
     overwrite_backup: bool = False  #: with backup: replace a backup left by an earlier run
     follow_symlinks: bool = False  #: take symbolic links found in directories
+    separator: str | None = None  #: splits each input into documents (None: one per input)
 
 
 @dataclass(frozen=True)
@@ -276,6 +277,11 @@ def _check_options(inputs: Sequence[str], options: Options) -> None:
         raise BatchUsageError("--backup takes a file-name suffix such as '.orig'.")
     if (options.in_place or options.output_dir) and STDIN in inputs:
         raise BatchUsageError("standard input has no file to replace or mirror; use -o or standard output.")
+    if options.separator is not None:
+        if not options.separator or "\n" in options.separator or "\r" in options.separator:
+            raise BatchUsageError("--separator must be text without line breaks (or formfeed, nul, none).")
+        if options.jsonl:
+            raise BatchUsageError("--separator does not apply to --jsonl: each record is a document.")
     if options.on_bad_record not in BAD_RECORD_POLICIES:
         raise BatchUsageError(f"--on-bad-record must be one of {', '.join(BAD_RECORD_POLICIES)}.")
     if options.jobs is not None and options.jobs < 1:
@@ -401,11 +407,13 @@ def clean_input(run: Run, task: Task, options: Options, out: BinaryIO | Document
             raise InputError(task.problem)
         stream = open_input(task.source)
         with stream if task.source != STDIN else ExitStack():
-            lines = read_lines(stream, task.name, result.warnings.append)
+            lines = read_lines(stream, task.name, result.warnings.append, options.separator == "\0")
             if stop is not None or progress is not None:
                 lines = _watched(lines, stop, progress, stream)
             if options.jsonl:
                 _clean_jsonl(run, task, options, lines, account)
+            elif options.separator is not None:
+                _clean_documents(run, task, options.separator, lines, account)
             else:
                 for line in run.process(lines):
                     account.line(line)
@@ -422,6 +430,17 @@ def clean_input(run: Run, task: Task, options: Options, out: BinaryIO | Document
         result.error = message
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _clean_documents(run: Run, task: Task, separator: str, lines: Iterator[Line], account: _Account) -> None:
+    """Clean each separated document of one input on its own, separators kept in place."""
+    data = separator.encode("utf-8")
+    for document in split_documents(lines, separator, task.name):
+        for line in run.process(document):
+            account.line(line)
+        if document.separated:
+            account.result.bytes_in += len(data)
+            account.raw(data)
 
 
 def _watched(lines: Iterator[Line], stop, progress, stream) -> Iterator[Line]:
@@ -627,18 +646,46 @@ _worker: dict[str, Any] = {}
 
 def _start_worker(pipeline: Pipeline, options: Options, spool_dir: str, stop_event) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process decides when to stop
-    _worker.update(pipeline=pipeline, options=options, spool_dir=spool_dir, stop=stop_event)
+    # SIGTERM to the whole process group (a service manager stopping the job) reaches the
+    # workers too; by default it would kill one mid-file and leave its temporary output.
+    # Instead it stops the current file at the next check, which removes that file.
+    signal.signal(signal.SIGTERM, _terminate_worker)
+    _worker.update(pipeline=pipeline, options=options, spool_dir=spool_dir, stop=stop_event, terminated=False)
+
+
+def _terminate_worker(signum: int, frame: Any) -> None:
+    if not _worker.get("busy"):
+        os._exit(EXIT_TERMINATED)  # holds no file: just go (the pool may never send work again)
+    _worker["terminated"] = True  # only a flag: `_work` stops at its next check
+
+
+#: How a worker ends after SIGTERM (128 + SIGTERM's number, as a shell would say).
+EXIT_TERMINATED = 143
+
+
+def _stop_requested() -> bool:
+    return _worker["terminated"] or _worker["stop"].is_set()
 
 
 def _work(task: Task) -> Outcome:
-    run = _worker["pipeline"].start()
-    stop_event = _worker["stop"]
+    _worker["busy"] = True
     try:
-        outcome = _clean_task(run, task, _worker["options"], _worker["spool_dir"], stop=stop_event.is_set)
-    except Interrupted:
-        return Outcome(task, FileResult(task.name, error="interrupted"))
-    outcome.stage_stats, outcome.documents = run.stats, run.documents
-    return outcome
+        if _stop_requested():
+            return Outcome(task, FileResult(task.name, error="interrupted"))
+        run = _worker["pipeline"].start()
+        try:
+            outcome = _clean_task(run, task, _worker["options"], _worker["spool_dir"], stop=_stop_requested)
+        except Interrupted:
+            return Outcome(task, FileResult(task.name, error="interrupted"))
+        if _worker["terminated"]:  # finished, but nobody will commit it
+            _discard(outcome)
+            return Outcome(task, FileResult(task.name, error="interrupted"))
+        outcome.stage_stats, outcome.documents = run.stats, run.documents
+        return outcome
+    finally:
+        _worker["busy"] = False
+        if _worker["terminated"]:  # its temporary files are gone; now leave like SIGTERM asked
+            os._exit(EXIT_TERMINATED)
 
 
 def _discard(outcome: Outcome) -> None:
@@ -681,7 +728,7 @@ def choose_jobs(pipeline: Pipeline, tasks: Sequence[Task], requested: int | None
         if sum(task.size for task in files) < PARALLEL_MIN_BYTES:
             return 1
         requested = default_jobs()
-    return max(1, min(requested, len(files)))
+    return max(1, min(requested, len(files), default_jobs()))
 
 
 def _mp_context():

@@ -20,6 +20,7 @@ import click
 from . import __version__
 from .batch import BAD_RECORD_POLICIES, STDIN, BatchUsageError, Options, run_batch
 from .config import ConfigError, config_from_args, describe_settings
+from .lines import SEPARATORS
 from .io import InputError, closed_standard_streams, remove_temporary_files
 from .stages.dedup import SCOPES, Dedup
 from .stages.debris import StripDebris
@@ -105,6 +106,9 @@ io_options = _options(
                  help="Write every removed line as TSV (source, line, stage, reason, detail, text); '-' is stderr."),
     click.option("--stats", type=click.Path(dir_okay=False, allow_dash=True), default=None,
                  help="Write per-stage and per-file counts as JSON; '-' is stderr."),
+    click.option("--separator", default="none", show_default=True, metavar="formfeed|nul|none|TEXT",
+                 help="Split each input (standard input too) into documents at this separator: form "
+                      "feed, NUL, or literal TEXT; each is cleaned on its own and the separators are kept."),
     click.option("--jsonl", is_flag=True, default=False,
                  help="Inputs are JSON Lines: clean one field of each record, keep the other fields."),
     click.option("--text-field", default="text", show_default=True, metavar="NAME",
@@ -124,7 +128,7 @@ io_options = _options(
 )
 
 #: Group and `clean` options that describe the batch rather than a stage.
-BATCH_OPTIONS = ("output", "output_dir", "in_place", "backup", "overwrite_backup", "follow_symlinks", "globs", "removed", "stats", "jsonl",
+BATCH_OPTIONS = ("output", "output_dir", "in_place", "backup", "overwrite_backup", "follow_symlinks", "separator", "globs", "removed", "stats", "jsonl",
                  "text_field", "on_bad_record", "jobs", "fail_fast", "quiet", "verbose")
 
 
@@ -195,7 +199,8 @@ def _run(ctx: click.Context, stage_lists: list[list[Any]], **_: Any) -> None:
     options = Options(
         output=settings["output"], output_dir=settings["output_dir"], in_place=settings["in_place"],
         backup=settings["backup"], overwrite_backup=settings["overwrite_backup"],
-        follow_symlinks=settings["follow_symlinks"], removed=settings["removed"], stats=settings["stats"],
+        follow_symlinks=settings["follow_symlinks"],
+        separator=SEPARATORS.get(settings["separator"], settings["separator"]), removed=settings["removed"], stats=settings["stats"],
         globs=tuple(settings["globs"]), jsonl=settings["jsonl"], text_field=settings["text_field"],
         on_bad_record=settings["on_bad_record"], jobs=settings["jobs"], fail_fast=settings["fail_fast"],
     )

@@ -151,18 +151,20 @@ def looks_binary(sample: bytes) -> bool:
 
 
 def read_lines(
-    stream: BinaryIO, source: str, warn: Callable[[str], None] = lambda message: None
+    stream: BinaryIO, source: str, warn: Callable[[str], None] = lambda message: None,
+    nul_separated: bool = False,
 ) -> Iterator[Line]:
     """Yield the lines of `stream`, decoded by the policy above.
 
-    Raises `InputError` before yielding anything when the data looks binary. `warn`
-    receives one message per input that had invalid UTF-8.
+    Raises `InputError` before yielding anything when the data looks binary (NUL bytes
+    do not count when `nul_separated`: they separate documents). `warn` receives one
+    message per input that had invalid UTF-8.
     """
     if not hasattr(stream, "peek") and hasattr(stream, "readinto"):
         # e.g. BytesIO: sniffing needs peek; the wrapper must not close the stream it wraps
         wrapper = io.BufferedReader(stream)  # type: ignore[arg-type]
         try:
-            yield from read_lines(wrapper, source, warn)  # type: ignore[arg-type]
+            yield from read_lines(wrapper, source, warn, nul_separated)  # type: ignore[arg-type]
         finally:
             wrapper.detach()
         return
@@ -171,7 +173,7 @@ def read_lines(
     if encoding is not None:
         yield from _read_wide(stream, source, encoding)
         return
-    if looks_binary(head):
+    if looks_binary(head.replace(b"\x00", b"") if nul_separated else head):
         raise InputError(f"{source}: looks like binary data, not text (skipped)")
     invalid: list[int] = []
     number = 0
@@ -294,12 +296,22 @@ def _atomic_copy(source: str, destination: str) -> None:
     gives `source` a new one); file systems without links get a real copy.
     """
     path = Path(destination)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+    temp = str(path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"))
+    _live_temporary_files.add(temp)
     try:
-        os.link(source, temp)
-    except OSError:
-        shutil.copy2(source, temp)
-    os.replace(temp, destination)
+        try:
+            os.link(source, temp)
+        except OSError:
+            shutil.copy2(source, temp)
+        os.replace(temp, destination)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except FileNotFoundError:
+            pass
+        raise
+    finally:
+        _live_temporary_files.discard(temp)
 
 
 class OutputError(InputError):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from cleantext.batch import default_jobs
 from cleantext.cli import cli
 
 DOC = "Title {n}\n\nTitle {n}\n\ncafÃ© &amp; bar number {n}, open daily.\nRead more\n"
@@ -218,7 +219,7 @@ def test_two_jobs_give_the_same_output_and_removed_rows_as_one(runner, tmp_path)
                                      "--stats", str(tmp_path / f"stats{jobs}.json")])
         assert result.exit_code == 0, result.stderr
         stats = json.loads((tmp_path / f"stats{jobs}.json").read_text())
-        assert stats["jobs"] == int(jobs)
+        assert stats["jobs"] == min(int(jobs), default_jobs())  # never more workers than cores
         for entry in stats["files"]:
             entry.pop("seconds")
         outputs[jobs] = (result.stdout, removed.read_text(), stats["files"], stats["stages"])
@@ -497,3 +498,82 @@ def test_jsonl_changed_records_stay_valid_utf8_json_with_other_fields_as_they_we
     line = result.stdout_bytes.decode("utf-8")  # valid UTF-8
     assert line == '{"n":1e400,  "dup": 1, "dup": 2, "text": "x \\udcff y\\n", "e": "\\u00e9"}\n'
     assert json.loads(line)["text"] == "x \udcff y\n"
+
+
+# --- issue 10: signals to the process group, symbolic links, worker count --------------------
+
+@pytest.mark.parametrize("mode", ["--output-dir", "--in-place"])
+def test_sigterm_to_the_process_group_leaves_no_temporary_files(tmp_path, mode):
+    import signal
+    import time
+
+    text = "".join(f"Line {i} of a long generated document, cafÃ© &amp; more words.\n" for i in range(3000))
+    for round_number, delay in enumerate((0.6, 0.9, 1.2)):
+        root = tmp_path / f"in{round_number}"
+        root.mkdir()
+        for n in range(24):
+            (root / f"f{n}.txt").write_text(text)
+        out = tmp_path / f"out{round_number}"
+        target = ["--output-dir", str(out)] if mode == "--output-dir" else ["--in-place"]
+        with open(tmp_path / f"stderr{round_number}", "wb") as stderr:
+            process = subprocess.Popen([sys.executable, "-m", "cleantext", "clean", str(root), *target,
+                                        "-j", "2"], stderr=stderr, start_new_session=True)
+            time.sleep(delay)
+            os.killpg(process.pid, signal.SIGTERM)
+            code = process.wait(timeout=60)
+        assert code in (0, 130)  # 0: it was already done
+        assert b"Traceback" not in (tmp_path / f"stderr{round_number}").read_bytes()
+        deadline = time.monotonic() + 10
+        while _group_alive(process.pid) and time.monotonic() < deadline:  # workers end after the parent
+            time.sleep(0.05)
+        assert not _group_alive(process.pid), "a worker outlived the run"
+        leftovers = [p.name for p in tmp_path.rglob(".*")]
+        assert leftovers == [], f"round {round_number}"
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_symbolic_links_in_a_directory_are_not_followed_unless_asked(runner, tmp_path):
+    outside = tmp_path / "outside.txt"
+    outside.write_text(DOC.format(n=1))
+    tree = tmp_path / "tree"
+    (tree / "sub").mkdir(parents=True)
+    (tree / "own.txt").write_text(DOC.format(n=2))
+    (tree / "link.txt").symlink_to(outside)
+    (tree / "sub" / "linked-dir").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "far.txt").write_text(DOC.format(n=3))
+    result = runner.invoke(cli, ["clean", str(tree), "--in-place"])
+    assert result.exit_code == 0, result.output
+    assert outside.read_text() == DOC.format(n=1)  # nothing outside the tree changed
+    assert (tmp_path / "elsewhere" / "far.txt").read_text() == DOC.format(n=3)
+    assert (tree / "own.txt").read_text() == CLEAN.format(n=2)
+    assert "link.txt: symbolic link skipped" in result.stderr
+    assert "linked-dir: symbolic link to a directory skipped" in result.stderr
+    followed = runner.invoke(cli, ["clean", str(tree), "--in-place", "--follow-symlinks"])
+    assert followed.exit_code == 0
+    assert outside.read_text() == CLEAN.format(n=1)
+    assert (tmp_path / "elsewhere" / "far.txt").read_text() == CLEAN.format(n=3)
+
+
+def test_symbolic_link_loop_is_walked_once(runner, tmp_path):
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "a.txt").write_text("Text.\n")
+    (tree / "loop").symlink_to(tree, target_is_directory=True)
+    result = runner.invoke(cli, ["clean", str(tree), "--follow-symlinks"])
+    assert result.exit_code == 0 and result.stdout == "Text.\n"
+
+
+def test_jobs_are_capped_at_the_cores_and_the_files(runner, tmp_path):
+    root = many_files(tmp_path / "many")
+    stats = tmp_path / "stats.json"
+    result = runner.invoke(cli, ["clean", str(root), "-j", "64", "--stats", str(stats)])
+    assert result.exit_code == 0
+    assert json.loads(stats.read_text())["jobs"] == min(default_jobs(), len(list(root.iterdir())))
