@@ -20,7 +20,6 @@ import os
 import re
 import shutil
 import sys
-import tempfile
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -256,6 +255,26 @@ def remove_temporary_files() -> None:
             pass
 
 
+def _create_temporary(directory: str, prefix: str) -> tuple[int, str]:
+    """Create a new temporary file (mode 0600) and return its descriptor and path.
+
+    The path is registered *before* the file exists, so an interrupt at any moment
+    leaves nothing that `remove_temporary_files` does not know about (with
+    `tempfile.mkstemp` there is a gap between creating the file and learning its name).
+    """
+    for _ in range(100):
+        path = os.path.join(directory, f"{prefix}{os.urandom(6).hex()}.tmp")
+        _live_temporary_files.add(path)
+        try:
+            return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600), path
+        except FileExistsError:
+            _live_temporary_files.discard(path)
+        except OSError:  # not created; an interrupt instead keeps the name registered
+            _live_temporary_files.discard(path)
+            raise
+    raise FileExistsError(17, "no free temporary file name", directory)
+
+
 @dataclass(frozen=True)
 class PendingOutput:
     """A finished temporary file waiting to replace `target`; picklable, so a worker
@@ -403,10 +422,7 @@ class AtomicOutput:
                 return
             if make_parents:
                 path.parent.mkdir(parents=True, exist_ok=True)
-            fd, self._temp = tempfile.mkstemp(
-                prefix=f".{path.name}.", suffix=".tmp", dir=path.parent if str(path.parent) else "."
-            )
-            _live_temporary_files.add(self._temp)
+            fd, self._temp = _create_temporary(str(path.parent) or ".", f".{path.name}.")
         except OSError as error:
             raise output_error(target, error) from None
         self._raw = os.fdopen(fd, "wb")
