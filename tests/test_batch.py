@@ -577,3 +577,13 @@ def test_jobs_are_capped_at_the_cores_and_the_files(runner, tmp_path):
     result = runner.invoke(cli, ["clean", str(root), "-j", "64", "--stats", str(stats)])
     assert result.exit_code == 0
     assert json.loads(stats.read_text())["jobs"] == min(default_jobs(), len(list(root.iterdir())))
+
+
+
+def test_an_output_inside_a_walked_directory_is_refused_on_the_next_run(runner, corpus):
+    args = ["clean", str(corpus), "--glob", "*.txt", "-o", str(corpus / "all.txt")]
+    assert runner.invoke(cli, args).exit_code == 0
+    written = (corpus / "all.txt").read_text()
+    second = runner.invoke(cli, args)
+    assert second.exit_code == 2 and "all.txt" in second.stderr
+    assert (corpus / "all.txt").read_text() == written
