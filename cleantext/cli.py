@@ -20,8 +20,8 @@ import click
 from . import __version__
 from .batch import BAD_RECORD_POLICIES, STDIN, BatchUsageError, Options, run_batch
 from .config import ConfigError, config_from_args, describe_settings
-from .lines import SEPARATORS
 from .io import InputError, closed_standard_streams, remove_temporary_files
+from .lines import SEPARATORS
 from .stages.dedup import SCOPES, Dedup
 from .stages.debris import StripDebris
 from .stages.encoding import FixEncoding
@@ -128,8 +128,9 @@ io_options = _options(
 )
 
 #: Group and `clean` options that describe the batch rather than a stage.
-BATCH_OPTIONS = ("output", "output_dir", "in_place", "backup", "overwrite_backup", "follow_symlinks", "separator", "globs", "removed", "stats", "jsonl",
-                 "text_field", "on_bad_record", "jobs", "fail_fast", "quiet", "verbose")
+BATCH_OPTIONS = ("output", "output_dir", "in_place", "backup", "overwrite_backup", "follow_symlinks",
+                 "separator", "globs", "removed", "stats", "jsonl", "text_field", "on_bad_record", "jobs",
+                 "fail_fast", "quiet", "verbose")
 
 
 class _ConfiguredGroup(click.Group):
@@ -178,9 +179,11 @@ def cli(ctx: click.Context, inputs: tuple[str, ...], **io: Any) -> None:
       cleantext clean pages.jsonl --jsonl --text-field body -o pages.clean.jsonl
       cleantext clean notes/ --in-place --backup .orig
 
-    Each input is its own document; a directory stands for the files under it.
-    Exit codes: 0 ok, 1 some input failed (reported; the others are still cleaned),
-    2 usage or config error, 130 interrupted, 141 output pipe closed.
+    Each input is its own document (or each piece of it between --separator
+    marks); a directory stands for the regular files under it.
+    Exit codes: 0 ok, 1 some input failed or an output could not be written
+    (reported; the other inputs are still cleaned), 2 usage or config error,
+    130 interrupted, 141 output pipe closed.
     """
     ctx.obj = {"inputs": list(inputs), **io}
 
@@ -200,7 +203,8 @@ def _run(ctx: click.Context, stage_lists: list[list[Any]], **_: Any) -> None:
         output=settings["output"], output_dir=settings["output_dir"], in_place=settings["in_place"],
         backup=settings["backup"], overwrite_backup=settings["overwrite_backup"],
         follow_symlinks=settings["follow_symlinks"],
-        separator=SEPARATORS.get(settings["separator"], settings["separator"]), removed=settings["removed"], stats=settings["stats"],
+        separator=SEPARATORS.get(settings["separator"], settings["separator"]),
+        removed=settings["removed"], stats=settings["stats"],
         globs=tuple(settings["globs"]), jsonl=settings["jsonl"], text_field=settings["text_field"],
         on_bad_record=settings["on_bad_record"], jobs=settings["jobs"], fail_fast=settings["fail_fast"],
     )
