@@ -4,8 +4,12 @@ A traceback is a bug: every bad input must end in a one-line message and a docum
 exit code. Inputs are random bytes and mutations of the samples (samples/*.txt, or
 generated scraped-looking text when there are none): bit flips, cut and repeated
 spans, inserted control bytes, byte order marks and invalid UTF-8, as plain text,
-JSON Lines and gzip files, through every subcommand. Most runs are in-process
-(Click's CliRunner, fast); a few go through a real `python -m cleantext` process.
+JSON Lines and gzip files, several documents on one stream with form feed, NUL or
+text separators, UTF-16 and UTF-32 with byte order marks, through every subcommand.
+Most runs are in-process (Click's CliRunner, fast); a few go through a real
+`python -m cleantext` process, among them file scenarios: an output (`-o`, `--removed`,
+`--stats`) that is the input itself or a symbolic or hard link to it (the input must
+survive), and a directory holding a named pipe (a hang counts as a failure).
 
     python bench/fuzz_cli.py --seconds 60 --seed 7
 
@@ -38,9 +42,15 @@ COMMANDS = [
     ["dedup", "--threshold", "100"], ["dedup", "--scope", "window", "--window", "3"],
     ["clean", "--removed", "-"], ["clean", "--stats", "-"], ["--jsonl", "clean"],
     ["--jsonl", "--on-bad-record", "skip", "clean"], ["-i", "-", "-i", "-", "dedup", "--scope", "corpus"],
+    ["--separator", "formfeed", "clean", "--removed", "-"], ["--separator", "nul", "dedup", "--stats", "-"],
+    ["--separator", "<doc>", "fix-encoding", "strip-debris"], ["--jsonl", "--text-field", "body", "clean"],
 ]
+#: Byte order marks put in front of a whole input, or the whole input re-encoded.
+WIDE_ENCODINGS = ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"]
 SPICE = [b"\x00", b"\xff", b"\xc3", b"\xe2\x80", b"\r", b"\r\n", b"\n\n\n", b"\xef\xbb\xbf", b"\xff\xfe",
-         b"\x1b[31m", b"&amp;", "Ã©".encode(), b"\xed\xa0\x80", b'{"text": ', b'"}', b"\\u0000", b"\t"]
+         b"\x1b[31m", b"&amp;", "Ã©".encode(), b"\xed\xa0\x80", b'{"text": ', b'"}', b"\\u0000", b"\t",
+         b"\x0c", b"\x00", b"<doc>", b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff", b"\xfe\xff",
+         b'"\\ud800"', b"1e400", b'"text": "x", "text": "y"']
 
 
 def seeds() -> list[bytes]:
@@ -89,7 +99,39 @@ def one_input(rng: random.Random, pool: list[bytes]) -> bytes:
         return bytes(rng.randrange(256) for _ in range(rng.randint(0, 2000)))
     if roll < 0.35:
         return as_jsonl(rng.choice(pool), rng)
+    if roll < 0.45:  # several documents on one stream
+        separator = rng.choice([b"\x0c", b"\x00", b"<doc>"])
+        return separator.join(mutate(rng.choice(pool), rng) for _ in range(rng.randint(1, 5)))
+    if roll < 0.55:  # UTF-16 or UTF-32, with or without damage
+        text = rng.choice(pool).decode("utf-8", "replace")
+        data = text.encode(rng.choice(WIDE_ENCODINGS))
+        return mutate(data, rng) if rng.random() < 0.3 else data
     return mutate(rng.choice(pool), rng)
+
+
+def file_scenario(rng: random.Random, data: bytes, scratch: Path, run: int) -> tuple[list[str], Path, bytes]:
+    """An input file and outputs that may be the same file (directly or through links),
+    or a directory that holds a named pipe: returns the command, the input, its bytes."""
+    folder = scratch / f"case{run}"
+    folder.mkdir()
+    source = folder / "in.txt"
+    source.write_bytes(data)
+    roll = rng.random()
+    if roll < 0.3 and hasattr(os, "mkfifo"):  # a named pipe beside the input: must be skipped
+        os.mkfifo(folder / "pipe.txt")
+        return ["clean", str(folder), "-o", str(scratch / f"out{run}.txt")], source, data
+    alias = source
+    if roll < 0.5:
+        alias = folder / "alias.txt"
+        os.symlink(source, alias)
+    elif roll < 0.7:
+        alias = folder / "hard.txt"
+        os.link(source, alias)
+    flag = rng.choice(["-o", "--removed", "--stats"])
+    other = [rng.choice(["-o", "--removed", "--stats"]), str(alias)] if rng.random() < 0.3 else []
+    if other and other[0] == flag:
+        other = []
+    return ["clean", str(source), flag, str(alias if not other else scratch / f"x{run}"), *other], source, data
 
 
 def main() -> int:
@@ -116,6 +158,21 @@ def main() -> int:
                 packed = gzip.compress(data)
                 path.write_bytes(mutate(packed, rng) if rng.random() < 0.5 else packed)
                 command = ["-i", str(path), *command]
+            if rng.random() < 0.08:  # same-file outputs and named pipes, in a real process (a hang shows)
+                command, source, before = file_scenario(rng, data, Path(scratch), runs)
+                try:
+                    done = subprocess.run([sys.executable, "-m", "cleantext", *command], capture_output=True,
+                                          timeout=60, env={**os.environ, "CLEANTEXT_DEBUG": "1"})
+                except subprocess.TimeoutExpired:
+                    tracebacks["hang: " + " ".join(command[:1] + command[2:3])] += 1
+                    continue
+                exits[done.returncode] += 1
+                if b"Traceback" in done.stderr:
+                    tracebacks["traceback in a file scenario: " + done.stderr.decode("utf-8", "replace")
+                               .strip().splitlines()[-1][:120]] += 1
+                if source.read_bytes() != before:
+                    tracebacks[f"input destroyed by {' '.join(command[2:])}"] += 1
+                continue
             if args.process_every and runs % args.process_every == 0:
                 done = subprocess.run([sys.executable, "-m", "cleantext", *command], input=data,
                                       capture_output=True, timeout=120,

@@ -12,10 +12,25 @@ Build your own pipeline from the stages:
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from .lines import Line, Removal, join_lines, split_lines
 from .pipeline import Pipeline, Run, Stage
-from .stages import Dedup, FixEncoding, StripDebris
+
+if TYPE_CHECKING:
+    from .stages import Dedup, FixEncoding, StripDebris
+
+_STAGES = ("Dedup", "FixEncoding", "StripDebris")
+
+
+def __getattr__(name: str) -> Any:
+    """The stage classes, imported on first use: the command starts (and takes Ctrl-C
+    gracefully) before their dependencies load."""
+    if name in _STAGES:
+        from . import stages
+
+        return getattr(stages, name)
+    raise AttributeError(f"module 'cleantext' has no attribute {name!r}")
 
 __version__ = "0.1.0"
 
@@ -48,6 +63,8 @@ def default_pipeline(
     debris (so dedup's blank-line folding tidies the gaps debris leaves), then dedup.
     Pass a configured stage to replace its default.
     """
+    from .stages import Dedup, FixEncoding, StripDebris
+
     return Pipeline([fix_encoding or FixEncoding(), strip_debris or StripDebris(), dedup or Dedup()])
 
 

@@ -19,7 +19,9 @@ import fnmatch
 import json
 import multiprocessing
 import os
+import re
 import signal
+import stat
 import sys
 import tempfile
 import time
@@ -35,15 +37,18 @@ from .io import (
     AtomicOutput,
     DocumentJoiner,
     InputError,
+    NamedWriter,
+    OutputError,
     PendingOutput,
     encode_line,
+    standard_stream,
     input_position,
     open_input,
     read_error_message,
     read_lines,
     removed_row,
 )
-from .lines import Line, join_lines, split_lines
+from .lines import Line, join_lines, split_documents, split_lines
 from .pipeline import Pipeline, Run, StageStats
 
 STDIN = "-"
@@ -59,10 +64,6 @@ CHECK_EVERY = 512
 
 class BatchUsageError(ValueError):
     """Options that cannot work together; the CLI reports it as a usage error (exit 2)."""
-
-
-class _OutputFailed(Exception):
-    """Writing (not reading) failed; carries the operating system's error as its cause."""
 
 
 class Interrupted(Exception):
@@ -92,6 +93,9 @@ class Options:
     on_bad_record: Literal["pass", "skip", "fail"] = "pass"
     jobs: int | None = None  #: None: one per core, in-process for small batches
     fail_fast: bool = False
+    overwrite_backup: bool = False  #: with backup: replace a backup left by an earlier run
+    follow_symlinks: bool = False  #: take symbolic links found in directories
+    separator: str | None = None  #: splits each input into documents (None: one per input)
 
 
 @dataclass(frozen=True)
@@ -180,22 +184,58 @@ class Report:
 
 # --- planning -----------------------------------------------------------------------
 
-def _walk(directory: str, globs: Sequence[str], exclude: str | None) -> list[str]:
-    """Files under `directory` matching `globs`, sorted by path; hidden names skipped."""
+def _walk(directory: str, globs: Sequence[str], exclude: str | None, backup: str | None = None,
+          follow_symlinks: bool = False, note: Callable[[str], None] | None = None) -> list[str]:
+    """Regular files under `directory` matching `globs`, sorted by path.
+
+    Hidden names are skipped, and backups (names ending in `backup`). Symbolic links are
+    not followed unless `follow_symlinks` (an in-place run must not reach outside the
+    tree), and other non-regular files (named pipes, sockets, devices) are skipped: a
+    named pipe would block the run forever. `note` hears about every skipped link or
+    special file.
+    """
+    note = note or (lambda message: None)
     found = []
-    for root, dirs, files in os.walk(directory):
-        dirs[:] = [d for d in dirs if not d.startswith(".")
-                   and (exclude is None or os.path.realpath(os.path.join(root, d)) != exclude)]
+    visited: set[str] = set()
+    for root, dirs, files in os.walk(directory, followlinks=follow_symlinks):
+        if follow_symlinks:  # a link back up the tree would walk forever
+            real = os.path.realpath(root)
+            if real in visited:
+                dirs[:] = []
+                continue
+            visited.add(real)
+        kept_dirs = []
+        for d in dirs:
+            path = os.path.join(root, d)
+            if d.startswith(".") or (exclude is not None and os.path.realpath(path) == exclude):
+                continue
+            if os.path.islink(path) and not follow_symlinks:
+                note(f"{path}: symbolic link to a directory skipped (use --follow-symlinks)")
+                continue
+            kept_dirs.append(d)
+        dirs[:] = kept_dirs
         for name in files:
-            if name.startswith("."):
+            if name.startswith(".") or (backup and name.endswith(backup)):
                 continue
             if globs and not any(fnmatch.fnmatch(name, pattern) for pattern in globs):
                 continue
-            found.append(os.path.join(root, name))
+            path = os.path.join(root, name)
+            try:
+                status = os.stat(path) if follow_symlinks else os.lstat(path)
+            except OSError:  # a dangling link, a file gone since listing
+                note(f"{path}: cannot be read (dangling symbolic link?); skipped")
+                continue
+            if stat.S_ISLNK(status.st_mode):
+                note(f"{path}: symbolic link skipped (use --follow-symlinks)")
+                continue
+            if not stat.S_ISREG(status.st_mode):
+                note(f"{path}: not a regular file (named pipe, socket or device); skipped")
+                continue
+            found.append(path)
     return sorted(found, key=lambda path: Path(os.path.relpath(path, directory)).parts)
 
 
-def plan_batch(inputs: Sequence[str], options: Options) -> list[Task]:
+def plan_batch(inputs: Sequence[str], options: Options, note: Callable[[str], None] | None = None) -> list[Task]:
     """The tasks for `inputs`, in order; raises `BatchUsageError` for impossible requests.
 
     A directory stands for the files under it (recursively, sorted, hidden names
@@ -208,7 +248,8 @@ def plan_batch(inputs: Sequence[str], options: Options) -> list[Task]:
     tasks: list[Task] = []
     for given in inputs:
         if given != STDIN and os.path.isdir(given):
-            files = _walk(given, options.globs, exclude)
+            files = _walk(given, options.globs, exclude, options.backup if options.in_place else None,
+                          options.follow_symlinks, note)
             if not files:
                 pattern = f" matching {' or '.join(options.globs)}" if options.globs else ""
                 tasks.append(Task(len(tasks), given, given, problem=f"{given}: no files{pattern} in directory"))
@@ -218,6 +259,7 @@ def plan_batch(inputs: Sequence[str], options: Options) -> list[Task]:
         else:
             tasks.append(_task(len(tasks), given, os.path.basename(given), options))
     _check_targets(tasks, options)
+    _check_shared_outputs(tasks, options)
     return tasks
 
 
@@ -229,10 +271,17 @@ def _check_options(inputs: Sequence[str], options: Options) -> None:
         raise BatchUsageError(f"{' and '.join(chosen)} cannot be used together; choose one.")
     if options.backup is not None and not options.in_place:
         raise BatchUsageError("--backup only makes sense with --in-place.")
+    if options.overwrite_backup and options.backup is None:
+        raise BatchUsageError("--overwrite-backup only makes sense with --backup.")
     if options.backup is not None and (not options.backup or "/" in options.backup):
         raise BatchUsageError("--backup takes a file-name suffix such as '.orig'.")
     if (options.in_place or options.output_dir) and STDIN in inputs:
         raise BatchUsageError("standard input has no file to replace or mirror; use -o or standard output.")
+    if options.separator is not None:
+        if not options.separator or "\n" in options.separator or "\r" in options.separator:
+            raise BatchUsageError("--separator must be text without line breaks (or formfeed, nul, none).")
+        if options.jsonl:
+            raise BatchUsageError("--separator does not apply to --jsonl: each record is a document.")
     if options.on_bad_record not in BAD_RECORD_POLICIES:
         raise BatchUsageError(f"--on-bad-record must be one of {', '.join(BAD_RECORD_POLICIES)}.")
     if options.jobs is not None and options.jobs < 1:
@@ -252,7 +301,13 @@ def _task(index: int, source: str, relative: str, options: Options) -> Task:
         size = os.path.getsize(source) if source != STDIN else 0
     except OSError:
         size = 0
-    return Task(index, source, "<stdin>" if source == STDIN else source, target, size)
+    name = "<stdin>" if source == STDIN else source
+    problem = None
+    if options.in_place and options.backup and not options.overwrite_backup \
+            and os.path.lexists(target + options.backup):  # type: ignore[operator]
+        problem = (f"{name}: backup {target}{options.backup} already exists; not cleaned "
+                   "(remove the old backup or use --overwrite-backup)")
+    return Task(index, source, name, target, size, problem)
 
 
 def _check_targets(tasks: Sequence[Task], options: Options) -> None:
@@ -267,6 +322,39 @@ def _check_targets(tasks: Sequence[Task], options: Options) -> None:
         if options.output_dir is not None and key == os.path.realpath(task.source):
             raise BatchUsageError(f"{task.name}: --output-dir would overwrite the input; "
                                   "use --in-place to do that on purpose.")
+
+
+def _identity(path: str) -> tuple:
+    """What makes two names the same file: device and inode if it exists (so symbolic and
+    hard links match), else the resolved path."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return ("path", os.path.realpath(path))
+    return ("inode", status.st_dev, status.st_ino)
+
+
+def _check_shared_outputs(tasks: Sequence[Task], options: Options) -> None:
+    """Refuse -o, --removed or --stats naming an input, a per-input output or each other:
+    writing it would destroy the data it was meant to hold."""
+    outputs = [(flag, path) for flag, path in (("-o/--output", options.output), ("--removed", options.removed),
+                                                ("--stats", options.stats)) if path not in (None, "-")]
+    if not outputs:
+        return
+    seen: dict[tuple, str] = {}
+    for flag, path in outputs:
+        key = _identity(path)  # type: ignore[arg-type]
+        if key in seen:
+            raise BatchUsageError(f"{seen[key]} and {flag} name the same file {path}; choose different files.")
+        seen[key] = f"{flag} {path}"
+    for task in tasks:
+        for name in (task.source, task.target):
+            if name is None or name == STDIN or task.problem:
+                continue
+            key = _identity(name)
+            if key in seen:
+                role = "an input" if name == task.source else "an output of --in-place/--output-dir"
+                raise BatchUsageError(f"{seen[key]} is {role} ({task.name}); writing it would destroy it.")
 
 
 # --- cleaning one input --------------------------------------------------------------
@@ -303,10 +391,7 @@ class _Account:
         self._write(data)
 
     def _write(self, data: bytes) -> None:
-        try:
-            self.out.write(data)
-        except OSError as error:
-            raise _OutputFailed() from error
+        self.out.write(data)
 
 
 def clean_input(run: Run, task: Task, options: Options, out: BinaryIO | DocumentJoiner,
@@ -322,20 +407,22 @@ def clean_input(run: Run, task: Task, options: Options, out: BinaryIO | Document
             raise InputError(task.problem)
         stream = open_input(task.source)
         with stream if task.source != STDIN else ExitStack():
-            lines = read_lines(stream, task.name, result.warnings.append)
+            lines = read_lines(stream, task.name, result.warnings.append, options.separator == "\0")
             if stop is not None or progress is not None:
                 lines = _watched(lines, stop, progress, stream)
             if options.jsonl:
                 _clean_jsonl(run, task, options, lines, account)
+            elif options.separator is not None:
+                _clean_documents(run, task, options.separator, lines, account)
             else:
                 for line in run.process(lines):
                     account.line(line)
-    except _OutputFailed as failure:
-        error = failure.__cause__
-        assert isinstance(error, OSError)
-        if task.target is None:  # the shared output (a closed pipe, a full disk): fatal
-            raise error from None
-        result.error = read_error_message(task.target, error)
+    except BrokenPipeError:  # the reader of standard output went away: ends the run
+        raise
+    except OutputError as error:
+        if task.target is None or error.name != task.target:  # a shared output: fatal
+            raise
+        result.error = str(error)  # this input's own output file
     except Exception as error:  # noqa: BLE001 - only reading errors are kept, see below
         message = read_error_message(task.name, error)
         if message is None:
@@ -343,6 +430,17 @@ def clean_input(run: Run, task: Task, options: Options, out: BinaryIO | Document
         result.error = message
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _clean_documents(run: Run, task: Task, separator: str, lines: Iterator[Line], account: _Account) -> None:
+    """Clean each separated document of one input on its own, separators kept in place."""
+    data = separator.encode("utf-8")
+    for document in split_documents(lines, separator, task.name):
+        for line in run.process(document):
+            account.line(line)
+        if document.separated:
+            account.result.bytes_in += len(data)
+            account.raw(data)
 
 
 def _watched(lines: Iterator[Line], stop, progress, stream) -> Iterator[Line]:
@@ -365,70 +463,127 @@ def _watched(lines: Iterator[Line], stop, progress, stream) -> Iterator[Line]:
 def _clean_jsonl(run: Run, task: Task, options: Options, lines: Iterator[Line], account: _Account) -> None:
     """Each line is a JSON object; its `text_field` is cleaned as one document.
 
-    Other fields keep their values and order. A record whose text did not change is
-    written back byte for byte; a changed one is re-serialized as compact JSON with
-    non-ASCII characters as they are. Blank lines are copied. Bad records (not JSON,
-    not an object, field missing or not a string) follow `on_bad_record`.
+    A record whose text did not change is written back byte for byte; in a changed one
+    only the text field's value is replaced, so the other fields keep their exact bytes
+    (numbers such as ``1e400``, duplicate keys, spacing). Blank lines are copied. Bad
+    records (not JSON, not an object, field missing or not a string) follow
+    `on_bad_record`. An input in which no object has the field at all fails, naming the
+    fields it has: that is a wrong ``--text-field``, not a corpus of bad records. Until
+    the field is first seen, output is held back so that such an input adds nothing.
     """
     field_name = options.text_field
     result = account.result
     first_bad: str | None = None
-    for record_line in lines:
-        raw = encode_line(record_line)
-        result.bytes_in += len(raw)
-        if not record_line.text.strip():
-            account.raw(raw)
-            continue
-        result.records += 1
-        problem = None
-        try:
-            record = json.loads(record_line.text)
-        except (ValueError, RecursionError) as error:
-            problem = f"invalid JSON ({getattr(error, 'msg', error)})"
+    fields_found: dict[str, None] = {}  # in order of first appearance
+    held = tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY)  # output before the field is seen
+    seen_field = False
+
+    def write(data: bytes) -> None:
+        if seen_field:
+            account.raw(data)
         else:
-            if not isinstance(record, dict):
-                problem = f"not a JSON object but {type(record).__name__}"
-            elif field_name not in record:
-                problem = f"no {field_name!r} field"
-            elif not isinstance(record[field_name], str):
-                problem = f"{field_name!r} is {type(record[field_name]).__name__}, not a string"
-        if problem is not None:
-            where = f"{task.name}: line {record_line.number}: {problem}"
-            if options.on_bad_record == "fail":
-                raise InputError(where)
-            result.bad_records += 1
-            if first_bad is None:
-                first_bad = where
-            if options.on_bad_record == "pass":
-                account.raw(raw)
-            continue
-        text = record[field_name]
-        source = f"{task.name}:{record_line.number}"
-        cleaned = []
-        for line in run.process(split_lines(text, source)):
-            account.line(line, write=False)
-            cleaned.append(line)
-        new_text = join_lines(cleaned)
-        if new_text == text:
-            account.raw(raw)
-        else:
-            record[field_name] = new_text
-            account.raw(_dump_record(record) + record_line.ending.encode())
+            result.bytes_out += len(data)
+            held.write(data)
+
+    with held:
+        for record_line in lines:
+            raw = encode_line(record_line)
+            result.bytes_in += len(raw)
+            if not record_line.text.strip():
+                write(raw)
+                continue
+            result.records += 1
+            problem = None
+            try:
+                record = json.loads(record_line.text)
+            except (ValueError, RecursionError) as error:
+                problem = f"invalid JSON ({getattr(error, 'msg', error)})"
+            else:
+                if not isinstance(record, dict):
+                    problem = f"not a JSON object but {type(record).__name__}"
+                elif field_name not in record:
+                    problem = f"no {field_name!r} field"
+                    if len(fields_found) < 50:
+                        fields_found.update(dict.fromkeys(record))
+                else:
+                    if not seen_field:
+                        seen_field = True
+                        result.bytes_out -= held.tell()
+                        held.seek(0)
+                        while chunk := held.read(1 << 20):
+                            account.raw(chunk)
+                    if not isinstance(record[field_name], str):
+                        problem = f"{field_name!r} is {type(record[field_name]).__name__}, not a string"
+            if problem is not None:
+                where = f"{task.name}: line {record_line.number}: {problem}"
+                if options.on_bad_record == "fail":
+                    raise InputError(where)
+                result.bad_records += 1
+                if first_bad is None:
+                    first_bad = where
+                if options.on_bad_record == "pass":
+                    write(raw)
+                continue
+            text = record[field_name]
+            source = f"{task.name}:{record_line.number}"
+            cleaned = []
+            for line in run.process(split_lines(text, source)):
+                account.line(line, write=False)
+                cleaned.append(line)
+            new_text = join_lines(cleaned)
+            if new_text == text:
+                write(raw)
+            else:
+                write(_with_field_replaced(record_line.text, field_name, new_text) + record_line.ending.encode())
+        if fields_found and not seen_field:
+            shown = ", ".join(repr(name) for name in fields_found)
+            raise InputError(f"{task.name}: no record has a {field_name!r} field (wrong --text-field?); "
+                             f"fields found: {shown}")
     if first_bad is not None:
         action = {"pass": "passed through", "skip": "skipped"}[options.on_bad_record]
         more = f" (and {result.bad_records - 1} more)" if result.bad_records > 1 else ""
         result.warnings.append(f"{first_bad}{more}; bad records {action}")
 
 
-def _dump_record(record: dict) -> bytes:
-    text = json.dumps(record, ensure_ascii=False, separators=(", ", ": "))
-    try:
-        return text.encode("utf-8", "surrogateescape")  # invalid input bytes go back as they were
-    except UnicodeEncodeError:  # lone surrogates from \\ud800 escapes: keep them escaped
-        return json.dumps(record, ensure_ascii=True, separators=(", ", ": ")).encode()
+_JSON = json.JSONDecoder()
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _with_field_replaced(record_text: str, field_name: str, value: str) -> bytes:
+    """The record's bytes with the value of its top-level `field_name` (the last one, as
+    `json.loads` sees duplicates) replaced by `value`; everything else as it was."""
+    start, end = _value_span(record_text, field_name)
+    encoded = json.dumps(value, ensure_ascii=False)
+    encoded = _SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", encoded)  # valid UTF-8
+    text = record_text[:start] + encoded + record_text[end:]
+    return encode_line(Line(0, text, ""))
+
+
+def _value_span(text: str, field_name: str) -> tuple[int, int]:
+    """Where the value of the last top-level `field_name` of a JSON object starts and ends."""
+    span = None
+    index = _JSON_SPACE.match(text).end() + 1  # past "{"
+    index = _JSON_SPACE.match(text, index).end()
+    while text[index] == '"':
+        key, index = json.decoder.scanstring(text, index + 1)
+        index = _JSON_SPACE.match(text, index).end() + 1  # past ":"
+        index = _JSON_SPACE.match(text, index).end()
+        _, end = _JSON.raw_decode(text, index)
+        if key == field_name:
+            span = (index, end)
+        index = _JSON_SPACE.match(text, end).end()
+        if text[index] == ",":
+            index = _JSON_SPACE.match(text, index + 1).end()
+    assert span is not None, "the record was parsed with this field"
+    return span
 
 
 # --- running tasks -------------------------------------------------------------------
+
+#: How messages name a spool file that cannot be written.
+SPOOL_NAME = "temporary file"
+
 
 def _spool(directory: str | None):
     """A place for one document's bytes while it waits for its turn."""
@@ -450,6 +605,7 @@ def _clean_task(run: Run, task: Task, options: Options, spool_dir: str | None,
             removed, outcome.removed = (spooled, spooled) if spool_dir is None else spooled
             if spool_dir is not None:
                 stack.callback(removed.close)
+            removed = NamedWriter(removed, SPOOL_NAME)
         if task.target is not None:
             try:
                 target = AtomicOutput(task.target, backup=options.backup, make_parents=True)
@@ -462,7 +618,10 @@ def _clean_task(run: Run, task: Task, options: Options, spool_dir: str | None,
                 target.discard()
                 raise
             if outcome.result.error is None:
-                outcome.pending = target.detach()
+                try:
+                    outcome.pending = target.detach()
+                except OutputError as error:
+                    outcome.result.error = str(error)
             else:
                 target.discard()
         elif direct is not None:
@@ -472,7 +631,8 @@ def _clean_task(run: Run, task: Task, options: Options, spool_dir: str | None,
             spooled = _spool(spool_dir)
             text, outcome.text = (spooled, spooled) if spool_dir is None else spooled
             try:
-                outcome.result = clean_input(run, task, options, text, removed, stop, progress)
+                outcome.result = clean_input(run, task, options, NamedWriter(text, SPOOL_NAME), removed,
+                                             stop, progress)
             finally:
                 text.flush()
                 if spool_dir is not None:
@@ -486,18 +646,46 @@ _worker: dict[str, Any] = {}
 
 def _start_worker(pipeline: Pipeline, options: Options, spool_dir: str, stop_event) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process decides when to stop
-    _worker.update(pipeline=pipeline, options=options, spool_dir=spool_dir, stop=stop_event)
+    # SIGTERM to the whole process group (a service manager stopping the job) reaches the
+    # workers too; by default it would kill one mid-file and leave its temporary output.
+    # Instead it stops the current file at the next check, which removes that file.
+    signal.signal(signal.SIGTERM, _terminate_worker)
+    _worker.update(pipeline=pipeline, options=options, spool_dir=spool_dir, stop=stop_event, terminated=False)
+
+
+def _terminate_worker(signum: int, frame: Any) -> None:
+    if not _worker.get("busy"):
+        os._exit(EXIT_TERMINATED)  # holds no file: just go (the pool may never send work again)
+    _worker["terminated"] = True  # only a flag: `_work` stops at its next check
+
+
+#: How a worker ends after SIGTERM (128 + SIGTERM's number, as a shell would say).
+EXIT_TERMINATED = 143
+
+
+def _stop_requested() -> bool:
+    return _worker["terminated"] or _worker["stop"].is_set()
 
 
 def _work(task: Task) -> Outcome:
-    run = _worker["pipeline"].start()
-    stop_event = _worker["stop"]
+    _worker["busy"] = True
     try:
-        outcome = _clean_task(run, task, _worker["options"], _worker["spool_dir"], stop=stop_event.is_set)
-    except Interrupted:
-        return Outcome(task, FileResult(task.name, error="interrupted"))
-    outcome.stage_stats, outcome.documents = run.stats, run.documents
-    return outcome
+        if _stop_requested():
+            return Outcome(task, FileResult(task.name, error="interrupted"))
+        run = _worker["pipeline"].start()
+        try:
+            outcome = _clean_task(run, task, _worker["options"], _worker["spool_dir"], stop=_stop_requested)
+        except Interrupted:
+            return Outcome(task, FileResult(task.name, error="interrupted"))
+        if _worker["terminated"]:  # finished, but nobody will commit it
+            _discard(outcome)
+            return Outcome(task, FileResult(task.name, error="interrupted"))
+        outcome.stage_stats, outcome.documents = run.stats, run.documents
+        return outcome
+    finally:
+        _worker["busy"] = False
+        if _worker["terminated"]:  # its temporary files are gone; now leave like SIGTERM asked
+            os._exit(EXIT_TERMINATED)
 
 
 def _discard(outcome: Outcome) -> None:
@@ -540,7 +728,7 @@ def choose_jobs(pipeline: Pipeline, tasks: Sequence[Task], requested: int | None
         if sum(task.size for task in files) < PARALLEL_MIN_BYTES:
             return 1
         requested = default_jobs()
-    return max(1, min(requested, len(files)))
+    return max(1, min(requested, len(files), default_jobs()))
 
 
 def _mp_context():
@@ -605,7 +793,6 @@ class _Outcomes:
 
     def _here(self, task: Task, direct: bool = False) -> Outcome:
         """Clean `task` in this process; `direct` streams it straight to the shared output."""
-        direct = direct or task.source == STDIN
         run = self.shared_run or self.pipeline.start()
         outcome = _clean_task(run, task, self.options, None, self.direct if direct else None,
                               self.direct_removed if direct else None,
@@ -719,7 +906,7 @@ def run_batch(
     if note is ...:
         note = warn
     started = time.perf_counter()
-    tasks = list(tasks) if tasks is not None else plan_batch(inputs, options)
+    tasks = list(tasks) if tasks is not None else plan_batch(inputs, options, note)
     jobs = choose_jobs(pipeline, tasks, options.jobs)
     report = Report(jobs=jobs, jsonl=options.jsonl)
     progress = Progress(progress_stream, len(tasks), sum(task.size for task in tasks))
@@ -737,7 +924,7 @@ def run_batch(
         joiner = DocumentJoiner(shared.stream) if shared is not None else None
         removed_out = None
         if options.removed is not None:
-            removed_out = stack.enter_context(AtomicOutput(options.removed, sys.stderr.buffer))
+            removed_out = stack.enter_context(_side_output(options.removed))
             removed_out.stream.write(REMOVED_HEADER.encode())
         outcomes = _Outcomes(pipeline, tasks, options, jobs, joiner,
                              removed_out.stream if removed_out is not None else None, progress)
@@ -789,12 +976,20 @@ def run_batch(
             "stages": [{"stage": stage.name, **stats.as_dict()} for stage, stats in zip(pipeline.stages, totals)],
         }
         report.seconds = time.perf_counter() - started
-        if options.fail_fast and report.failed and shared is not None and options.output not in (None, "-"):
-            shared.discard()  # a stopped batch does not replace the combined output
+        if shared is not None and options.output not in (None, "-") and report.failed \
+                and (options.fail_fast or len(report.failed) == len(report.files)):
+            shared.discard()  # a stopped batch, or one with nothing cleaned, leaves -o FILE alone
         if options.stats is not None:
-            stats_out = stack.enter_context(AtomicOutput(options.stats, sys.stderr.buffer))
+            stats_out = stack.enter_context(_side_output(options.stats))
             stats_out.stream.write((json.dumps(report.as_dict(), indent=2) + "\n").encode())
     return report
+
+
+def _side_output(name: str) -> AtomicOutput:
+    """--removed or --stats: a file, or standard error for '-'."""
+    if name == "-":
+        return AtomicOutput(name, standard_stream("<stderr>"), label="<stderr>")
+    return AtomicOutput(name)
 
 
 def _add(total: StageStats, stats: StageStats) -> None:

@@ -20,7 +20,8 @@ import click
 from . import __version__
 from .batch import BAD_RECORD_POLICIES, STDIN, BatchUsageError, Options, run_batch
 from .config import ConfigError, config_from_args, describe_settings
-from .io import InputError, remove_temporary_files
+from .io import InputError, closed_standard_streams, remove_temporary_files
+from .lines import SEPARATORS
 from .stages.dedup import SCOPES, Dedup
 from .stages.debris import StripDebris
 from .stages.encoding import FixEncoding
@@ -93,13 +94,21 @@ io_options = _options(
     click.option("--in-place", is_flag=True, default=False,
                  help="Replace each input file with its cleaned text (atomically)."),
     click.option("--backup", metavar="SUFFIX", default=None,
-                 help="With --in-place, keep each original as FILE+SUFFIX (e.g. '.orig')."),
+                 help="With --in-place, keep each original as FILE+SUFFIX (e.g. '.orig'); files "
+                      "ending in SUFFIX are never inputs, and a file whose backup exists is not cleaned."),
+    click.option("--overwrite-backup", is_flag=True, default=False,
+                 help="With --backup, replace backups left by an earlier run."),
     click.option("--glob", "globs", multiple=True, metavar="PATTERN",
                  help="Take only files matching PATTERN (e.g. '*.txt') from directories; repeatable."),
+    click.option("--follow-symlinks", is_flag=True, default=False,
+                 help="Take symbolic links found in directories (default: skip them, with a warning)."),
     click.option("--removed", type=click.Path(dir_okay=False, allow_dash=True), default=None,
                  help="Write every removed line as TSV (source, line, stage, reason, detail, text); '-' is stderr."),
     click.option("--stats", type=click.Path(dir_okay=False, allow_dash=True), default=None,
                  help="Write per-stage and per-file counts as JSON; '-' is stderr."),
+    click.option("--separator", default="none", show_default=True, metavar="formfeed|nul|none|TEXT",
+                 help="Split each input (standard input too) into documents at this separator: form "
+                      "feed, NUL, or literal TEXT; each is cleaned on its own and the separators are kept."),
     click.option("--jsonl", is_flag=True, default=False,
                  help="Inputs are JSON Lines: clean one field of each record, keep the other fields."),
     click.option("--text-field", default="text", show_default=True, metavar="NAME",
@@ -119,8 +128,9 @@ io_options = _options(
 )
 
 #: Group and `clean` options that describe the batch rather than a stage.
-BATCH_OPTIONS = ("output", "output_dir", "in_place", "backup", "globs", "removed", "stats", "jsonl",
-                 "text_field", "on_bad_record", "jobs", "fail_fast", "quiet", "verbose")
+BATCH_OPTIONS = ("output", "output_dir", "in_place", "backup", "overwrite_backup", "follow_symlinks",
+                 "separator", "globs", "removed", "stats", "jsonl", "text_field", "on_bad_record", "jobs",
+                 "fail_fast", "quiet", "verbose")
 
 
 class _ConfiguredGroup(click.Group):
@@ -169,9 +179,11 @@ def cli(ctx: click.Context, inputs: tuple[str, ...], **io: Any) -> None:
       cleantext clean pages.jsonl --jsonl --text-field body -o pages.clean.jsonl
       cleantext clean notes/ --in-place --backup .orig
 
-    Each input is its own document; a directory stands for the files under it.
-    Exit codes: 0 ok, 1 some input failed (reported; the others are still cleaned),
-    2 usage or config error, 130 interrupted, 141 output pipe closed.
+    Each input is its own document (or each piece of it between --separator
+    marks); a directory stands for the regular files under it.
+    Exit codes: 0 ok, 1 some input failed or an output could not be written
+    (reported; the other inputs are still cleaned), 2 usage or config error,
+    130 interrupted, 141 output pipe closed.
     """
     ctx.obj = {"inputs": list(inputs), **io}
 
@@ -189,7 +201,10 @@ def _run(ctx: click.Context, stage_lists: list[list[Any]], **_: Any) -> None:
         raise click.UsageError("-q/--quiet and -v/--verbose contradict each other.")
     options = Options(
         output=settings["output"], output_dir=settings["output_dir"], in_place=settings["in_place"],
-        backup=settings["backup"], removed=settings["removed"], stats=settings["stats"],
+        backup=settings["backup"], overwrite_backup=settings["overwrite_backup"],
+        follow_symlinks=settings["follow_symlinks"],
+        separator=SEPARATORS.get(settings["separator"], settings["separator"]),
+        removed=settings["removed"], stats=settings["stats"],
         globs=tuple(settings["globs"]), jsonl=settings["jsonl"], text_field=settings["text_field"],
         on_bad_record=settings["on_bad_record"], jobs=settings["jobs"], fail_fast=settings["fail_fast"],
     )
@@ -221,10 +236,10 @@ class _OutputClosed(Exception):
 def _progress_stream(options: Options, quiet: bool):
     """Standard error, when a person watches it and the text does not go to the same terminal."""
     stderr = sys.stderr
-    if quiet or not stderr.isatty():
+    if quiet or stderr is None or not stderr.isatty():
         return None
     writes_stdout = options.output in (None, "-") and options.output_dir is None and not options.in_place
-    if writes_stdout and sys.stdout.isatty():
+    if writes_stdout and sys.stdout is not None and sys.stdout.isatty():
         return None
     return stderr
 
@@ -334,10 +349,32 @@ def _terminate(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt  # unwinds like Ctrl-C: temporary files go, inputs stay
 
 
+def _guard_standard_streams() -> None:
+    """Point closed standard descriptors (``<&-``, ``>&-``, ``2>&-``) at /dev/null.
+
+    Otherwise the next file opened would get descriptor 0, 1 or 2 and be mistaken for
+    a standard stream. A closed standard input or output stays `None` in `sys`, so
+    reading or writing it is an error that names it (exit 1); closed standard error just
+    discards the messages.
+    """
+    for fd, mode in ((0, os.O_RDONLY), (1, os.O_WRONLY), (2, os.O_WRONLY)):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, mode)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+            if fd == 2:
+                closed_standard_streams.add("<stderr>")
+                sys.stderr = open(os.devnull, "w")
+
+
 def main(args: list[str] | None = None) -> None:
     """Console entry point: turns every outcome into a message and a documented exit code."""
     signal.signal(signal.SIGTERM, _terminate)
     try:
+        _guard_standard_streams()
         status = cli.main(args, prog_name="cleantext", standalone_mode=False)
     except click.ClickException as error:
         error.show()

@@ -79,12 +79,33 @@ class Config:
         try:
             if param.multiple:
                 values = value if isinstance(value, list) else [value]
-                return [param.type.convert(item, param, None) for item in values]
+                return [param.type.convert(_checked_type(param, item), param, None) for item in values]
             if isinstance(value, (list, dict)):
                 raise click.BadParameter(f"expected one value, not {type(value).__name__}")
-            return param.type.convert(value, param, None)
+            return param.type.convert(_checked_type(param, value), param, None)
         except click.BadParameter as error:
             raise ConfigError(f"{self._where()}: {key}: {error.message}") from None
+
+
+def _checked_type(param: click.Parameter, value: Any) -> Any:
+    """`value` if its TOML type is the option's; Click alone would turn 2.5 into 2, true
+    into 1 and 5 into the file name "5" (or fail inside Click on a number for a path)."""
+    kind = param.type
+    if isinstance(param, click.Option) and param.is_flag:
+        wanted: tuple[type, ...] = (bool,)
+        expected = "true or false"
+    elif isinstance(kind, click.types.IntParamType):
+        wanted, expected = (int,), "a whole number"
+    elif isinstance(kind, click.types.FloatParamType):
+        wanted, expected = (int, float), "a number"
+    elif isinstance(kind, click.types.BoolParamType):
+        wanted, expected = (bool,), "true or false"
+    else:  # paths, choices, patterns, names
+        wanted, expected = (str,), "a string"
+    if (isinstance(value, bool) and bool not in wanted) or not isinstance(value, wanted):
+        shown = "true" if value is True else "false" if value is False else repr(value)
+        raise click.BadParameter(f"expected {expected}, not {shown}")
+    return value
 
 
 def _key(param: click.Parameter) -> str:
@@ -140,6 +161,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read ({error.strerror or error})") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML ({error})") from None
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {error.start}); TOML files are UTF-8") from None
 
 
 def load_config(path: Path | None) -> Config:

@@ -3,8 +3,8 @@
 Decoding policy: input is UTF-8. Bytes that are not valid UTF-8 are kept as surrogate
 escapes (PEP 383), so a line is never dropped or altered by reading: stages that do
 not touch it write the same bytes back, and `FixEncoding` re-decodes them as
-Windows-1252. A UTF-8 byte order mark is dropped; UTF-16 with a byte order mark is
-decoded. Only ``\\n`` and ``\\r\\n`` end lines, and each line keeps its own ending.
+Windows-1252. A UTF-8 byte order mark is dropped; UTF-32 and UTF-16 with a byte order
+mark are decoded (a UTF-16 mark only when the text after it looks like UTF-16). Only ``\\n`` and ``\\r\\n`` end lines, and each line keeps its own ending.
 
 Compression follows the file name: ``*.gz`` is gzip (standard library) and ``*.zst``
 is Zstandard (the optional ``zstandard`` module, ``pip install 'cleantext-cli[zstd]'``),
@@ -13,12 +13,13 @@ for reading and for writing. Standard input and output are never decompressed.
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import io
 import os
+import re
 import shutil
 import sys
-import tempfile
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ BINARY_CONTROL_SHARE = 0.10
 _TEXT_CONTROLS = frozenset(b"\t\n\r\x0c\x0b\x1b")
 _UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
 
 
 class InputError(Exception):
@@ -94,6 +96,8 @@ class _GzipReader(gzip.GzipFile):
 def open_input(name: str) -> BinaryIO:
     """Open a file (or ``-`` for standard input) for reading bytes, decompressing by name."""
     if name == "-":
+        if sys.stdin is None:
+            raise InputError("<stdin>: closed (the command was run with standard input closed)")
         return sys.stdin.buffer
     if os.path.isdir(name):
         raise InputError(f"{name}: is a directory")
@@ -146,26 +150,29 @@ def looks_binary(sample: bytes) -> bool:
 
 
 def read_lines(
-    stream: BinaryIO, source: str, warn: Callable[[str], None] = lambda message: None
+    stream: BinaryIO, source: str, warn: Callable[[str], None] = lambda message: None,
+    nul_separated: bool = False,
 ) -> Iterator[Line]:
     """Yield the lines of `stream`, decoded by the policy above.
 
-    Raises `InputError` before yielding anything when the data looks binary. `warn`
-    receives one message per input that had invalid UTF-8.
+    Raises `InputError` before yielding anything when the data looks binary (NUL bytes
+    do not count when `nul_separated`: they separate documents). `warn` receives one
+    message per input that had invalid UTF-8.
     """
     if not hasattr(stream, "peek") and hasattr(stream, "readinto"):
         # e.g. BytesIO: sniffing needs peek; the wrapper must not close the stream it wraps
         wrapper = io.BufferedReader(stream)  # type: ignore[arg-type]
         try:
-            yield from read_lines(wrapper, source, warn)  # type: ignore[arg-type]
+            yield from read_lines(wrapper, source, warn, nul_separated)  # type: ignore[arg-type]
         finally:
             wrapper.detach()
         return
     head = stream.peek(SNIFF_BYTES)[:SNIFF_BYTES] if hasattr(stream, "peek") else b""
-    if head.startswith(_UTF16_BOMS):
-        yield from _read_utf16(stream, source)
+    encoding = _bom_encoding(head)
+    if encoding is not None:
+        yield from _read_wide(stream, source, encoding)
         return
-    if looks_binary(head):
+    if looks_binary(head.replace(b"\x00", b"") if nul_separated else head):
         raise InputError(f"{source}: looks like binary data, not text (skipped)")
     invalid: list[int] = []
     number = 0
@@ -190,11 +197,34 @@ def read_lines(
         warn(f"{source}: invalid UTF-8 on line {invalid[0]}{more}; bytes kept as they were")
 
 
-def _read_utf16(stream: BinaryIO, source: str) -> Iterator[Line]:
+def _bom_encoding(head: bytes) -> str | None:
+    """"utf-32" or "utf-16" when `head` starts with its byte order mark and looks like it.
+
+    A UTF-32 mark is checked first (the little-endian one begins with UTF-16's). Two
+    bytes ``FF FE`` also start many files that are not UTF-16, so that mark is trusted
+    only when the text after it has a NUL byte (any ASCII character, space or newline in
+    UTF-16 has one) or is not valid UTF-8; ``\\xff\\xfeHello`` stays UTF-8 text with
+    two stray bytes.
+    """
+    if head.startswith(_UTF32_BOMS):
+        return "utf-32"
+    if not head.startswith(_UTF16_BOMS):
+        return None
+    rest = head[2:]
+    if b"\x00" in rest:
+        return "utf-16"
     try:
-        text = stream.read().decode("utf-16")
+        codecs.getincrementaldecoder("utf-8")().decode(rest, final=False)
+    except UnicodeDecodeError:
+        return "utf-16"
+    return None
+
+
+def _read_wide(stream: BinaryIO, source: str, encoding: str) -> Iterator[Line]:
+    try:
+        text = stream.read().decode(encoding)
     except UnicodeDecodeError as error:
-        raise InputError(f"{source}: invalid UTF-16 ({error.reason})") from None
+        raise InputError(f"{source}: invalid {encoding.upper()} ({error.reason})") from None
     yield from split_lines(text, source)
 
 
@@ -223,6 +253,26 @@ def remove_temporary_files() -> None:
             os.unlink(_live_temporary_files.pop())
         except OSError:
             pass
+
+
+def _create_temporary(directory: str, prefix: str) -> tuple[int, str]:
+    """Create a new temporary file (mode 0600) and return its descriptor and path.
+
+    The path is registered *before* the file exists, so an interrupt at any moment
+    leaves nothing that `remove_temporary_files` does not know about (with
+    `tempfile.mkstemp` there is a gap between creating the file and learning its name).
+    """
+    for _ in range(100):
+        path = os.path.join(directory, f"{prefix}{os.urandom(6).hex()}.tmp")
+        _live_temporary_files.add(path)
+        try:
+            return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600), path
+        except FileExistsError:
+            _live_temporary_files.discard(path)
+        except OSError:  # not created; an interrupt instead keeps the name registered
+            _live_temporary_files.discard(path)
+            raise
+    raise FileExistsError(17, "no free temporary file name", directory)
 
 
 @dataclass(frozen=True)
@@ -265,12 +315,71 @@ def _atomic_copy(source: str, destination: str) -> None:
     gives `source` a new one); file systems without links get a real copy.
     """
     path = Path(destination)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+    temp = str(path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"))
+    _live_temporary_files.add(temp)
     try:
-        os.link(source, temp)
-    except OSError:
-        shutil.copy2(source, temp)
-    os.replace(temp, destination)
+        try:
+            os.link(source, temp)
+        except OSError:
+            shutil.copy2(source, temp)
+        os.replace(temp, destination)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except FileNotFoundError:
+            pass
+        raise
+    finally:
+        _live_temporary_files.discard(temp)
+
+
+class OutputError(InputError):
+    """Writing an output failed (a full disk, a closed stream); the message names the output."""
+
+    def __init__(self, message: str, name: str):
+        super().__init__(message)
+        self.name = name
+
+
+def output_error(name: str, error: OSError) -> OutputError:
+    return OutputError(describe_os_error(name, error), name)
+
+
+class NamedWriter:
+    """A binary stream whose write errors name it: `OutputError`, except a closed pipe,
+    which stays `BrokenPipeError` (the reader went away; not an error of ours)."""
+
+    def __init__(self, stream: BinaryIO, name: str):
+        self.raw = stream
+        self.name = name
+
+    def write(self, data: bytes) -> int:
+        try:
+            return self.raw.write(data)
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise output_error(self.name, error) from None
+
+    def flush(self) -> None:
+        try:
+            self.raw.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise output_error(self.name, error) from None
+
+
+#: Standard descriptors the command found closed at start (see `cli.main`).
+closed_standard_streams: set[str] = set()
+
+
+def standard_stream(name: str) -> BinaryIO:
+    """The binary standard output or error; `OutputError` when it was closed at start."""
+    stream = sys.stdout if name == "<stdout>" else sys.stderr
+    if stream is None or name in closed_standard_streams:
+        raise OutputError(f"{name}: closed (the command was run with it closed)", name)
+    return stream.buffer
 
 
 class AtomicOutput:
@@ -280,20 +389,24 @@ class AtomicOutput:
     `commit`; `discard` (or leaving the ``with`` block by an exception) removes the
     temporary file, so an interrupted run never leaves a truncated output. The data is
     flushed to disk before the rename, so a crash of the machine cannot leave an empty
-    file either. ``-`` writes to standard output directly. A name ending in ``.gz`` or
-    ``.zst`` is compressed unless `compress` is false. `detach` finishes the file
-    without renaming it and returns the `PendingOutput` to commit later.
+    file either. ``-`` writes to standard output directly (`label` names it in
+    messages, e.g. ``<stderr>`` when `stdout` is standard error). A name ending in
+    ``.gz`` or ``.zst`` is compressed unless `compress` is false. `detach` finishes the
+    file without renaming it and returns the `PendingOutput` to commit later. Errors
+    while writing or finishing are `OutputError`s naming the target.
     """
 
     def __init__(self, target: str, stdout: BinaryIO | None = None, *, compress: bool = True,
-                 backup: str | None = None, make_parents: bool = False):
+                 backup: str | None = None, make_parents: bool = False, label: str | None = None):
         self.target = target
         self.backup = backup
+        self.label = label or ("<stdout>" if target == "-" else target)
         self._temp: str | None = None
         self._raw: BinaryIO | None = None
         self._special = False  # a device or pipe: written directly, closed at the end
         if target == "-":
-            self.stream: BinaryIO = stdout or sys.stdout.buffer
+            self._stream: BinaryIO = stdout or standard_stream("<stdout>")
+            self.stream = NamedWriter(self._stream, self.label)
             return
         kind = compression_of(target) if compress else None
         zstandard = _zstandard(target) if kind == "zst" else None
@@ -302,32 +415,31 @@ class AtomicOutput:
             if path.is_dir():
                 raise IsADirectoryError(21, "Is a directory")
             if path.exists() and not path.is_file():  # /dev/null, a named pipe: write through
-                self.stream = open(path, "wb")
+                self._stream = open(path, "wb")
+                self.stream = NamedWriter(self._stream, self.label)
                 self._raw = None
                 self._special = True
                 return
             if make_parents:
                 path.parent.mkdir(parents=True, exist_ok=True)
-            fd, self._temp = tempfile.mkstemp(
-                prefix=f".{path.name}.", suffix=".tmp", dir=path.parent if str(path.parent) else "."
-            )
-            _live_temporary_files.add(self._temp)
+            fd, self._temp = _create_temporary(str(path.parent) or ".", f".{path.name}.")
         except OSError as error:
-            raise InputError(describe_os_error(target, error)) from None
+            raise output_error(target, error) from None
         self._raw = os.fdopen(fd, "wb")
         if kind == "gz":
-            self.stream = gzip.GzipFile(fileobj=self._raw, mode="wb", compresslevel=GZIP_LEVEL,
-                                        filename="", mtime=0)  # reproducible bytes
+            self._stream = gzip.GzipFile(fileobj=self._raw, mode="wb", compresslevel=GZIP_LEVEL,
+                                         filename="", mtime=0)  # reproducible bytes
         elif zstandard is not None:
             compressor = zstandard.ZstdCompressor(level=ZSTD_LEVEL)
-            self.stream = compressor.stream_writer(self._raw, closefd=False)  # type: ignore[assignment]
+            self._stream = compressor.stream_writer(self._raw, closefd=False)  # type: ignore[assignment]
         else:
-            self.stream = self._raw
+            self._stream = self._raw
+        self.stream = NamedWriter(self._stream, self.label)
 
     def _finish(self) -> None:
         assert self._raw is not None
-        if self.stream is not self._raw:
-            self.stream.close()  # writes the compressed stream's trailer
+        if self._stream is not self._raw:
+            self._stream.close()  # writes the compressed stream's trailer
         self._raw.flush()
         os.fsync(self._raw.fileno())
         self._raw.close()
@@ -335,15 +447,23 @@ class AtomicOutput:
     def detach(self) -> PendingOutput | None:
         """Finish writing and hand over the temporary file (None for standard output)."""
         if self._temp is None:
-            if self._special:
-                self.stream.close()
-            elif self._raw is None:  # standard output, not a file already discarded
-                self.stream.flush()
+            try:
+                if self._special:
+                    self._special = False
+                    self._stream.close()
+                elif self._raw is None:  # standard output, not a file already discarded
+                    self._stream.flush()
+            except BrokenPipeError:
+                raise
+            except OSError as error:
+                raise output_error(self.label, error) from None
             return None
         try:
             self._finish()
-        except BaseException:
+        except BaseException as error:
             self.discard()
+            if isinstance(error, OSError):
+                raise output_error(self.label, error) from None
             raise
         pending = PendingOutput(self._temp, self.target, self.backup)
         self._temp = None
@@ -354,15 +474,21 @@ class AtomicOutput:
         if pending is not None:
             try:
                 pending.commit()
-            except BaseException:
+            except BaseException as error:
                 pending.discard()
+                if isinstance(error, OSError):
+                    raise output_error(self.label, error) from None
                 raise
 
     def discard(self) -> None:
         if self._special:
-            self.stream.close()
+            self._special = False
+            try:
+                self._stream.close()
+            except OSError:  # e.g. a full device refusing the buffered rest: it is thrown away
+                pass
         if self._temp is not None:
-            for stream in {id(s): s for s in (self.stream, self._raw) if s is not None}.values():
+            for stream in {id(s): s for s in (self._stream, self._raw) if s is not None}.values():
                 try:
                     stream.close()
                 except Exception:  # a compressor may fail to flush; the file goes anyway
@@ -413,6 +539,8 @@ class DocumentJoiner:
         self.stream.flush()
 
 
+#: Surrogates that are not escapes of undecodable input bytes (those are U+DC80..U+DCFF).
+_LONE_SURROGATE = re.compile("[\ud800-\udc7f\udd00-\udfff]")
 _TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 REMOVED_HEADER = "source\tline\tstage\treason\tdetail\ttext\n"
@@ -422,10 +550,14 @@ def removed_row(line: Line) -> bytes:
     """One TSV row for a removed line: where it was, who removed it, why, and its text.
 
     The text is the line as read, before any stage changed it; backslash, tab and
-    newline characters are escaped as ``\\\\``, ``\\t``, ``\\n``, ``\\r``.
+    newline characters are escaped as ``\\\\``, ``\\t``, ``\\n``, ``\\r``, and a lone
+    surrogate (from a JSON ``\\ud800`` escape) as ``\\uXXXX``.
     """
     removal = line.removed
     assert removal is not None
     fields = (line.source, str(line.number), removal.stage, removal.rule, removal.detail, line.original)
     row = "\t".join(field.translate(_TSV_ESCAPES) for field in fields) + "\n"
-    return row.encode("utf-8", "surrogateescape")
+    try:
+        return row.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate from a JSON escape such as \ud800
+        return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", row).encode("utf-8", "surrogateescape")

@@ -7,6 +7,7 @@ account for every input line by construction.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 
@@ -83,3 +84,75 @@ def split_lines(text: str, source: str = "<text>") -> list[Line]:
 def join_lines(lines: list[Line] | tuple[Line, ...]) -> str:
     """The inverse of `split_lines` for the lines that were kept."""
     return "".join(line.text + line.ending for line in lines if line.removed is None)
+
+
+#: Names of the document separators `--separator` knows; any other value is literal text.
+SEPARATORS = {"none": None, "formfeed": "\f", "nul": "\0"}
+
+
+class Document:
+    """One document of a separated stream: iterate it once for its lines; afterwards
+    `separated` says whether a separator ended it (so a writer can put it back)."""
+
+    def __init__(self, lines: Iterator[Line]):
+        self._lines = lines
+        self.separated = False
+
+    def __iter__(self) -> Iterator[Line]:
+        return self._lines
+
+
+def split_documents(lines: Iterable[Line], separator: str, source: str) -> Iterator[Document]:
+    """Split one stream of lines into documents wherever `separator` occurs.
+
+    Yields one `Document` at a time, lazily (consume each before asking for the next),
+    so an endless stream still streams. A separator may sit anywhere in a line: the text
+    before it ends one document (without a line ending), the text after it starts the
+    next. Lines are numbered from 1 in each document, whose source is ``SOURCE#N``.
+    Writing each document's lines, and the separator after each one that is
+    `separated`, gives back the input byte for byte. A separator at the very end ends
+    the last document rather than starting an empty one (``a\\0b\\0`` is two documents,
+    as ``find -print0`` writes them).
+    """
+    stream = iter(lines)
+    carry: list[Line] = []  # the rest of a line after a separator: starts the next document
+
+    def has_more() -> bool:
+        while carry and not carry[0].text and not carry[0].ending:
+            carry.pop()  # nothing after the separator but the end of the line
+        if carry:
+            return True
+        line = next(stream, None)
+        if line is None:
+            return False
+        carry.append(line)
+        return True
+
+    def document_lines(name: str, document: Document) -> Iterator[Line]:
+        count = 0
+        while True:
+            line = carry.pop() if carry else next(stream, None)
+            if line is None:
+                return
+            head, found, tail = line.text.partition(separator)
+            if found:
+                if head:
+                    count += 1
+                    yield Line(count, head, "", name)
+                carry.append(Line(line.number, tail, line.ending, source))
+                document.separated = True
+                return
+            if line.text or line.ending:
+                count += 1
+                yield Line(count, line.text, line.ending, name)
+
+    def make(number: int) -> Document:
+        document = Document(iter(()))
+        document._lines = document_lines(f"{source}#{number}", document)
+        return document
+
+    number = 1
+    yield make(number)
+    while has_more():
+        number += 1
+        yield make(number)

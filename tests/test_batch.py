@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from cleantext.batch import default_jobs
 from cleantext.cli import cli
 
 DOC = "Title {n}\n\nTitle {n}\n\ncafÃ© &amp; bar number {n}, open daily.\nRead more\n"
@@ -218,7 +219,7 @@ def test_two_jobs_give_the_same_output_and_removed_rows_as_one(runner, tmp_path)
                                      "--stats", str(tmp_path / f"stats{jobs}.json")])
         assert result.exit_code == 0, result.stderr
         stats = json.loads((tmp_path / f"stats{jobs}.json").read_text())
-        assert stats["jobs"] == int(jobs)
+        assert stats["jobs"] == min(int(jobs), default_jobs())  # never more workers than cores
         for entry in stats["files"]:
             entry.pop("seconds")
         outputs[jobs] = (result.stdout, removed.read_text(), stats["files"], stats["stages"])
@@ -366,3 +367,223 @@ def test_real_process_interrupt_with_jobs_leaves_no_temporary_or_partial_files(t
     if finished:  # whatever was finished is complete
         expected = run_cli("clean", str(root / "f0.txt")).stdout
         assert all(written.read_bytes() == expected for written in finished)
+
+
+# --- issue 10: backups are never inputs, outputs never destroy inputs -------------------
+
+def test_in_place_backup_run_twice_keeps_the_originals(runner, corpus):
+    args = ["clean", str(corpus), "--glob", "*.txt*", "--in-place", "--backup", ".orig"]
+    assert runner.invoke(cli, args).exit_code == 0
+    assert (corpus / "a1.txt.orig").read_text() == DOC.format(n=1)
+    second = runner.invoke(cli, args)
+    assert second.exit_code == 1 and "a1.txt.orig already exists" in second.stderr
+    assert (corpus / "a1.txt.orig").read_text() == DOC.format(n=1)  # the original survives
+    assert not (corpus / "a1.txt.orig.orig").exists()  # backups were not taken as inputs
+    assert (corpus / "a1.txt").read_text() == CLEAN.format(n=1)
+
+
+def test_unrelated_existing_backup_is_not_overwritten_unless_asked(runner, tmp_path):
+    (tmp_path / "a.txt").write_text(DOC.format(n=1))
+    (tmp_path / "a.txt.orig").write_text("precious\n")
+    args = ["clean", str(tmp_path / "a.txt"), "--in-place", "--backup", ".orig"]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 1 and "already exists" in result.stderr
+    assert (tmp_path / "a.txt.orig").read_text() == "precious\n"
+    assert (tmp_path / "a.txt").read_text() == DOC.format(n=1)
+    assert runner.invoke(cli, [*args, "--overwrite-backup"]).exit_code == 0
+    assert (tmp_path / "a.txt.orig").read_text() == DOC.format(n=1)
+
+
+@pytest.mark.parametrize("flag", ["--removed", "--stats", "-o"])
+@pytest.mark.parametrize("link", [None, "symlink", "hardlink"])
+def test_an_output_that_is_an_input_is_refused(runner, tmp_path, flag, link):
+    source = tmp_path / "n.txt"
+    source.write_text(DOC.format(n=1))
+    output = source
+    if link:
+        output = tmp_path / "alias.txt"
+        (os.symlink if link == "symlink" else os.link)(source, output)
+    result = runner.invoke(cli, ["clean", str(source), flag, str(output)])
+    assert result.exit_code == 2 and "would destroy" in result.stderr, result.output
+    assert source.read_text() == DOC.format(n=1)
+
+
+def test_two_outputs_naming_one_file_are_refused(runner, tmp_path):
+    source = tmp_path / "a.txt"
+    source.write_text(DOC.format(n=1))
+    result = runner.invoke(cli, ["clean", str(source), "-o", str(tmp_path / "x"), "--removed", str(tmp_path / "x")])
+    assert result.exit_code == 2 and "same file" in result.stderr
+    assert not (tmp_path / "x").exists()
+
+
+def test_removed_file_inside_an_in_place_tree_is_refused(runner, corpus):
+    result = runner.invoke(cli, ["clean", str(corpus), "--in-place", "--removed", str(corpus / "a1.txt")])
+    assert result.exit_code == 2
+    assert (corpus / "a1.txt").read_text() == DOC.format(n=1)
+
+
+# --- issue 10: a failed input adds nothing -----------------------------------------------
+
+def _truncated_gzip(path: Path) -> Path:
+    path.write_bytes(gzip.compress("".join(f"Line {n} of a long text.\n" for n in range(5000)).encode())[:-200])
+    return path
+
+
+def test_truncated_gzip_adds_nothing_to_a_new_output(runner, tmp_path):
+    broken = _truncated_gzip(tmp_path / "broken.txt.gz")
+    out = tmp_path / "out.txt"
+    result = runner.invoke(cli, ["clean", str(broken), "-o", str(out)])
+    assert result.exit_code == 1 and "broken.txt.gz" in result.stderr
+    assert not out.exists()
+
+
+def test_when_every_input_fails_an_existing_output_is_untouched(runner, tmp_path):
+    broken = _truncated_gzip(tmp_path / "broken.txt.gz")
+    out = tmp_path / "out.txt"
+    out.write_text("yesterday's output\n")
+    result = runner.invoke(cli, ["clean", str(broken), str(tmp_path / "missing.txt"), "-o", str(out)])
+    assert result.exit_code == 1
+    assert out.read_text() == "yesterday's output\n"
+
+
+def test_failed_input_among_good_ones_adds_nothing(runner, tmp_path):
+    broken = _truncated_gzip(tmp_path / "broken.txt.gz")
+    good = tmp_path / "good.txt"
+    good.write_text("Good.\n")
+    out = tmp_path / "out.txt"
+    result = runner.invoke(cli, ["clean", str(broken), "-", str(good), "-o", str(out), "-j", "2"],
+                           input="From stdin.\n")
+    assert result.exit_code == 1
+    assert out.read_text() == "From stdin.\nGood.\n"
+
+
+# --- issue 10: JSON Lines stay valid and a wrong --text-field fails -----------------------
+
+def test_jsonl_wrong_text_field_fails_and_names_the_fields(runner, tmp_path):
+    source = tmp_path / "pages.jsonl"
+    source.write_text('{"id": 1, "body": "Same\\nSame\\n"}\n{"id": 2, "body": "x"}\n')
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(cli, ["clean", str(source), "--jsonl", "-o", str(out)])
+    assert result.exit_code == 1
+    assert "no record has a 'text' field" in result.stderr and "'id', 'body'" in result.stderr
+    assert not out.exists()
+    streamed = runner.invoke(cli, ["clean", str(source), "--jsonl"])
+    assert streamed.exit_code == 1 and streamed.stdout == ""  # held back, not copied through
+
+
+def test_jsonl_records_before_the_first_with_the_field_keep_their_place(runner, tmp_path):
+    source = tmp_path / "pages.jsonl"
+    source.write_text('{"id": 0}\nnot json\n{"text": "Same\\nSame\\n"}\n{"id": 3}\n')
+    result = runner.invoke(cli, ["clean", str(source), "--jsonl"])
+    assert result.exit_code == 0
+    assert result.stdout == '{"id": 0}\nnot json\n{"text": "Same\\n"}\n{"id": 3}\n'
+
+
+def test_jsonl_lone_surrogate_with_removed_rows(runner, tmp_path):
+    source = tmp_path / "odd.jsonl"
+    source.write_text('{"text": "a \\ud800 b\\na \\ud800 b"}\n')
+    removed = tmp_path / "removed.tsv"
+    assert runner.invoke(cli, ["clean", str(source), "--jsonl", "--removed", str(removed)]).exit_code == 0
+    result = runner.invoke(cli, ["-i", str(source), "--jsonl", "--removed", str(removed), "dedup"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout_bytes.decode("utf-8")) == {"text": "a \ud800 b\n"}
+    assert removed.read_bytes().decode("utf-8").splitlines()[1].endswith("\\ud800 b")
+
+
+def test_jsonl_changed_records_stay_valid_utf8_json_with_other_fields_as_they_were(runner, tmp_path):
+    source = tmp_path / "odd.jsonl"
+    source.write_text('{"n":1e400,  "dup": 1, "dup": 2, "text": "x \\udcff y\\nx \\udcff y\\n", "e": "\\u00e9"}\n')
+    result = runner.invoke(cli, ["-i", str(source), "--jsonl", "dedup"])
+    assert result.exit_code == 0, result.output
+    line = result.stdout_bytes.decode("utf-8")  # valid UTF-8
+    assert line == '{"n":1e400,  "dup": 1, "dup": 2, "text": "x \\udcff y\\n", "e": "\\u00e9"}\n'
+    assert json.loads(line)["text"] == "x \udcff y\n"
+
+
+# --- issue 10: signals to the process group, symbolic links, worker count --------------------
+
+@pytest.mark.parametrize("mode", ["--output-dir", "--in-place"])
+def test_sigterm_to_the_process_group_leaves_no_temporary_files(tmp_path, mode):
+    import signal
+    import time
+
+    text = "".join(f"Line {i} of a long generated document, cafÃ© &amp; more words.\n" for i in range(3000))
+    for round_number, delay in enumerate((0.6, 0.9, 1.2)):
+        root = tmp_path / f"in{round_number}"
+        root.mkdir()
+        for n in range(24):
+            (root / f"f{n}.txt").write_text(text)
+        out = tmp_path / f"out{round_number}"
+        target = ["--output-dir", str(out)] if mode == "--output-dir" else ["--in-place"]
+        with open(tmp_path / f"stderr{round_number}", "wb") as stderr:
+            process = subprocess.Popen([sys.executable, "-m", "cleantext", "clean", str(root), *target,
+                                        "-j", "2"], stderr=stderr, start_new_session=True)
+            time.sleep(delay)
+            os.killpg(process.pid, signal.SIGTERM)
+            code = process.wait(timeout=60)
+        assert code in (0, 130)  # 0: it was already done
+        assert b"Traceback" not in (tmp_path / f"stderr{round_number}").read_bytes()
+        deadline = time.monotonic() + 10
+        while _group_alive(process.pid) and time.monotonic() < deadline:  # workers end after the parent
+            time.sleep(0.05)
+        assert not _group_alive(process.pid), "a worker outlived the run"
+        leftovers = [p.name for p in tmp_path.rglob(".*")]
+        assert leftovers == [], f"round {round_number}"
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_symbolic_links_in_a_directory_are_not_followed_unless_asked(runner, tmp_path):
+    outside = tmp_path / "outside.txt"
+    outside.write_text(DOC.format(n=1))
+    tree = tmp_path / "tree"
+    (tree / "sub").mkdir(parents=True)
+    (tree / "own.txt").write_text(DOC.format(n=2))
+    (tree / "link.txt").symlink_to(outside)
+    (tree / "sub" / "linked-dir").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "far.txt").write_text(DOC.format(n=3))
+    result = runner.invoke(cli, ["clean", str(tree), "--in-place"])
+    assert result.exit_code == 0, result.output
+    assert outside.read_text() == DOC.format(n=1)  # nothing outside the tree changed
+    assert (tmp_path / "elsewhere" / "far.txt").read_text() == DOC.format(n=3)
+    assert (tree / "own.txt").read_text() == CLEAN.format(n=2)
+    assert "link.txt: symbolic link skipped" in result.stderr
+    assert "linked-dir: symbolic link to a directory skipped" in result.stderr
+    followed = runner.invoke(cli, ["clean", str(tree), "--in-place", "--follow-symlinks"])
+    assert followed.exit_code == 0
+    assert outside.read_text() == CLEAN.format(n=1)
+    assert (tmp_path / "elsewhere" / "far.txt").read_text() == CLEAN.format(n=3)
+
+
+def test_symbolic_link_loop_is_walked_once(runner, tmp_path):
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "a.txt").write_text("Text.\n")
+    (tree / "loop").symlink_to(tree, target_is_directory=True)
+    result = runner.invoke(cli, ["clean", str(tree), "--follow-symlinks"])
+    assert result.exit_code == 0 and result.stdout == "Text.\n"
+
+
+def test_jobs_are_capped_at_the_cores_and_the_files(runner, tmp_path):
+    root = many_files(tmp_path / "many")
+    stats = tmp_path / "stats.json"
+    result = runner.invoke(cli, ["clean", str(root), "-j", "64", "--stats", str(stats)])
+    assert result.exit_code == 0
+    assert json.loads(stats.read_text())["jobs"] == min(default_jobs(), len(list(root.iterdir())))
+
+
+
+def test_an_output_inside_a_walked_directory_is_refused_on_the_next_run(runner, corpus):
+    args = ["clean", str(corpus), "--glob", "*.txt", "-o", str(corpus / "all.txt")]
+    assert runner.invoke(cli, args).exit_code == 0
+    written = (corpus / "all.txt").read_text()
+    second = runner.invoke(cli, args)
+    assert second.exit_code == 2 and "all.txt" in second.stderr
+    assert (corpus / "all.txt").read_text() == written

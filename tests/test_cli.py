@@ -204,3 +204,68 @@ def test_stages_that_remember_documents_see_every_file_of_a_batch(runner, tmp_pa
     assert one.exit_code == two.exit_code == 0
     assert one.stdout == two.stdout
     assert "repeated-across-documents" in one.stderr
+
+
+@pytest.mark.parametrize("encoding", ["utf-32", "utf-32-le", "utf-32-be"])
+def test_utf32_with_a_byte_order_mark_is_decoded(runner, encoding):
+    text = "Grüße aus Köln 😀.\n"
+    data = ("\ufeff" + text).encode(encoding) if encoding != "utf-32" else text.encode(encoding)
+    result = runner.invoke(cli, ["fix-encoding"], input=data)
+    assert result.exit_code == 0 and result.stdout == text
+
+
+def test_utf16_byte_order_mark_before_utf8_text_is_not_trusted(runner):
+    result = runner.invoke(cli, ["dedup"], input=b"\xff\xfeHello world!!\n")
+    assert result.exit_code == 0
+    assert result.stdout_bytes == b"\xff\xfeHello world!!\n"  # bytes kept as they were
+
+
+def test_utf16_without_ascii_is_still_decoded(runner):
+    text = "日本語の文章。"  # no ASCII at all: no NUL byte in its UTF-16
+    result = runner.invoke(cli, ["dedup"], input=text.encode("utf-16"))
+    assert result.exit_code == 0 and result.stdout == text
+
+
+# --- issue 10: many documents on one stream -------------------------------------------------
+
+PAGE = "Title\nShare on Facebook\nThe same sentence appears on every page of the site.\n"
+
+
+def test_form_feed_separates_documents_on_stdin(runner):
+    stream = PAGE + "\f" + PAGE + "\f" + PAGE
+    result = runner.invoke(cli, ["clean", "--separator", "formfeed", "--removed", "-", "--stats", "-"],
+                           input=stream)
+    assert result.exit_code == 0
+    kept = "Title\nThe same sentence appears on every page of the site.\n"
+    assert result.stdout == kept + "\f" + kept + "\f" + kept  # each page cleaned on its own, separators kept
+    rows = [row.split("\t") for row in result.stderr.splitlines() if row.startswith("<stdin>")]
+    assert [(row[0], row[1]) for row in rows] == [("<stdin>#1", "2"), ("<stdin>#2", "2"), ("<stdin>#3", "2")]
+    stats = json.loads(result.stderr[result.stderr.index("{"):])
+    assert stats["documents"] == 3
+
+
+def test_without_a_separator_a_stream_is_one_document(runner):
+    result = runner.invoke(cli, ["clean"], input=PAGE + "\f" + PAGE)
+    assert result.stdout.count("The same sentence") == 1  # the default (none) is unchanged
+
+
+def test_nul_and_literal_separators(runner):
+    result = runner.invoke(cli, ["--separator", "nul", "dedup"], input="a\na\n\0a\n\0")
+    assert result.exit_code == 0 and result.stdout == "a\n\0a\n\0"
+    many = "\0".join("x" for _ in range(500)) + "\0"  # mostly NUL bytes, still text
+    assert runner.invoke(cli, ["--separator", "nul", "dedup"], input=many).stdout == many
+    result = runner.invoke(cli, ["--separator", "<<<doc>>>", "dedup"], input="a\na\n<<<doc>>>a\n")
+    assert result.stdout == "a\n<<<doc>>>a\n"
+
+
+def test_separator_applies_to_files_and_mixes_with_corpus_scope(runner, tmp_path):
+    source = tmp_path / "pages.txt"
+    source.write_text("a\nb\n\fa\nc\n")
+    assert runner.invoke(cli, ["--separator", "formfeed", "-i", str(source), "dedup"]).stdout == "a\nb\n\fa\nc\n"
+    corpus = runner.invoke(cli, ["--separator", "formfeed", "-i", str(source), "dedup", "--scope", "corpus"])
+    assert corpus.stdout == "a\nb\n\fc\n"
+
+
+@pytest.mark.parametrize("args", [["--separator", "a\nb", "dedup"], ["--separator", "nul", "--jsonl", "dedup"]])
+def test_bad_separators_are_usage_errors(runner, args):
+    assert runner.invoke(cli, args, input="x\n").exit_code == 2

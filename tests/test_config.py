@@ -90,3 +90,57 @@ def test_config_command_prints_effective_settings_and_sources(runner, project):
 def test_config_command_without_a_file(runner, project):
     result = runner.invoke(cli, ["--no-config", "config"])
     assert result.exit_code == 0 and "none found" in result.stdout
+
+
+@pytest.mark.parametrize("content, named", [
+    ("output = 5\n", "output"),
+    ("output-dir = 7\n", "output-dir"),
+    ("jobs = 2.5\n", "jobs"),
+    ("jobs = true\n", "jobs"),
+    ("glob = [1, 2]\n", "glob"),
+    ("jsonl = 'yes'\n", "jsonl"),
+    ("[dedup]\nthreshold = '95'\n", "dedup.threshold"),
+])
+def test_settings_of_the_wrong_type_are_usage_errors(runner, project, content, named):
+    (project / "cleantext.toml").write_text(content)
+    result = runner.invoke(cli, ["dedup"], input=TEXT)
+    assert result.exit_code == 2, result.output
+    assert named in result.stderr and "cleantext.toml" in result.stderr and "expected" in result.stderr
+
+
+def test_config_that_is_not_utf8_is_a_usage_error(runner, project):
+    (project / "cleantext.toml").write_bytes(b"# caf\xe9\njobs = 2\n")
+    result = runner.invoke(cli, ["dedup"], input=TEXT)
+    assert result.exit_code == 2 and "cleantext.toml" in result.stderr and "UTF-8" in result.stderr
+
+
+@pytest.mark.parametrize("content, named", [
+    ('[[rule]]\nname = 5\npattern = "x"\n', "'name'"),
+    ('[[rule]]\nname = "n"\npattern = 7\n', "'pattern'"),
+    ('disable = "navigation:share-bar"\n', "'disable'"),
+    ('disable = ["navigation:no-such-rule"]\n', "no-such-rule"),
+    ('rule = 3\n', "'rule'"),
+])
+def test_bad_rules_files_are_usage_errors_that_name_the_key(runner, tmp_path, content, named):
+    rules = tmp_path / "rules.toml"
+    rules.write_text(content)
+    result = runner.invoke(cli, ["--no-config", "strip-debris", "--rules", str(rules)], input=TEXT)
+    assert result.exit_code == 2, result.output
+    assert named in result.stderr and "rules.toml" in result.stderr
+
+
+def test_rules_file_that_is_not_utf8_and_unknown_disabled_names_in_tsv(runner, tmp_path):
+    binary = tmp_path / "rules.txt"
+    binary.write_bytes(b"caf\xe9\t^x$\n")
+    result = runner.invoke(cli, ["--no-config", "strip-debris", "--rules", str(binary)], input=TEXT)
+    assert result.exit_code == 2 and "rules.txt" in result.stderr and "UTF-8" in result.stderr
+    binary.write_text("-share-barr\n")
+    result = runner.invoke(cli, ["--no-config", "strip-debris", "--rules", str(binary)], input=TEXT)
+    assert result.exit_code == 2 and "share-barr" in result.stderr
+
+
+def test_valid_disable_list_still_works(runner, tmp_path):
+    rules = tmp_path / "rules.toml"
+    rules.write_text('disable = ["navigation:share-bar", "read-more"]\n')
+    result = runner.invoke(cli, ["--no-config", "strip-debris", "--rules", str(rules)], input=TEXT)
+    assert result.exit_code == 0, result.output

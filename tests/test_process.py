@@ -122,3 +122,89 @@ def test_unexpected_error_is_one_line_with_its_own_exit_code(tmp_path):
     debug = subprocess.run([*COMMAND, "fix-encoding"], input=b"x\n", capture_output=True,
                            env={**env, "CLEANTEXT_DEBUG": "1"}, timeout=60)
     assert b"Traceback" in debug.stderr
+
+
+# --- issue 10: exit codes of full disks, closed streams, start-up signals; no hangs ---------
+
+FULL = "/dev/full"
+
+
+@pytest.mark.skipif(not os.path.exists(FULL), reason="needs /dev/full")
+@pytest.mark.parametrize("args, named", [
+    ((), "<stdout>"),
+    (("-o", FULL), FULL),
+    (("--removed", FULL), FULL),
+    (("--stats", FULL), FULL),
+])
+def test_full_disk_is_an_output_error_naming_the_output(tmp_path, args, named):
+    source = tmp_path / "a.txt"
+    source.write_text("Same line.\nSame line.\n" * 3000)
+    with open(FULL if not args else os.devnull, "wb") as stdout:
+        done = subprocess.run([*COMMAND, "clean", str(source), *args], stdout=stdout, stderr=subprocess.PIPE,
+                              timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.decode() == f"cleantext: {named}: No space left on device\n"
+
+
+def test_named_pipe_in_a_directory_is_skipped_not_waited_for(tmp_path):
+    (tmp_path / "a.txt").write_text("Text.\n")
+    os.mkfifo(tmp_path / "pipe.txt")
+    done = subprocess.run([*COMMAND, "clean", str(tmp_path)], capture_output=True, timeout=20)
+    assert done.returncode == 0 and done.stdout == b"Text.\n"
+    assert b"pipe.txt: not a regular file" in done.stderr
+
+
+def _closed(fd):
+    return lambda: os.close(fd)
+
+
+@pytest.mark.parametrize("fd, args, code, output", [
+    (0, ("clean",), 1, b""),  # nothing to read: the input fails
+    (0, ("clean", "{file}"), 0, b"Text.\n"),  # standard input is not needed
+    (1, ("clean", "{file}"), 1, None),  # nowhere to write
+    (1, ("clean", "{file}", "-o", "{out}"), 0, None),
+    (2, ("clean", "{file}"), 0, b"Text.\n"),  # messages are lost, the work is done
+    (2, ("clean", "{file}", "--removed", "-"), 1, b""),  # asked-for rows cannot be written
+])
+def test_closed_standard_streams(tmp_path, fd, args, code, output):
+    source, out = tmp_path / "a.txt", tmp_path / "out.txt"
+    source.write_text("Text.\n")
+    args = [arg.format(file=source, out=out) for arg in args]
+    streams = {"stdin": subprocess.DEVNULL, "stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
+    streams[("stdin", "stdout", "stderr")[fd]] = None
+    done = subprocess.run([*COMMAND, *args], preexec_fn=_closed(fd), timeout=60, **streams)
+    assert done.returncode == code, done.stderr
+    if output is not None:
+        assert done.stdout == output
+    if fd != 2:
+        assert b"Traceback" not in done.stderr and done.stderr.count(b"\n") <= 1
+    if "-o" in args:
+        assert out.read_text() == "Text.\n"
+
+
+# Holds the import of click (the CLI's first heavy import) until a signal arrives, after
+# telling the test it got there: a signal during start-up, every time.
+_SLOW_START = """
+import sys, time, runpy
+class Hold:
+    def find_spec(self, name, path=None, target=None):
+        if name == "click":
+            sys.meta_path.remove(self)
+            sys.stdout.write("importing\\n"); sys.stdout.flush()
+            time.sleep(30)
+        return None
+sys.meta_path.insert(0, Hold())
+sys.argv = ["cleantext", "clean"]
+runpy.run_module("cleantext", run_name="__main__", alter_sys=True)
+"""
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_signal_during_start_up_is_an_interrupt(signum):
+    process = subprocess.Popen([sys.executable, "-c", _SLOW_START], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout.readline() == b"importing\n"
+    process.send_signal(signum)
+    assert process.wait(timeout=20) == 130
+    stderr = process.stderr.read()
+    assert b"Traceback" not in stderr and b"interrupted" in stderr

@@ -78,17 +78,38 @@ def read_rules_file(path: str) -> tuple[list[Rule], set[str]]:
         text = Path(path).read_text("utf-8")
     except OSError as error:
         raise ValueError(f"cannot read rules file {path}: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        raise ValueError(f"{path}: not UTF-8 text (byte {error.start})") from None
     rules, disabled = [], set()
     if path.endswith(".toml"):
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
             raise ValueError(f"{path}: {error}") from None
-        for entry in data.get("rule", []):
+        unknown = sorted(set(data) - {"rule", "disable"})
+        if unknown:
+            raise ValueError(f"{path}: unknown key {unknown[0]!r} (known: rule, disable)")
+        entries = data.get("rule", [])
+        if not isinstance(entries, list) or not all(isinstance(entry, dict) for entry in entries):
+            raise ValueError(f"{path}: 'rule' must be [[rule]] tables")
+        for number, entry in enumerate(entries, start=1):
+            where = f"{path}: rule {number}"
             if "name" not in entry or "pattern" not in entry:
-                raise ValueError(f"{path}: every [[rule]] needs a name and a pattern")
-            rules.append(Rule(entry.get("category", CUSTOM), entry["name"], entry["pattern"], tuple(entry.get("requires", ()))))
-        disabled.update(data.get("disable", []))
+                raise ValueError(f"{where}: every [[rule]] needs a name and a pattern")
+            for key in ("name", "pattern", "category"):
+                if key in entry and not (isinstance(entry[key], str) and entry[key]):
+                    raise ValueError(f"{where}: '{key}' must be a non-empty string, not {entry[key]!r}")
+            requires = entry.get("requires", [])
+            if not isinstance(requires, list) or not all(isinstance(item, str) for item in requires):
+                raise ValueError(f"{where}: 'requires' must be a list of strings")
+            extra = sorted(set(entry) - {"name", "pattern", "category", "requires"})
+            if extra:
+                raise ValueError(f"{where}: unknown key {extra[0]!r}")
+            rules.append(Rule(entry.get("category", CUSTOM), entry["name"], entry["pattern"], tuple(requires)))
+        off = data.get("disable", [])
+        if not isinstance(off, list) or not all(isinstance(name, str) for name in off):
+            raise ValueError(f"{path}: 'disable' must be a list of rule names, not {off!r}")
+        disabled.update(off)
     else:
         for number, raw in enumerate(text.splitlines(), start=1):
             line = raw.rstrip("\r\n")
@@ -101,6 +122,9 @@ def read_rules_file(path: str) -> tuple[list[Rule], set[str]]:
             if not tab or not name.strip() or not pattern:
                 raise ValueError(f"{path}:{number}: expected 'name<TAB>regex' or '-name'")
             rules.append(Rule(CUSTOM, name.strip(), pattern))
+    known = {name for rule in builtin_rules() for name in (rule.name, rule.qualified_name)}
+    for name in sorted(disabled - known):
+        raise ValueError(f"{path}: 'disable': no built-in rule is named {name!r}")
     for rule in rules:
         try:
             regex.compile(rule.pattern)
