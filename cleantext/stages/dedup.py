@@ -27,6 +27,7 @@ import regex
 from ..lines import Line, Removal
 from ..pipeline import DocumentCleaner, Stage
 from .blank_lines import collapse_blank_lines
+from .statements import CodeLines, statement_signature
 
 Scope = Literal["document", "window", "corpus"]
 SCOPES: tuple[str, ...] = ("document", "window", "corpus")
@@ -63,20 +64,21 @@ class _Memory:
     older ones leave both dicts and the index, so memory is bounded by the window.
     """
 
-    def __init__(self, threshold: float, window: int | None):
+    def __init__(self, threshold: float, window: int | None, batch_size: int):
         from .near_duplicates import BandIndex  # numpy: loaded on first use, not by `--help`
 
         self.threshold = threshold
         self.window = window
         self.exact: dict[str, int] = {}  # stripped text -> kept id
-        self.normalized: dict[str, int] = {}  # normalized text (long lines) -> kept id
-        self.index = BandIndex(1 - threshold / 100, None if window is None else window + BATCH)
+        self.normalized: dict[str, int] = {}  # `_comparable` text (long lines) -> kept id
+        self.index = BandIndex(1 - threshold / 100, None if window is None else window + batch_size)
         self.next_id = 0
         # per kept id (a ring of `window` slots in window scope)
         self.numbers: list[int] = []
         self.sources: list[str] = []
         self.keys: list[str] = []
         self.norms: list[str | None] = []
+        self.signatures: list[str] = []
 
     @property
     def first_live(self) -> int:
@@ -85,15 +87,16 @@ class _Memory:
     def slot(self, kept_id: int) -> int:
         return kept_id if self.window is None else kept_id % self.window
 
-    def add(self, key: str, norm: str | None, number: int, source: str) -> int:
+    def add(self, key: str, norm: str | None, signature: str, number: int, source: str) -> int:
         kept_id = self.next_id
         self.next_id += 1
         self.exact[key] = kept_id
         if norm is not None:
-            self.normalized[norm] = kept_id
-        record = (self.numbers, self.sources, self.keys, self.norms)
+            self.normalized[_comparable(norm, signature)] = kept_id
+        record = (self.numbers, self.sources, self.keys, self.norms, self.signatures)
+        values = (number, source, key, norm, signature)
         if self.window is None or kept_id < self.window:
-            for column, value in zip(record, (number, source, key, norm)):
+            for column, value in zip(record, values):
                 column.append(value)
         else:
             slot = kept_id % self.window
@@ -101,11 +104,18 @@ class _Memory:
             if self.exact.get(self.keys[slot]) == old_id:
                 del self.exact[self.keys[slot]]
             old_norm = self.norms[slot]
-            if old_norm is not None and self.normalized.get(old_norm) == old_id:
-                del self.normalized[old_norm]
-            for column, value in zip(record, (number, source, key, norm)):
+            if old_norm is not None:
+                old = _comparable(old_norm, self.signatures[slot])
+                if self.normalized.get(old) == old_id:
+                    del self.normalized[old]
+            for column, value in zip(record, values):
                 column[slot] = value
         return kept_id
+
+
+def _comparable(norm: str, signature: str) -> str:
+    """Normalized text plus what normalizing must not erase: "1.5" and "15", "-5" and "5"."""
+    return f"{norm}\x00{signature}" if signature else norm
 
 
 @dataclass(frozen=True)
@@ -145,60 +155,78 @@ class Dedup(Stage):
         if self.min_length < 0:
             raise ValueError(f"min_length must be 0 or more, not {self.min_length}")
 
-    def _memory(self) -> _Memory:
-        return _Memory(self.threshold, self.window if self.scope == "window" else None)
+    def start(self, batch_size: int = BATCH) -> DocumentCleaner:
+        """`batch_size` changes speed only, never results (tests shrink it to cross batches)."""
+        def new_memory() -> _Memory:
+            return _Memory(self.threshold, self.window if self.scope == "window" else None, batch_size)
 
-    def start(self) -> DocumentCleaner:
-        corpus_memory = self._memory() if self.scope == "corpus" else None
+        corpus_memory = new_memory() if self.scope == "corpus" else None
 
         def clean_document(lines: Iterator[Line]) -> Iterator[Line]:
-            memory = corpus_memory or self._memory()
-            return collapse_blank_lines(self._dedup(lines, memory), self.name)
+            memory = corpus_memory or new_memory()
+            code_blanks: set[int] = set()  # ids of blank lines inside code blocks
+            judged = self._dedup(lines, memory, code_blanks, batch_size)
+            return collapse_blank_lines(judged, self.name, keep=code_blanks, stream=True)
 
         return clean_document
 
     def process(self, lines: Iterator[Line]) -> Iterator[Line]:
         return self.start()(lines)
 
-    def _dedup(self, lines: Iterator[Line], memory: _Memory) -> Iterator[Line]:
+    def _dedup(self, lines: Iterator[Line], memory: _Memory, code_blanks: set[int],
+               batch_size: int) -> Iterator[Line]:
         lines = iter(lines)
-        while batch := list(islice(lines, BATCH)):
-            self._judge_batch(batch, memory)
+        code = CodeLines()
+        while batch := list(islice(lines, batch_size)):
+            self._judge_batch(batch, memory, code, code_blanks)
             yield from batch
 
-    def _judge_batch(self, batch: list[Line], memory: _Memory) -> None:
+    def _judge_batch(self, batch: list[Line], memory: _Memory, code: CodeLines, code_blanks: set[int]) -> None:
         """Judge each line of `batch` in order against earlier kept lines."""
         import numpy as np
         from rapidfuzz import fuzz, process
 
-        from .near_duplicates import IN_BATCH, band_keys
+        from .near_duplicates import IN_BATCH, band_keys, signature_salts
 
         threshold, min_length = self.threshold, self.min_length
         exact, normalized = memory.exact, memory.normalized
+        # In window scope a line that repeats a live kept line may find it gone by its
+        # turn (lines kept earlier in the batch push it out), so every line is prepared.
+        windowed = memory.window is not None
         # 1. normalize what may need it; hash the distinct long texts not seen before
-        todo: list[tuple[Line, str, str | None, int]] = []
-        rows: dict[str, int] = {}  # normalized text -> row in `keys`
+        todo: list[tuple[Line, str, str | None, str, int]] = []
+        rows: dict[str, int] = {}  # comparable text -> row in `keys`
+        row_texts: list[str] = []
+        row_signatures: list[str] = []
         for line in batch:
+            if code.is_code(line.text):  # code is left alone, blank lines of a code block too
+                if line.removed is None and not line.text.strip():
+                    code_blanks.add(id(line))
+                continue
             if line.removed is not None:
                 continue
             key = line.text.strip()
             if not key:
                 continue
-            if key in exact:
-                todo.append((line, key, None, -1))
+            if key in exact and not windowed:
+                todo.append((line, key, None, "", -1))
                 continue
             norm = normalize(key)
             if len(norm) < min_length:
-                todo.append((line, key, None, -1))
+                todo.append((line, key, None, "", -1))
                 continue
-            row = rows.get(norm)
+            signature = statement_signature(key)
+            comparable = _comparable(norm, signature)
+            row = rows.get(comparable)
             if row is None:
-                row = rows[norm] = len(rows)
-            todo.append((line, key, norm, row))
+                row = rows[comparable] = len(rows)
+                row_texts.append(norm)
+                row_signatures.append(signature)
+            todo.append((line, key, norm, signature, row))
         use_index = threshold < 100 and threshold >= INDEX_MIN_THRESHOLD
         if use_index and rows:
-            distinct = list(rows)
-            keys = band_keys(distinct)
+            distinct = row_texts
+            keys = band_keys(distinct) ^ signature_salts(row_signatures)
             lengths = np.fromiter(map(len, distinct), dtype=np.int64, count=len(distinct))
             found, bounds = memory.index.query(keys, lengths)
             earlier_ids = found.tolist()
@@ -206,17 +234,17 @@ class Dedup(Stage):
         row_ids: dict[int, int] = {}  # row -> kept id, for rows kept in this batch
         new_ids: list[int] = []
         new_rows: list[int] = []
-        norms = memory.norms
+        norms, signatures = memory.norms, memory.signatures
         window = memory.window
         # 2. judge in input order
         first_live = 0
-        for line, key, norm, row in todo:
+        for line, key, norm, signature, row in todo:
             kept_id = exact.get(key)
             if kept_id is not None:
                 line.removed = self._removal("exact-duplicate", line, memory, kept_id, 100.0)
                 continue
             if norm is not None:
-                kept_id = normalized.get(norm)
+                kept_id = normalized.get(_comparable(norm, signature))
                 if kept_id is not None:
                     line.removed = self._removal("near-duplicate", line, memory, kept_id, 100.0)
                     continue
@@ -239,13 +267,18 @@ class Dedup(Stage):
                     else:
                         candidates = list(range(first_live, memory.next_id))
                         slots = candidates if window is None else [c % window for c in candidates]
+                    if candidates:  # only lines saying the same thing: equal numbers and negations
+                        same = [i for i, s in enumerate(slots) if signatures[s] == signature]
+                        if len(same) < len(candidates):
+                            candidates = [candidates[i] for i in same]
+                            slots = [slots[i] for i in same]
                     if candidates:
                         texts = [norms[slots[0]]] if len(slots) == 1 else itemgetter(*slots)(norms)
                         best = process.extractOne(norm, texts, scorer=fuzz.ratio, score_cutoff=threshold)
                         if best is not None:
                             line.removed = self._removal("near-duplicate", line, memory, candidates[best[2]], best[1])
                             continue
-            kept_id = memory.add(key, norm, line.number, line.source)
+            kept_id = memory.add(key, norm, signature, line.number, line.source)
             if norm is not None and use_index:
                 row_ids[row] = kept_id
                 new_ids.append(kept_id)

@@ -35,6 +35,7 @@ with `numpy.searchsorted`, so look-ups run in C.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Sequence
 
 import numpy as np
@@ -126,6 +127,13 @@ def band_keys(texts: Sequence[str]) -> np.ndarray:
     combined = (bands * _BAND_SALTS).sum(axis=2, dtype=np.uint64)
     combined ^= combined >> _U64(32)
     return (combined & _MASK32).astype(np.uint32)
+
+
+def signature_salts(signatures: Sequence[str]) -> np.ndarray:
+    """A ``(len(signatures), 1)`` uint32 column to XOR into band keys: lines with different
+    statement signatures (see `statements`) then never share a band; ``""`` salts nothing."""
+    salts = [zlib.crc32(s.encode("utf-8", "surrogatepass")) if s else 0 for s in signatures]
+    return np.array(salts, dtype=np.uint32).reshape(-1, 1)
 
 
 class BandIndex:
