@@ -15,7 +15,6 @@ lags input by at most one batch.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -113,6 +112,40 @@ class _Memory:
         return kept_id
 
 
+def _index_candidates(memory: _Memory, texts: list[str], signatures: list[str]):
+    """Band keys and lengths of a batch's distinct texts, and what the index proposes.
+
+    Per row and band, the candidate is the newest kept line holding that band key. For
+    a key no other row of the batch has, that line is already in the index: those
+    candidates come back as flat sorted lists (``flat[bounds[r]:bounds[r + 1]]``). A key
+    that several rows share is a "group": which of them is kept is only known while
+    judging, so those entries come back as (group, index owner) pairs for the judging
+    loop to resolve. Either way the answer does not depend on where a batch starts.
+    """
+    import numpy as np
+
+    from .near_duplicates import BANDS, band_keys, signature_salts
+
+    keys = band_keys(texts) ^ signature_salts(signatures)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    owners = memory.index.owners(keys, lengths)
+    banded = (np.arange(BANDS, dtype=np.uint64) << np.uint64(32)) | keys.astype(np.uint64)
+    _, groups, sizes = np.unique(banded.ravel(), return_inverse=True, return_counts=True)
+    shared = (sizes[groups] > 1).reshape(keys.shape)
+    unshared = np.where(shared, -1, owners)
+    unshared.sort(axis=1)
+    valid = unshared >= 0
+    valid[:, 1:] &= unshared[:, 1:] != unshared[:, :-1]
+    bounds = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(valid.sum(axis=1), out=bounds[1:])
+    shared_rows, shared_bands = shared.nonzero()
+    shared_bounds = np.searchsorted(shared_rows, np.arange(len(texts) + 1))
+    groups = groups.reshape(keys.shape)
+    return keys, lengths, ((unshared[valid].tolist(), bounds.tolist()),
+                           (groups[shared_rows, shared_bands].tolist(), owners[shared_rows, shared_bands].tolist(),
+                            shared_bounds.tolist()))
+
+
 def _comparable(norm: str, signature: str) -> str:
     """Normalized text plus what normalizing must not erase: "1.5" and "15", "-5" and "5"."""
     return f"{norm}\x00{signature}" if signature else norm
@@ -183,23 +216,19 @@ class Dedup(Stage):
 
     def _judge_batch(self, batch: list[Line], memory: _Memory, code: CodeLines, code_blanks: set[int]) -> None:
         """Judge each line of `batch` in order against earlier kept lines."""
-        import numpy as np
-        from rapidfuzz import fuzz, process
-
-        from .near_duplicates import IN_BATCH, band_keys, signature_salts
-
         threshold, min_length = self.threshold, self.min_length
         exact, normalized = memory.exact, memory.normalized
         # In window scope a line that repeats a live kept line may find it gone by its
         # turn (lines kept earlier in the batch push it out), so every line is prepared.
         windowed = memory.window is not None
-        # 1. normalize what may need it; hash the distinct long texts not seen before
+        # 1. normalize what may need it
         todo: list[tuple[Line, str, str | None, str, int]] = []
-        rows: dict[str, int] = {}  # comparable text -> row in `keys`
+        rows: dict[str, int] = {}  # comparable text -> row of the index query
         row_texts: list[str] = []
         row_signatures: list[str] = []
+        is_code = code.is_code
         for line in batch:
-            if code.is_code(line.text):  # code is left alone, blank lines of a code block too
+            if is_code(line.text):  # code is left alone, blank lines of a code block too
                 if line.removed is None and not line.text.strip():
                     code_blanks.add(id(line))
                 continue
@@ -208,14 +237,14 @@ class Dedup(Stage):
             key = line.text.strip()
             if not key:
                 continue
-            if key in exact and not windowed:
+            if not windowed and key in exact:
                 todo.append((line, key, None, "", -1))
                 continue
             norm = normalize(key)
             if len(norm) < min_length:
                 todo.append((line, key, None, "", -1))
                 continue
-            signature = statement_signature(key)
+            signature = statement_signature(key, norm)
             comparable = _comparable(norm, signature)
             row = rows.get(comparable)
             if row is None:
@@ -223,21 +252,22 @@ class Dedup(Stage):
                 row_texts.append(norm)
                 row_signatures.append(signature)
             todo.append((line, key, norm, signature, row))
-        use_index = threshold < 100 and threshold >= INDEX_MIN_THRESHOLD
-        if use_index and rows:
-            distinct = row_texts
-            keys = band_keys(distinct) ^ signature_salts(row_signatures)
-            lengths = np.fromiter(map(len, distinct), dtype=np.int64, count=len(distinct))
-            found, bounds = memory.index.query(keys, lengths)
-            earlier_ids = found.tolist()
-            earlier_slots = earlier_ids if memory.window is None else (found % memory.window).tolist()
-        row_ids: dict[int, int] = {}  # row -> kept id, for rows kept in this batch
-        new_ids: list[int] = []
-        new_rows: list[int] = []
+        fuzzy = threshold < 100
+        use_index = fuzzy and threshold >= INDEX_MIN_THRESHOLD and bool(rows)
+        if use_index:
+            import numpy as np
+
+            keys, lengths, candidates_of = _index_candidates(memory, row_texts, row_signatures)
+            (index_flat, index_bounds), (shared_groups, shared_owners, shared_bounds) = candidates_of
+            group_owner: dict[int, int] = {}  # in-batch key group -> newest kept id holding it
+            new_ids: list[int] = []
+            new_rows: list[int] = []
+        if fuzzy:
+            from rapidfuzz import fuzz, process
+            extract_one, ratio = process.extractOne, fuzz.ratio
         norms, signatures = memory.norms, memory.signatures
         window = memory.window
         # 2. judge in input order
-        first_live = 0
         for line, key, norm, signature, row in todo:
             kept_id = exact.get(key)
             if kept_id is not None:
@@ -248,45 +278,45 @@ class Dedup(Stage):
                 if kept_id is not None:
                     line.removed = self._removal("near-duplicate", line, memory, kept_id, 100.0)
                     continue
-                if threshold < 100:
-                    if window is not None:
-                        first_live = memory.first_live
+                if fuzzy:
+                    first_live = memory.first_live
                     if use_index:
-                        start, end = bounds[row], bounds[row + 1]
-                        candidates = earlier_ids[start:end]
-                        slots = earlier_slots[start:end]
-                        if candidates and candidates[-1] >= IN_BATCH:  # lines kept earlier in this batch
-                            split = bisect_left(candidates, IN_BATCH)
-                            extra = [row_ids[r - IN_BATCH] for r in candidates[split:] if r - IN_BATCH in row_ids]
-                            candidates = candidates[:split] + extra
-                            slots = slots[:split] + (extra if window is None else [c % window for c in extra])
-                        if first_live and candidates and candidates[0] < first_live:
-                            live = [i for i, c in enumerate(candidates) if c >= first_live]
-                            candidates = [candidates[i] for i in live]
-                            slots = [slots[i] for i in live]
+                        candidates = index_flat[index_bounds[row]:index_bounds[row + 1]]
+                        start, end = shared_bounds[row], shared_bounds[row + 1]
+                        if start < end:  # keys other lines of this batch have: the newest kept one wins
+                            found = set(candidates)
+                            found.update(map(group_owner.get, shared_groups[start:end], shared_owners[start:end]))
+                            found.discard(-1)
+                            candidates = sorted(found)
                     else:
-                        candidates = list(range(first_live, memory.next_id))
-                        slots = candidates if window is None else [c % window for c in candidates]
-                    if candidates:  # only lines saying the same thing: equal numbers and negations
+                        candidates = range(first_live, memory.next_id)
+                    if first_live:
+                        candidates = [c for c in candidates if c >= first_live]
+                    # only lines saying the same thing: equal numbers and negations
+                    slots = [c % window for c in candidates] if window is not None else candidates
+                    if signature:
                         same = [i for i, s in enumerate(slots) if signatures[s] == signature]
-                        if len(same) < len(candidates):
-                            candidates = [candidates[i] for i in same]
-                            slots = [slots[i] for i in same]
-                    if candidates:
+                    else:
+                        same = [i for i, s in enumerate(slots) if not signatures[s]]
+                    if len(same) < len(slots):
+                        candidates = [candidates[i] for i in same]
+                        slots = [slots[i] for i in same]
+                    if slots:
                         texts = [norms[slots[0]]] if len(slots) == 1 else itemgetter(*slots)(norms)
-                        best = process.extractOne(norm, texts, scorer=fuzz.ratio, score_cutoff=threshold)
+                        best = extract_one(norm, texts, scorer=ratio, score_cutoff=threshold)
                         if best is not None:
                             line.removed = self._removal("near-duplicate", line, memory, candidates[best[2]], best[1])
                             continue
             kept_id = memory.add(key, norm, signature, line.number, line.source)
             if norm is not None and use_index:
-                row_ids[row] = kept_id
+                for group in shared_groups[shared_bounds[row]:shared_bounds[row + 1]]:
+                    group_owner[group] = kept_id
                 new_ids.append(kept_id)
                 new_rows.append(row)
-        if new_ids:
+        if use_index and new_ids:
             memory.index.add(np.array(new_ids, dtype=np.int64), keys[new_rows], lengths[new_rows])
-            if memory.window is not None:
-                memory.index.drop_before(memory.first_live)
+        if use_index and windowed:
+            memory.index.drop_before(memory.first_live)
 
     def _removal(self, rule: str, line: Line, memory: _Memory, kept_id: int, score: float) -> Removal:
         number, source = memory.numbers[memory.slot(kept_id)], memory.sources[memory.slot(kept_id)]

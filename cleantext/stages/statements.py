@@ -32,7 +32,9 @@ def negation_words() -> dict[str, dict[str, list[str]]]:
 
 
 @cache
-def _negation_pattern() -> re.Pattern[str]:
+def _negations() -> tuple[frozenset[str], re.Pattern[str]]:
+    """Negation words as `normalize` leaves them, and a pattern for elided forms
+    ("isn't", "n'est") that normalizing would glue into other words."""
     words: set[str] = set()
     suffixes: set[str] = set()
     prefixes: set[str] = set()
@@ -40,27 +42,36 @@ def _negation_pattern() -> re.Pattern[str]:
         words.update(w.casefold() for w in lists.get("words", ()))
         suffixes.update(lists.get("suffixes", ()))
         prefixes.update(lists.get("prefixes", ()))
-    alternatives = [rf"(?<!\w)(?:{'|'.join(map(re.escape, sorted(words, key=len, reverse=True)))})(?!\w)"]
-    if suffixes:
-        alternatives.append(rf"\w(?:{'|'.join(map(re.escape, sorted(suffixes)))})(?!\w)")
-    if prefixes:
-        alternatives.append(rf"(?<!\w)(?:{'|'.join(map(re.escape, sorted(prefixes)))})(?=\w)")
-    return re.compile("|".join(alternatives))
+    elided = [rf"\w+(?:{'|'.join(map(re.escape, sorted(suffixes)))})(?!\w)",
+              rf"(?<!\w)(?:{'|'.join(map(re.escape, sorted(prefixes)))})\w+"]
+    return frozenset(words), re.compile("|".join(elided))
 
 
-def statement_signature(text: str) -> str:
+_DIGIT = re.compile(r"\d")
+
+
+def statement_signature(text: str, norm: str | None = None) -> str:
     """The numbers of `text` in order and its count of negations; ``""`` when it has neither.
+
+    `norm` is ``normalize(text)`` when the caller has it (the words are counted there).
 
     >>> statement_signature("Manchester United 2, Liverpool 1")
     '2 1'
-    >>> statement_signature("The defendant is not guilty")
-    '!1'
+    >>> statement_signature("The defendant isn't guilty, not at all")
+    '!2'
     >>> statement_signature("Read more")
     ''
     """
-    numbers = _NUMBER.findall(text) if any(c.isdigit() for c in text) else ()
-    signature = " ".join(numbers)
-    negations = len(_negation_pattern().findall(text.casefold()))
+    words, elided = _negations()
+    signature = " ".join(_NUMBER.findall(text)) if _DIGIT.search(text) else ""
+    if norm is None:
+        from .dedup import normalize
+
+        norm = normalize(text)
+    negations = sum(map(words.__contains__, norm.split()))
+    if "'" in text or "\u2019" in text:  # elided forms whose glued word is not listed ("n'est" -> "nest")
+        negations += sum(1 for form in elided.findall(text.casefold())
+                         if form.replace("'", "").replace("\u2019", "") not in words)
     if negations:
         signature += f"!{negations}"
     return signature
