@@ -1,16 +1,20 @@
 """Dedup: remove exact and near-duplicate lines, keeping the first occurrence.
 
 Each kept line is remembered three ways: its stripped text in a dict (exact
-duplicates, as cheap as ``awk '!seen[$0]++'``), its normalized text in a dict (lines
-that differ only in case, spacing or punctuation) and, when long enough, its MinHash
-band keys in a `BandIndex` (near-duplicates; see `near_duplicates` for why MinHash
-and how it was measured). The index only proposes candidates; a line is removed only
-when ``fuzz.ratio`` with a candidate reaches the threshold.
+duplicates, as cheap as ``awk '!seen[$0]++'``), its normalized text plus statement
+signature in a dict (lines that differ only in case, spacing or punctuation) and, when
+long enough, its MinHash band keys in a `BandIndex` (near-duplicates; see
+`near_duplicates` for why MinHash and how it was measured). The index only proposes
+candidates; a line is removed only when ``fuzz.ratio`` with a candidate that has the
+same numbers and negations (`statements`) reaches the threshold. Code lines
+(`statements.CodeLines`) are neither judged nor remembered.
 
-Lines are judged in batches of `BATCH` so the hashing and index look-ups run in
-numpy: a batch is read, judged line by line in input order (against earlier kept
-lines, including those earlier in the same batch), then yielded. Output therefore
-lags input by at most one batch.
+Lines are judged in batches so the hashing and index look-ups run in numpy: a batch
+is read, judged line by line in input order (against earlier kept lines, including
+those earlier in the same batch), then yielded. Output lags input by at most one
+batch, and the batch size never changes a result: per band the candidate is the
+newest kept line with that key, whether it was kept in an earlier batch or earlier
+in this one.
 """
 
 from __future__ import annotations
@@ -64,13 +68,12 @@ class _Memory:
     """
 
     def __init__(self, threshold: float, window: int | None, batch_size: int):
-        from .near_duplicates import BandIndex  # numpy: loaded on first use, not by `--help`
-
         self.threshold = threshold
         self.window = window
+        self.batch_size = batch_size
+        self._index = None
         self.exact: dict[str, int] = {}  # stripped text -> kept id
         self.normalized: dict[str, int] = {}  # `_comparable` text (long lines) -> kept id
-        self.index = BandIndex(1 - threshold / 100, None if window is None else window + batch_size)
         self.next_id = 0
         # per kept id (a ring of `window` slots in window scope)
         self.numbers: list[int] = []
@@ -78,6 +81,16 @@ class _Memory:
         self.keys: list[str] = []
         self.norms: list[str | None] = []
         self.signatures: list[str] = []
+
+    @property
+    def index(self):
+        """The near-duplicate index, built (and numpy imported) when a line first needs it."""
+        if self._index is None:
+            from .near_duplicates import BandIndex
+
+            capacity = None if self.window is None else self.window + self.batch_size
+            self._index = BandIndex(1 - self.threshold / 100, capacity)
+        return self._index
 
     @property
     def first_live(self) -> int:
@@ -144,6 +157,15 @@ def _index_candidates(memory: _Memory, texts: list[str], signatures: list[str]):
     return keys, lengths, ((unshared[valid].tolist(), bounds.tolist()),
                            (groups[shared_rows, shared_bands].tolist(), owners[shared_rows, shared_bands].tolist(),
                             shared_bounds.tolist()))
+
+
+def _best_match():
+    """``(text, score, index)`` of the best of `choices` reaching `score_cutoff`, or None."""
+    from functools import partial
+
+    from rapidfuzz import fuzz, process
+
+    return partial(process.extractOne, scorer=fuzz.ratio)
 
 
 def _comparable(norm: str, signature: str) -> str:
@@ -262,9 +284,7 @@ class Dedup(Stage):
             group_owner: dict[int, int] = {}  # in-batch key group -> newest kept id holding it
             new_ids: list[int] = []
             new_rows: list[int] = []
-        if fuzzy:
-            from rapidfuzz import fuzz, process
-            extract_one, ratio = process.extractOne, fuzz.ratio
+        best_match = None  # rapidfuzz: imported when a line first has a candidate
         norms, signatures = memory.norms, memory.signatures
         window = memory.window
         # 2. judge in input order
@@ -303,7 +323,8 @@ class Dedup(Stage):
                         slots = [slots[i] for i in same]
                     if slots:
                         texts = [norms[slots[0]]] if len(slots) == 1 else itemgetter(*slots)(norms)
-                        best = extract_one(norm, texts, scorer=ratio, score_cutoff=threshold)
+                        best_match = best_match or _best_match()
+                        best = best_match(norm, texts, score_cutoff=threshold)
                         if best is not None:
                             line.removed = self._removal("near-duplicate", line, memory, candidates[best[2]], best[1])
                             continue
