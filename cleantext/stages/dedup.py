@@ -128,12 +128,12 @@ class _Memory:
 def _index_candidates(memory: _Memory, texts: list[str], signatures: list[str]):
     """Band keys and lengths of a batch's distinct texts, and what the index proposes.
 
-    Per row and band, the candidate is the newest kept line holding that band key. For
-    a key no other row of the batch has, that line is already in the index: those
-    candidates come back as flat sorted lists (``flat[bounds[r]:bounds[r + 1]]``). A key
-    that several rows share is a "group": which of them is kept is only known while
-    judging, so those entries come back as (group, index owner) pairs for the judging
-    loop to resolve. Either way the answer does not depend on where a batch starts.
+    Per row and band, the candidates are the `DEPTH` newest kept lines holding that band
+    key. For a key no other row of the batch has, those lines are in the index already:
+    they come back as flat sorted lists (``flat[bounds[r]:bounds[r + 1]]``). A key that
+    several rows share is a "group": which of them is kept is only known while judging,
+    so those entries come back as (group, index chain) pairs for the judging loop to
+    complete. Either way the answer does not depend on where a batch starts.
     """
     import numpy as np
 
@@ -141,11 +141,11 @@ def _index_candidates(memory: _Memory, texts: list[str], signatures: list[str]):
 
     keys = band_keys(texts) ^ signature_salts(signatures)
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    owners = memory.index.owners(keys, lengths)
+    chains = memory.index.owners(keys, lengths)  # (rows, DEPTH, BANDS)
     banded = (np.arange(BANDS, dtype=np.uint64) << np.uint64(32)) | keys.astype(np.uint64)
     _, groups, sizes = np.unique(banded.ravel(), return_inverse=True, return_counts=True)
     shared = (sizes[groups] > 1).reshape(keys.shape)
-    unshared = np.where(shared, -1, owners)
+    unshared = np.where(shared[:, None, :], -1, chains).reshape(len(texts), -1)
     unshared.sort(axis=1)
     valid = unshared >= 0
     valid[:, 1:] &= unshared[:, 1:] != unshared[:, :-1]
@@ -155,7 +155,7 @@ def _index_candidates(memory: _Memory, texts: list[str], signatures: list[str]):
     shared_bounds = np.searchsorted(shared_rows, np.arange(len(texts) + 1))
     groups = groups.reshape(keys.shape)
     return keys, lengths, ((unshared[valid].tolist(), bounds.tolist()),
-                           (groups[shared_rows, shared_bands].tolist(), owners[shared_rows, shared_bands].tolist(),
+                           (groups[shared_rows, shared_bands].tolist(), chains[shared_rows, :, shared_bands].tolist(),
                             shared_bounds.tolist()))
 
 
@@ -280,8 +280,9 @@ class Dedup(Stage):
             import numpy as np
 
             keys, lengths, candidates_of = _index_candidates(memory, row_texts, row_signatures)
-            (index_flat, index_bounds), (shared_groups, shared_owners, shared_bounds) = candidates_of
-            group_owner: dict[int, int] = {}  # in-batch key group -> newest kept id holding it
+            (index_flat, index_bounds), (shared_groups, shared_chains, shared_bounds) = candidates_of
+            group_kept: dict[int, list[int]] = {}  # in-batch key group -> kept ids holding it, oldest first
+            from .near_duplicates import DEPTH
             new_ids: list[int] = []
             new_rows: list[int] = []
         best_match = None  # rapidfuzz: imported when a line first has a candidate
@@ -303,9 +304,16 @@ class Dedup(Stage):
                     if use_index:
                         candidates = index_flat[index_bounds[row]:index_bounds[row + 1]]
                         start, end = shared_bounds[row], shared_bounds[row + 1]
-                        if start < end:  # keys other lines of this batch have: the newest kept one wins
+                        if start < end:  # keys other lines of this batch have: the newest kept ones first
                             found = set(candidates)
-                            found.update(map(group_owner.get, shared_groups[start:end], shared_owners[start:end]))
+                            for group, chain in zip(shared_groups[start:end], shared_chains[start:end]):
+                                here = group_kept.get(group)
+                                if here is None:
+                                    found.update(chain)
+                                else:
+                                    newest = here[:-DEPTH - 1:-1]
+                                    found.update(newest)
+                                    found.update(chain[:DEPTH - len(newest)])
                             found.discard(-1)
                             candidates = sorted(found)
                     else:
@@ -331,7 +339,7 @@ class Dedup(Stage):
             kept_id = memory.add(key, norm, signature, line.number, line.source)
             if norm is not None and use_index:
                 for group in shared_groups[shared_bounds[row]:shared_bounds[row + 1]]:
-                    group_owner[group] = kept_id
+                    group_kept.setdefault(group, []).append(kept_id)
                 new_ids.append(kept_id)
                 new_rows.append(row)
         if use_index and new_ids:

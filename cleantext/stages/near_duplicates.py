@@ -71,9 +71,13 @@ def _parameters(seed: int = 20240611) -> tuple[np.ndarray, np.ndarray]:
     return values[:count], values[count:].reshape(BANDS, ROWS)
 
 
+#: Candidates per band key: the newest kept lines holding it, this many of them.
+DEPTH = 2
+
 #: One odd multiplier per MinHash function (odd: multiplying permutes 64-bit values),
 #: and per band the odd weights that combine its ROWS minima into one key.
 _MULTIPLIERS, _BAND_SALTS = _parameters()
+_MULTIPLIERS32 = (_MULTIPLIERS >> _U64(32)).astype(np.uint32) | np.uint32(1)
 
 
 def band_keys(texts: Sequence[str]) -> np.ndarray:
@@ -115,13 +119,13 @@ def band_keys(texts: Sequence[str]) -> np.ndarray:
     shingles ^= shingles >> _U64(32)
     first = np.zeros(count, dtype=np.int64)
     np.cumsum(per_text[:-1], out=first[1:])
-    minima = np.empty((count, BANDS * ROWS), dtype=np.uint64)
+    shingles = (shingles >> _U64(32)).astype(np.uint32)
+    minima = np.empty((count, BANDS * ROWS), dtype=np.uint32)
     scratch = np.empty_like(shingles)
     for k in range(BANDS * ROWS):
-        np.multiply(shingles, _MULTIPLIERS[k], out=scratch)  # an odd multiplier permutes 64-bit values
+        np.multiply(shingles, _MULTIPLIERS32[k], out=scratch)  # an odd multiplier permutes 32-bit values
         minima[:, k] = np.minimum.reduceat(scratch, first)
-    minima >>= _U64(32)
-    bands = minima.reshape(count, BANDS, ROWS)
+    bands = minima.reshape(count, BANDS, ROWS).astype(np.uint64)
     combined = (bands * _BAND_SALTS).sum(axis=2, dtype=np.uint64)
     combined ^= combined >> _U64(32)
     return (combined & _MASK32).astype(np.uint32)
@@ -178,8 +182,8 @@ class _BandTables:
             slots[pending[slots[pending] == self.size]] = 0
         return found.reshape(keys.shape)
 
-    def put(self, bands: np.ndarray, keys: np.ndarray, owners: np.ndarray) -> None:
-        """Set the owner of each (band, key); the pairs must be distinct."""
+    def put(self, bands: np.ndarray, keys: np.ndarray, owners: np.ndarray) -> np.ndarray:
+        """Set the owner of each (band, key) (distinct pairs); returns the owners they replace, or -1."""
         needed = int((self.counts + np.bincount(bands, minlength=BANDS)).max())
         if needed > self.LOAD * self.size:
             old_keys, old_owners, old_counts = self.keys, self.owners, self.counts
@@ -191,9 +195,10 @@ class _BandTables:
                 live = old_owners[band] >= 0
                 self._put(np.full(int(old_counts[band]), band, dtype=np.int64), old_keys[band][live],
                           old_owners[band][live])
-        self._put(bands, keys, owners)
+        return self._put(bands, keys, owners)
 
-    def _put(self, bands: np.ndarray, keys: np.ndarray, owners: np.ndarray) -> None:
+    def _put(self, bands: np.ndarray, keys: np.ndarray, owners: np.ndarray) -> np.ndarray:
+        replaced = np.full(len(keys), -1, dtype=np.int64)
         slots = self._home(keys)
         bases = bands * self.size
         pending = np.arange(len(keys))
@@ -202,6 +207,7 @@ class _BandTables:
             at = bases[pending] + slots[pending]
             empty = table_owners[at] < 0
             hit = ~empty & (table_keys[at] == keys[pending])
+            replaced[pending[hit]] = table_owners[at[hit]]
             table_owners[at[hit]] = owners[pending[hit]]
             # claim empty slots; where several claim one, the key left in it won
             claiming, claimed = pending[empty], at[empty]
@@ -215,6 +221,7 @@ class _BandTables:
             slots[move] += 1
             slots[move[slots[move] == self.size]] = 0
             pending = pending[~done]
+        return replaced
 
 
 class BandIndex:
@@ -236,6 +243,8 @@ class BandIndex:
         self._ring = None if capacity is None else 1 << (capacity - 1).bit_length()
         self._lengths = np.zeros(self._ring or 4096, dtype=np.int32)
         self._keys = None if self._ring is None else np.zeros((self._ring, BANDS), dtype=np.uint32)
+        #: per id and band, the next older kept line with the same key (-1: none)
+        self._previous = np.full((self._ring or 4096, BANDS), -1, dtype=np.int32)
         self._next_id = 0
 
     def __len__(self) -> int:
@@ -245,22 +254,37 @@ class BandIndex:
         return ids if self._ring is None else ids & (self._ring - 1)
 
     def owners(self, keys: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-        """``(len(keys), BANDS)`` int64: per row and band, the newest live kept line with
-        that key whose length is compatible with the row's, or -1."""
-        found = self._tables.get(keys)
-        valid = found >= self._first_live
-        other = self._lengths[self._slots(np.where(valid, found, 0))].astype(np.int64)
-        own = lengths.reshape(-1, 1)
+        """``(len(keys), DEPTH, BANDS)`` int64: per row and band, the `DEPTH` newest live kept
+        lines with that key, newest first; -1 where there are fewer, or where a line's
+        length cannot reach the threshold with the row's (a placeholder that keeps positions)."""
+        newest = self._tables.get(keys)
+        chain = np.full((len(keys), DEPTH, BANDS), -1, dtype=np.int64)
+        chain[:, 0] = newest
+        bands = np.broadcast_to(np.arange(BANDS), newest.shape)
+        current = newest
+        for level in range(1, DEPTH):
+            live = current >= self._first_live
+            older = np.full(current.shape, -1, dtype=np.int64)
+            older[live] = self._previous[self._slots(current[live]), bands[live]]
+            chain[:, level] = older
+            current = older
+        valid = chain >= self._first_live
+        other = self._lengths[self._slots(np.where(valid, chain, 0))].astype(np.int64)
+        own = lengths.reshape(-1, 1, 1)
         valid &= np.abs(own - other) <= self._max_length_gap * (own + other) + 1e-9
-        found[~valid] = -1
-        return found
+        chain[~valid] = -1
+        return chain
 
     def add(self, ids: np.ndarray, keys: np.ndarray, lengths: np.ndarray) -> None:
         """Index kept lines `ids` (ascending) with their band keys (one row each) and text lengths."""
         if len(ids) == 0:
             return
         if self._ring is None and ids[-1] >= len(self._lengths):
-            self._lengths = np.resize(self._lengths, max(2 * len(self._lengths), int(ids[-1]) + 1))
+            size = max(2 * len(self._lengths), int(ids[-1]) + 1)
+            self._lengths = np.resize(self._lengths, size)
+            previous = np.full((size, BANDS), -1, dtype=np.int32)
+            previous[:len(self._previous)] = self._previous
+            self._previous = previous
         self._lengths[self._slots(ids)] = lengths
         if self._keys is not None:
             self._keys[self._slots(ids)] = keys
@@ -268,12 +292,22 @@ class BandIndex:
         self._put(ids, keys)
 
     def _put(self, ids: np.ndarray, keys: np.ndarray) -> None:
-        # the newest of equal (band, key) pairs wins: first occurrence in reversed order
-        banded = (np.arange(BANDS, dtype=np.uint64) << np.uint64(32)) | keys[::-1].astype(np.uint64)
-        distinct, first = np.unique(banded.ravel(), return_index=True)
-        owners = ids[::-1][first // BANDS]
-        self._tables.put((distinct >> np.uint64(32)).astype(np.int64), (distinct & _MASK32).astype(np.uint32),
-                         owners.astype(np.int32))
+        """The newest of equal (band, key) entries becomes the owner; each links to the next older."""
+        banded = ((np.arange(BANDS, dtype=np.uint64) << np.uint64(32)) | keys.astype(np.uint64)).ravel()
+        order = np.argsort(banded, kind="stable")  # equal keys stay in ascending id order
+        ordered = banded[order]
+        owners = ids[order // BANDS]
+        bands = (order % BANDS).astype(np.int64)
+        same = ordered[1:] == ordered[:-1]
+        previous = np.full(len(order), -1, dtype=np.int64)
+        previous[1:][same] = owners[:-1][same]
+        newest = np.ones(len(order), dtype=bool)
+        newest[:-1] = ~same
+        oldest = np.ones(len(order), dtype=bool)
+        oldest[1:] = ~same
+        previous[oldest] = self._tables.put(bands[newest], (ordered[newest] & _MASK32).astype(np.uint32),
+                                            owners[newest].astype(np.int32))
+        self._previous[self._slots(owners), bands] = previous
 
     def drop_before(self, first_live: int) -> None:
         """Treat ids below `first_live` as absent; rebuild once stale entries dominate."""
