@@ -5,6 +5,7 @@ from __future__ import annotations
 import string
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -14,6 +15,7 @@ from cleantext import Pipeline
 from cleantext.lines import Line
 from cleantext.stages.dedup import Dedup
 from cleantext.stages.statements import CodeLines, is_code_line, negation_words, statement_signature
+from test_dedup import brute_force
 
 
 def kept(texts: list[str], stage: Dedup | None = None) -> list[bool]:
@@ -182,3 +184,17 @@ def test_a_python_file_through_the_cli_stays_valid(tmp_path):
                          capture_output=True, check=True, timeout=60).stdout.decode()
     compile(out, "counter.py", "exec")
     assert [t for t in out.splitlines() if t.strip()] == [t for t in PYTHON.splitlines() if t.strip()]
+
+
+# -- the sample corpora ----------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPORA = sorted(p for p in [*ROOT.glob("samples/*.txt"), *ROOT.glob("tests/data/prose/*.txt")]
+                 if not p.name.endswith(".expected.txt"))
+
+
+@pytest.mark.parametrize("path", CORPORA, ids=lambda p: p.name)
+def test_sample_corpora_lose_exactly_what_the_specification_removes(path):
+    texts = path.read_text(encoding="utf-8").split("\n")
+    lines = Pipeline([Dedup()]).clean_lines([Line(i, t) for i, t in enumerate(texts, start=1)])
+    assert {line.number for line in lines if line.removed and line.text.strip()} == brute_force(texts)
