@@ -68,7 +68,8 @@ def statement_signature(text: str, norm: str | None = None) -> str:
         from .dedup import normalize
 
         norm = normalize(text)
-    negations = sum(map(words.__contains__, norm.split()))
+    tokens = norm.split()
+    negations = 0 if words.isdisjoint(tokens) else sum(map(words.__contains__, tokens))
     if "'" in text or "\u2019" in text:  # elided forms whose glued word is not listed ("n'est" -> "nest")
         negations += sum(1 for form in elided.findall(text.casefold())
                          if form.replace("'", "").replace("\u2019", "") not in words)
