@@ -25,12 +25,14 @@ With ``BANDS`` x ``ROWS`` = 32 x 3, two lines with Jaccard 0.5 share a band with
 probability 1 - (1 - 0.5**3)**32 = 0.986, at 0.6 it is 0.9996 and at 0.7 0.999999.
 
 The index (`BandIndex`) is one hash table per band, in numpy, mapping a band key to
-the *newest* kept line that has it. A line's candidates are therefore at most one
-line per band (at most 32, usually a handful), however many lines share a key:
-look-up cost and candidates per line stay flat as the index grows, and a family of
-template lines ("Copyright 2009 NAME Media") costs one entry per key, not one per
-member. Newest-wins also makes expiry exact in window scope: when the newest holder
-of a key has left the window, every older one has too.
+the *newest* kept line that has it, and each kept line links, per band, to the next
+older line with the same key. A line's candidates are the `DEPTH` newest holders of
+each of its keys (at most ``DEPTH * BANDS``, usually a handful), however many lines
+share a key: look-up cost and candidates per line stay flat as the index grows, and a
+family of template lines ("Copyright 2009 NAME Media") costs one table entry per key.
+Newest-first also makes expiry exact in window scope: once the newest holder of a key
+has left the window, every older one has too. One holder per key gave recall 0.9957 at
+100k lines; two give 0.9988 for about 4% more time.
 """
 
 from __future__ import annotations
