@@ -245,6 +245,8 @@ class BandIndex:
         self._ring = None if capacity is None else 1 << (capacity - 1).bit_length()
         self._lengths = np.zeros(self._ring or 4096, dtype=np.int32)
         self._keys = None if self._ring is None else np.zeros((self._ring, BANDS), dtype=np.uint32)
+        # which id each ring slot holds (not every kept id is indexed: short lines are not)
+        self._ring_ids = None if self._ring is None else np.full(self._ring, -1, dtype=np.int64)
         #: per id and band, the next older kept line with the same key (-1: none)
         self._previous = np.full((self._ring or 4096, BANDS), -1, dtype=np.int32)
         self._next_id = 0
@@ -290,6 +292,7 @@ class BandIndex:
         self._lengths[self._slots(ids)] = lengths
         if self._keys is not None:
             self._keys[self._slots(ids)] = keys
+            self._ring_ids[self._slots(ids)] = ids
         self._next_id = int(ids[-1]) + 1
         self._put(ids, keys)
 
@@ -319,4 +322,6 @@ class BandIndex:
             return
         self._tables._reset(1024)
         ids = np.arange(first_live, self._next_id, dtype=np.int64)
-        self._put(ids, self._keys[self._slots(ids)])
+        ids = ids[self._ring_ids[self._slots(ids)] == ids]
+        if len(ids):
+            self._put(ids, self._keys[self._slots(ids)])
