@@ -36,6 +36,7 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 from cleantext.stages.dedup import normalize  # noqa: E402
+from cleantext.stages.statements import CodeLines, statement_signature  # noqa: E402
 from dedup_corpus import CorpusGenerator  # noqa: E402
 
 DEDUP_RULES = {"exact-duplicate", "near-duplicate"}
@@ -70,59 +71,80 @@ def removed_by_dedup(tsv: Path) -> set[int]:
         return {int(row[1]) for row in reader if row[2] == "dedup" and row[3] in DEDUP_RULES}
 
 
+def statement_ids(texts: list[str]) -> tuple[list[bool], list[int]]:
+    """Per line: whether dedup treats it as code, and an id of its statement signature."""
+    code = CodeLines()
+    ids: dict[str, int] = {}
+    flags, signature_ids = [], []
+    for text in texts:
+        flags.append(code.is_code(text))
+        signature_ids.append(ids.setdefault(statement_signature(text.strip()), len(ids)))
+    return flags, signature_ids
+
+
 def exhaustive(texts: list[str], threshold: float, min_length: int, block: int = 512,
                chunk: int = 65536) -> set[int]:
-    """Line numbers the specification removes: each line against every earlier kept line."""
+    """Line numbers the specification removes: each line against every earlier kept line
+    that says the same thing (equal numbers and negations); code lines are left alone."""
+    is_code, signature_of = statement_ids(texts)
     exact: set[str] = set()
-    normalized: set[str] = set()
+    normalized: set[tuple[str, int]] = set()
     kept_norms: list[str] = []
+    kept_signatures: list[int] = []
     removed: set[int] = set()
     for start in range(0, len(texts), block):
         keys = [t.strip() for t in texts[start:start + block]]
         norms = [normalize(k) for k in keys]
-        long_rows = [i for i, n in enumerate(norms) if len(n) >= min_length]
+        signatures = signature_of[start:start + block]
+        long_rows = [i for i, n in enumerate(norms) if len(n) >= min_length and not is_code[start + i]]
         near_earlier: set[int] = set()
         if kept_norms and long_rows:
             queries = [norms[i] for i in long_rows]
+            query_signatures = np.array([signatures[i] for i in long_rows])
             for offset in range(0, len(kept_norms), chunk):
                 scores = process.cdist(queries, kept_norms[offset:offset + chunk], scorer=fuzz.ratio,
                                        score_cutoff=threshold, workers=-1, dtype=np.float32)
-                near_earlier.update(long_rows[r] for r in np.flatnonzero(scores.max(axis=1)))
+                same = query_signatures[:, None] == np.array(kept_signatures[offset:offset + chunk])[None, :]
+                near_earlier.update(long_rows[r] for r in np.flatnonzero((scores * same).max(axis=1)))
         kept_here: list[int] = []
         for i, key in enumerate(keys):
-            if not key:
+            if not key or is_code[start + i]:
                 continue
             if key in exact:
                 removed.add(start + i + 1)
                 continue
             norm = norms[i]
             if len(norm) >= min_length:
-                if norm in normalized or i in near_earlier or any(
-                        fuzz.ratio(norm, norms[j], score_cutoff=threshold) for j in kept_here):
+                if (norm, signatures[i]) in normalized or i in near_earlier or any(
+                        signatures[j] == signatures[i] and fuzz.ratio(norm, norms[j], score_cutoff=threshold)
+                        for j in kept_here):
                     removed.add(start + i + 1)
                     continue
-                normalized.add(norm)
+                normalized.add((norm, signatures[i]))
                 kept_here.append(i)
             exact.add(key)
         kept_norms.extend(norms[j] for j in kept_here)
+        kept_signatures.extend(signatures[j] for j in kept_here)
     return removed
 
 
 def sampled_miss_rate(texts: list[str], removed: set[int], threshold: float, min_length: int,
                       sample: int, seed: int) -> tuple[float, int]:
-    """Share of kept lines that reach the threshold against an earlier kept line."""
-    kept = [(n, norm) for n, norm in ((i + 1, normalize(t.strip())) for i, t in enumerate(texts))
-            if n not in removed and len(norm) >= min_length]
+    """Share of kept lines that reach the threshold against an earlier kept line saying the same thing."""
+    is_code, signature_of = statement_ids(texts)
+    kept = [(n, norm, signature_of[n - 1]) for n, norm in ((i + 1, normalize(t.strip())) for i, t in enumerate(texts))
+            if n not in removed and len(norm) >= min_length and not is_code[n - 1]]
     rng = random.Random(seed)
     picks = sorted(rng.sample(range(len(kept)), min(sample, len(kept))))
-    norms = [norm for _, norm in kept]
+    norms = [norm for _, norm, _ in kept]
+    signatures = np.array([signature for _, _, signature in kept])
     misses = 0
     for position in picks:
         if position == 0:
             continue
         scores = process.cdist([norms[position]], norms[:position], scorer=fuzz.ratio,
                                score_cutoff=threshold, workers=-1, dtype=np.float32)
-        misses += bool(scores.any())
+        misses += bool((scores[0] * (signatures[:position] == signatures[position])).any())
     return misses / len(picks), len(picks)
 
 
@@ -158,7 +180,7 @@ def main(argv: list[str] | None = None) -> None:
         row["recall_sampled"] = len(removed) / (len(removed) + estimated_missed)
         row["sampled"] = sampled
         if size <= args.exhaustive_max:
-            cache = args.data / f"exhaustive-{size}-s{args.seed}-t{args.threshold}-m{args.min_length}.json"
+            cache = args.data / f"exhaustive-v2-{size}-s{args.seed}-t{args.threshold}-m{args.min_length}.json"
             if cache.exists():
                 reference = set(json.loads(cache.read_text()))
             else:

@@ -94,7 +94,10 @@ class Run:
         self.documents = 0
 
     def process(self, lines: Iterable[Line]) -> Iterator[Line]:
-        """Clean one document; yields every line, kept or marked removed, in input order."""
+        """Clean one document; yields every line, kept or marked removed.
+
+        Kept lines come in input order; a stage may hold a blank line back while the
+        lines removed after it go ahead (dedup does, to stream with bounded memory)."""
         self.documents += 1
         stream: Iterator[Line] = iter(lines)
         for cleaner, stats in zip(self._cleaners, self.stats):
@@ -126,8 +129,11 @@ class Pipeline:
         return Run(self.stages)
 
     def clean_lines(self, lines: Iterable[Line]) -> list[Line]:
-        """Clean one document given as lines; returns all lines, removed ones marked."""
-        return list(self.start().process(lines))
+        """Clean one document given as lines; returns all lines in input order, removed ones marked."""
+        lines = list(lines)
+        position = {id(line): i for i, line in enumerate(lines)}
+        # streaming stages may let removed lines overtake a blank line they hold back
+        return sorted(self.start().process(lines), key=lambda line: position[id(line)])
 
     def clean(self, text: str) -> str:
         """Clean one document given as a string."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-from contextlib import contextmanager
 
 import pytest
 from hypothesis import given, settings
@@ -14,46 +13,47 @@ from cleantext import Pipeline, join_lines, split_lines
 from cleantext.lines import Line, Removal
 from cleantext.stages import dedup as dedup_module
 from cleantext.stages.dedup import Dedup, normalize
+from cleantext.stages.statements import CodeLines, statement_signature
 
 
-def dedup_lines(texts: list[str], stage: Dedup | None = None) -> list[Line]:
-    return Pipeline([stage or Dedup()]).clean_lines([Line(i, t) for i, t in enumerate(texts, start=1)])
+def dedup_lines(texts: list[str], stage: Dedup | None = None, batch: int | None = None) -> list[Line]:
+    """Run one document through `stage`, in batches of `batch` lines (default: the stage's own)."""
+    lines = [Line(i, t) for i, t in enumerate(texts, start=1)]
+    if batch is None:
+        return Pipeline([stage or Dedup()]).clean_lines(lines)
+    return list((stage or Dedup()).start(batch_size=batch)(iter(lines)))
 
 
 def removed_numbers(lines: list[Line]) -> set[int]:
     return {line.number for line in lines if line.removed is not None and line.text.strip()}
 
 
-@contextmanager
-def batch_size(size: int):
-    """Small batches make short inputs cross batch boundaries, as 1M-line inputs do."""
-    saved = dedup_module.BATCH
-    dedup_module.BATCH = size
-    try:
-        yield
-    finally:
-        dedup_module.BATCH = saved
-
-
 def brute_force(texts: list[str], threshold: float = 90.0, min_length: int = 15,
                 window: int | None = None) -> set[int]:
-    """The specification: compare each line with every earlier kept line (line numbers from 1)."""
-    kept: list[tuple[str, str | None]] = []
+    """The specification: compare each line with every earlier kept line (line numbers from 1).
+
+    Code lines are skipped; a near-duplicate must have the same numbers and negations."""
+    kept: list[tuple[str, str | None, str]] = []
     removed = set()
+    code = CodeLines()
     for number, text in enumerate(texts, start=1):
+        if code.is_code(text):
+            continue
         key = text.strip()
         if not key:
             continue
         live = kept[-window:] if window else kept
-        if any(key == other for other, _ in live):
+        if any(key == other for other, _, _ in live):
             removed.add(number)
             continue
         norm = normalize(key)
         norm = norm if len(norm) >= min_length else None
-        if norm is not None and any(fuzz.ratio(norm, other) >= threshold for _, other in live if other is not None):
+        signature = statement_signature(key)
+        if norm is not None and any(fuzz.ratio(norm, other) >= threshold and other_signature == signature
+                                    for _, other, other_signature in live if other is not None):
             removed.add(number)
             continue
-        kept.append((key, norm))
+        kept.append((key, norm, signature))
     return removed
 
 
@@ -229,8 +229,7 @@ def test_each_scope_agrees_with_brute_force_across_batches(scope):
         else:
             texts.append(make_line(rng, rng.randint(2, 12)))
     window = 25 if scope == "window" else None
-    with batch_size(16):
-        got = removed_numbers(dedup_lines(texts, Dedup(scope=scope, window=window or 10_000)))
+    got = removed_numbers(dedup_lines(texts, Dedup(scope=scope, window=window or 10_000), batch=16))
     assert got == brute_force(texts, window=window)
 
 
@@ -245,16 +244,14 @@ line_texts = st.lists(st.sampled_from(WORDS), min_size=1, max_size=8).map(" ".jo
 def test_below_the_index_threshold_results_equal_brute_force(texts, threshold, min_length, window, batch):
     stage = Dedup(threshold=threshold, min_length=min_length, scope="window" if window else "document",
                   window=window or 10_000)
-    with batch_size(batch):
-        got = removed_numbers(dedup_lines(texts, stage))
+    got = removed_numbers(dedup_lines(texts, stage, batch=batch))
     assert got == brute_force(texts, threshold, min_length, window)
 
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(line_texts, max_size=40), st.floats(80, 100), st.integers(0, 20), st.sampled_from([3, 2048]))
 def test_every_removal_is_verified_against_an_earlier_kept_line(texts, threshold, min_length, batch):
-    with batch_size(batch):
-        lines = dedup_lines(texts, Dedup(threshold=threshold, min_length=min_length))
+    lines = dedup_lines(texts, Dedup(threshold=threshold, min_length=min_length), batch=batch)
     by_number = {line.number: line for line in lines}
     for line in lines:
         removal = line.removed
@@ -286,8 +283,7 @@ def test_single_edit_copies_of_long_lines_match_brute_force(seed, batch):
             texts.append(small_edit(rng, rng.choice(texts)))
         else:
             texts.append(make_line(rng, rng.randint(8, 14), distinct=True))
-    with batch_size(batch):
-        got = removed_numbers(dedup_lines(texts))
+    got = removed_numbers(dedup_lines(texts, batch=batch))
     assert got == brute_force(texts)
 
 

@@ -1,21 +1,24 @@
 """Dedup: remove exact and near-duplicate lines, keeping the first occurrence.
 
 Each kept line is remembered three ways: its stripped text in a dict (exact
-duplicates, as cheap as ``awk '!seen[$0]++'``), its normalized text in a dict (lines
-that differ only in case, spacing or punctuation) and, when long enough, its MinHash
-band keys in a `BandIndex` (near-duplicates; see `near_duplicates` for why MinHash
-and how it was measured). The index only proposes candidates; a line is removed only
-when ``fuzz.ratio`` with a candidate reaches the threshold.
+duplicates, as cheap as ``awk '!seen[$0]++'``), its normalized text plus statement
+signature in a dict (lines that differ only in case, spacing or punctuation) and, when
+long enough, its MinHash band keys in a `BandIndex` (near-duplicates; see
+`near_duplicates` for why MinHash and how it was measured). The index only proposes
+candidates; a line is removed only when ``fuzz.ratio`` with a candidate that has the
+same numbers and negations (`statements`) reaches the threshold. Code lines
+(`statements.CodeLines`) are neither judged nor remembered.
 
-Lines are judged in batches of `BATCH` so the hashing and index look-ups run in
-numpy: a batch is read, judged line by line in input order (against earlier kept
-lines, including those earlier in the same batch), then yielded. Output therefore
-lags input by at most one batch.
+Lines are judged in batches so the hashing and index look-ups run in numpy: a batch
+is read, judged line by line in input order (against earlier kept lines, including
+those earlier in the same batch), then yielded. Output lags input by at most one
+batch, and the batch size never changes a result: per band the candidate is the
+newest kept line with that key, whether it was kept in an earlier batch or earlier
+in this one.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -27,6 +30,7 @@ import regex
 from ..lines import Line, Removal
 from ..pipeline import DocumentCleaner, Stage
 from .blank_lines import collapse_blank_lines
+from .statements import CodeLines, statement_signature
 
 Scope = Literal["document", "window", "corpus"]
 SCOPES: tuple[str, ...] = ("document", "window", "corpus")
@@ -63,20 +67,30 @@ class _Memory:
     older ones leave both dicts and the index, so memory is bounded by the window.
     """
 
-    def __init__(self, threshold: float, window: int | None):
-        from .near_duplicates import BandIndex  # numpy: loaded on first use, not by `--help`
-
+    def __init__(self, threshold: float, window: int | None, batch_size: int):
         self.threshold = threshold
         self.window = window
+        self.batch_size = batch_size
+        self._index = None
         self.exact: dict[str, int] = {}  # stripped text -> kept id
-        self.normalized: dict[str, int] = {}  # normalized text (long lines) -> kept id
-        self.index = BandIndex(1 - threshold / 100, None if window is None else window + BATCH)
+        self.normalized: dict[str, int] = {}  # `_comparable` text (long lines) -> kept id
         self.next_id = 0
         # per kept id (a ring of `window` slots in window scope)
         self.numbers: list[int] = []
         self.sources: list[str] = []
         self.keys: list[str] = []
         self.norms: list[str | None] = []
+        self.signatures: list[str] = []
+
+    @property
+    def index(self):
+        """The near-duplicate index, built (and numpy imported) when a line first needs it."""
+        if self._index is None:
+            from .near_duplicates import BandIndex
+
+            capacity = None if self.window is None else self.window + self.batch_size
+            self._index = BandIndex(1 - self.threshold / 100, capacity)
+        return self._index
 
     @property
     def first_live(self) -> int:
@@ -85,15 +99,16 @@ class _Memory:
     def slot(self, kept_id: int) -> int:
         return kept_id if self.window is None else kept_id % self.window
 
-    def add(self, key: str, norm: str | None, number: int, source: str) -> int:
+    def add(self, key: str, norm: str | None, signature: str, number: int, source: str) -> int:
         kept_id = self.next_id
         self.next_id += 1
         self.exact[key] = kept_id
         if norm is not None:
-            self.normalized[norm] = kept_id
-        record = (self.numbers, self.sources, self.keys, self.norms)
+            self.normalized[_comparable(norm, signature)] = kept_id
+        record = (self.numbers, self.sources, self.keys, self.norms, self.signatures)
+        values = (number, source, key, norm, signature)
         if self.window is None or kept_id < self.window:
-            for column, value in zip(record, (number, source, key, norm)):
+            for column, value in zip(record, values):
                 column.append(value)
         else:
             slot = kept_id % self.window
@@ -101,11 +116,61 @@ class _Memory:
             if self.exact.get(self.keys[slot]) == old_id:
                 del self.exact[self.keys[slot]]
             old_norm = self.norms[slot]
-            if old_norm is not None and self.normalized.get(old_norm) == old_id:
-                del self.normalized[old_norm]
-            for column, value in zip(record, (number, source, key, norm)):
+            if old_norm is not None:
+                old = _comparable(old_norm, self.signatures[slot])
+                if self.normalized.get(old) == old_id:
+                    del self.normalized[old]
+            for column, value in zip(record, values):
                 column[slot] = value
         return kept_id
+
+
+def _index_candidates(memory: _Memory, texts: list[str], signatures: list[str]):
+    """Band keys and lengths of a batch's distinct texts, and what the index proposes.
+
+    Per row and band, the candidates are the `DEPTH` newest kept lines holding that band
+    key. For a key no other row of the batch has, those lines are in the index already:
+    they come back as flat sorted lists (``flat[bounds[r]:bounds[r + 1]]``). A key that
+    several rows share is a "group": which of them is kept is only known while judging,
+    so those entries come back as (group, index chain) pairs for the judging loop to
+    complete. Either way the answer does not depend on where a batch starts.
+    """
+    import numpy as np
+
+    from .near_duplicates import BANDS, band_keys, signature_salts
+
+    keys = band_keys(texts) ^ signature_salts(signatures)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    chains = memory.index.owners(keys, lengths)  # (rows, DEPTH, BANDS)
+    banded = (np.arange(BANDS, dtype=np.uint64) << np.uint64(32)) | keys.astype(np.uint64)
+    _, groups, sizes = np.unique(banded.ravel(), return_inverse=True, return_counts=True)
+    shared = (sizes[groups] > 1).reshape(keys.shape)
+    unshared = np.where(shared[:, None, :], -1, chains).reshape(len(texts), -1)
+    unshared.sort(axis=1)
+    valid = unshared >= 0
+    valid[:, 1:] &= unshared[:, 1:] != unshared[:, :-1]
+    bounds = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(valid.sum(axis=1), out=bounds[1:])
+    shared_rows, shared_bands = shared.nonzero()
+    shared_bounds = np.searchsorted(shared_rows, np.arange(len(texts) + 1))
+    groups = groups.reshape(keys.shape)
+    return keys, lengths, ((unshared[valid].tolist(), bounds.tolist()),
+                           (groups[shared_rows, shared_bands].tolist(), chains[shared_rows, :, shared_bands].tolist(),
+                            shared_bounds.tolist()))
+
+
+def _best_match():
+    """``(text, score, index)`` of the best of `choices` reaching `score_cutoff`, or None."""
+    from functools import partial
+
+    from rapidfuzz import fuzz, process
+
+    return partial(process.extractOne, scorer=fuzz.ratio)
+
+
+def _comparable(norm: str, signature: str) -> str:
+    """Normalized text plus what normalizing must not erase: "1.5" and "15", "-5" and "5"."""
+    return f"{norm}\x00{signature}" if signature else norm
 
 
 @dataclass(frozen=True)
@@ -145,115 +210,142 @@ class Dedup(Stage):
         if self.min_length < 0:
             raise ValueError(f"min_length must be 0 or more, not {self.min_length}")
 
-    def _memory(self) -> _Memory:
-        return _Memory(self.threshold, self.window if self.scope == "window" else None)
+    def start(self, batch_size: int = BATCH) -> DocumentCleaner:
+        """`batch_size` changes speed only, never results (tests shrink it to cross batches)."""
+        def new_memory() -> _Memory:
+            return _Memory(self.threshold, self.window if self.scope == "window" else None, batch_size)
 
-    def start(self) -> DocumentCleaner:
-        corpus_memory = self._memory() if self.scope == "corpus" else None
+        corpus_memory = new_memory() if self.scope == "corpus" else None
 
         def clean_document(lines: Iterator[Line]) -> Iterator[Line]:
-            memory = corpus_memory or self._memory()
-            return collapse_blank_lines(self._dedup(lines, memory), self.name)
+            memory = corpus_memory or new_memory()
+            code_blanks: set[int] = set()  # ids of blank lines inside code blocks
+            judged = self._dedup(lines, memory, code_blanks, batch_size)
+            return collapse_blank_lines(judged, self.name, keep=code_blanks, stream=True)
 
         return clean_document
 
     def process(self, lines: Iterator[Line]) -> Iterator[Line]:
         return self.start()(lines)
 
-    def _dedup(self, lines: Iterator[Line], memory: _Memory) -> Iterator[Line]:
+    def _dedup(self, lines: Iterator[Line], memory: _Memory, code_blanks: set[int],
+               batch_size: int) -> Iterator[Line]:
         lines = iter(lines)
-        while batch := list(islice(lines, BATCH)):
-            self._judge_batch(batch, memory)
+        code = CodeLines()
+        while batch := list(islice(lines, batch_size)):
+            self._judge_batch(batch, memory, code, code_blanks)
             yield from batch
 
-    def _judge_batch(self, batch: list[Line], memory: _Memory) -> None:
+    def _judge_batch(self, batch: list[Line], memory: _Memory, code: CodeLines, code_blanks: set[int]) -> None:
         """Judge each line of `batch` in order against earlier kept lines."""
-        import numpy as np
-        from rapidfuzz import fuzz, process
-
-        from .near_duplicates import IN_BATCH, band_keys
-
         threshold, min_length = self.threshold, self.min_length
         exact, normalized = memory.exact, memory.normalized
-        # 1. normalize what may need it; hash the distinct long texts not seen before
-        todo: list[tuple[Line, str, str | None, int]] = []
-        rows: dict[str, int] = {}  # normalized text -> row in `keys`
+        # In window scope a line that repeats a live kept line may find it gone by its
+        # turn (lines kept earlier in the batch push it out), so every line is prepared.
+        windowed = memory.window is not None
+        # 1. normalize what may need it
+        todo: list[tuple[Line, str, str | None, str, int]] = []
+        rows: dict[str, int] = {}  # comparable text -> row of the index query
+        row_texts: list[str] = []
+        row_signatures: list[str] = []
+        is_code = code.is_code
         for line in batch:
+            if is_code(line.text):  # code is left alone, blank lines of a code block too
+                if line.removed is None and not line.text.strip():
+                    code_blanks.add(id(line))
+                continue
             if line.removed is not None:
                 continue
             key = line.text.strip()
             if not key:
                 continue
-            if key in exact:
-                todo.append((line, key, None, -1))
+            if not windowed and key in exact:
+                todo.append((line, key, None, "", -1))
                 continue
             norm = normalize(key)
             if len(norm) < min_length:
-                todo.append((line, key, None, -1))
+                todo.append((line, key, None, "", -1))
                 continue
-            row = rows.get(norm)
+            signature = statement_signature(key, norm)
+            comparable = _comparable(norm, signature)
+            row = rows.get(comparable)
             if row is None:
-                row = rows[norm] = len(rows)
-            todo.append((line, key, norm, row))
-        use_index = threshold < 100 and threshold >= INDEX_MIN_THRESHOLD
-        if use_index and rows:
-            distinct = list(rows)
-            keys = band_keys(distinct)
-            lengths = np.fromiter(map(len, distinct), dtype=np.int64, count=len(distinct))
-            found, bounds = memory.index.query(keys, lengths)
-            earlier_ids = found.tolist()
-            earlier_slots = earlier_ids if memory.window is None else (found % memory.window).tolist()
-        row_ids: dict[int, int] = {}  # row -> kept id, for rows kept in this batch
-        new_ids: list[int] = []
-        new_rows: list[int] = []
-        norms = memory.norms
+                row = rows[comparable] = len(rows)
+                row_texts.append(norm)
+                row_signatures.append(signature)
+            todo.append((line, key, norm, signature, row))
+        fuzzy = threshold < 100
+        use_index = fuzzy and threshold >= INDEX_MIN_THRESHOLD and bool(rows)
+        if use_index:
+            import numpy as np
+
+            keys, lengths, candidates_of = _index_candidates(memory, row_texts, row_signatures)
+            (index_flat, index_bounds), (shared_groups, shared_chains, shared_bounds) = candidates_of
+            group_kept: dict[int, list[int]] = {}  # in-batch key group -> kept ids holding it, oldest first
+            from .near_duplicates import DEPTH
+            new_ids: list[int] = []
+            new_rows: list[int] = []
+        best_match = None  # rapidfuzz: imported when a line first has a candidate
+        norms, signatures = memory.norms, memory.signatures
         window = memory.window
         # 2. judge in input order
-        first_live = 0
-        for line, key, norm, row in todo:
+        for line, key, norm, signature, row in todo:
             kept_id = exact.get(key)
             if kept_id is not None:
                 line.removed = self._removal("exact-duplicate", line, memory, kept_id, 100.0)
                 continue
             if norm is not None:
-                kept_id = normalized.get(norm)
+                kept_id = normalized.get(_comparable(norm, signature))
                 if kept_id is not None:
                     line.removed = self._removal("near-duplicate", line, memory, kept_id, 100.0)
                     continue
-                if threshold < 100:
-                    if window is not None:
-                        first_live = memory.first_live
+                if fuzzy:
+                    first_live = memory.first_live
                     if use_index:
-                        start, end = bounds[row], bounds[row + 1]
-                        candidates = earlier_ids[start:end]
-                        slots = earlier_slots[start:end]
-                        if candidates and candidates[-1] >= IN_BATCH:  # lines kept earlier in this batch
-                            split = bisect_left(candidates, IN_BATCH)
-                            extra = [row_ids[r - IN_BATCH] for r in candidates[split:] if r - IN_BATCH in row_ids]
-                            candidates = candidates[:split] + extra
-                            slots = slots[:split] + (extra if window is None else [c % window for c in extra])
-                        if first_live and candidates and candidates[0] < first_live:
-                            live = [i for i, c in enumerate(candidates) if c >= first_live]
-                            candidates = [candidates[i] for i in live]
-                            slots = [slots[i] for i in live]
+                        candidates = index_flat[index_bounds[row]:index_bounds[row + 1]]
+                        start, end = shared_bounds[row], shared_bounds[row + 1]
+                        if start < end:  # keys other lines of this batch have: the newest kept ones first
+                            found = set(candidates)
+                            for group, chain in zip(shared_groups[start:end], shared_chains[start:end]):
+                                here = group_kept.get(group)
+                                if here is None:
+                                    found.update(chain)
+                                else:
+                                    newest = here[:-DEPTH - 1:-1]
+                                    found.update(newest)
+                                    found.update(chain[:DEPTH - len(newest)])
+                            found.discard(-1)
+                            candidates = sorted(found)
                     else:
-                        candidates = list(range(first_live, memory.next_id))
-                        slots = candidates if window is None else [c % window for c in candidates]
-                    if candidates:
+                        candidates = range(first_live, memory.next_id)
+                    if first_live:
+                        candidates = [c for c in candidates if c >= first_live]
+                    # only lines saying the same thing: equal numbers and negations
+                    slots = [c % window for c in candidates] if window is not None else candidates
+                    if signature:
+                        same = [i for i, s in enumerate(slots) if signatures[s] == signature]
+                    else:
+                        same = [i for i, s in enumerate(slots) if not signatures[s]]
+                    if len(same) < len(slots):
+                        candidates = [candidates[i] for i in same]
+                        slots = [slots[i] for i in same]
+                    if slots:
                         texts = [norms[slots[0]]] if len(slots) == 1 else itemgetter(*slots)(norms)
-                        best = process.extractOne(norm, texts, scorer=fuzz.ratio, score_cutoff=threshold)
+                        best_match = best_match or _best_match()
+                        best = best_match(norm, texts, score_cutoff=threshold)
                         if best is not None:
                             line.removed = self._removal("near-duplicate", line, memory, candidates[best[2]], best[1])
                             continue
-            kept_id = memory.add(key, norm, line.number, line.source)
+            kept_id = memory.add(key, norm, signature, line.number, line.source)
             if norm is not None and use_index:
-                row_ids[row] = kept_id
+                for group in shared_groups[shared_bounds[row]:shared_bounds[row + 1]]:
+                    group_kept.setdefault(group, []).append(kept_id)
                 new_ids.append(kept_id)
                 new_rows.append(row)
-        if new_ids:
+        if use_index and new_ids:
             memory.index.add(np.array(new_ids, dtype=np.int64), keys[new_rows], lengths[new_rows])
-            if memory.window is not None:
-                memory.index.drop_before(memory.first_live)
+        if use_index and windowed:
+            memory.index.drop_before(memory.first_live)
 
     def _removal(self, rule: str, line: Line, memory: _Memory, kept_id: int, score: float) -> Removal:
         number, source = memory.numbers[memory.slot(kept_id)], memory.sources[memory.slot(kept_id)]

@@ -9,7 +9,7 @@ Why MinHash over character 5-grams (measured with bench/bench_dedup.py, 100k lin
 against the exhaustive answer):
 
 * ``ratio >= 90`` allows about 8 edits in an 80-character line, yet the edits that make
-  real near-duplicates (a changed number, a typo, a dropped word) are few and local,
+  real near-duplicates (a typo, a dropped word, case and punctuation) are few and local,
   so the two lines still share most of their 5-grams (Jaccard 0.6-0.9). MinHash turns
   that into shared band keys with a probability we can tune.
 * Exact filters (q-gram prefix filtering, PassJoin partitions) need dozens of
@@ -17,24 +17,27 @@ against the exhaustive answer):
   n-grams drowns in common ones ("the ", "tion "). MinHash costs a few numpy passes
   per *batch* of lines (about 2 µs a line for 96 hashes), and a band of ``ROWS``
   minima is shared by unrelated lines only rarely.
-* Measured alternatives: 5-grams 24x3 bands recall 0.9977; 32x3 0.9991; 40x3 0.9996
-  (+12% time); 4-grams 32x3 0.9995 but 2.7x the candidates; 6-grams 32x3 0.9965;
-  48x4 0.9968; two rows per band 0.9999 but 6x slower. Ranking candidates by shared
-  bands and verifying only the top 16 lost recall (0.9926): template lines share
-  many bands with their whole family.
+* Measured alternatives (with the earlier sorted-run index): 5-grams 24x3 bands recall
+  0.9977; 32x3 0.9991; 40x3 0.9996 (+12% time); 4-grams 32x3 0.9995 but 2.7x the
+  candidates; 6-grams 32x3 0.9965; 48x4 0.9968; two rows per band 0.9999 but 6x slower.
 
 With ``BANDS`` x ``ROWS`` = 32 x 3, two lines with Jaccard 0.5 share a band with
 probability 1 - (1 - 0.5**3)**32 = 0.986, at 0.6 it is 0.9996 and at 0.7 0.999999.
-Lines that miss are mostly short (under ~25 characters, where one typo changes half
-the 5-grams) or template lines whose near-duplicate is crowded out of a capped bucket.
 
-The index keeps each band key with its line id as one sorted uint64 (a small
-log-structured merge tree, 8 bytes per band per kept line) and answers a whole batch
-with `numpy.searchsorted`, so look-ups run in C.
+The index (`BandIndex`) is one hash table per band, in numpy, mapping a band key to
+the *newest* kept line that has it, and each kept line links, per band, to the next
+older line with the same key. A line's candidates are the `DEPTH` newest holders of
+each of its keys (at most ``DEPTH * BANDS``, usually a handful), however many lines
+share a key: look-up cost and candidates per line stay flat as the index grows, and a
+family of template lines ("Copyright 2009 NAME Media") costs one table entry per key.
+Newest-first also makes expiry exact in window scope: once the newest holder of a key
+has left the window, every older one has too. One holder per key gave recall 0.9957 at
+100k lines; two give 0.9988 for about 4% more time.
 """
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Sequence
 
 import numpy as np
@@ -45,35 +48,38 @@ NGRAM = 5
 #: LSH bands and hashes per band; see the module docstring for the recall curve.
 BANDS = 32
 ROWS = 3
-#: A query returns at most this many lines per band bucket, the newest ones. Template
-#: families ("Copyright 2009 NAME Media. All rights reserved.") put thousands of lines
-#: in the buckets whose minima fall on the shared words; without a cap every new member
-#: is compared with all of them (quadratic: 1M lines ran for minutes). A real
-#: near-duplicate also shares the buckets keyed on its own words, which stay small.
-BUCKET_LIMIT = 32
 
 _U64 = np.uint64
 _MASK32 = _U64(0xFFFFFFFF)
 _PRIME = _U64(0x100000001B3)
+_M64 = 0xFFFFFFFFFFFFFFFF
 
 
-def _parameters(seed: int = 20240611) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    rng = np.random.default_rng(seed)
+def _splitmix64(seed: int, count: int) -> list[int]:
+    """`count` pseudo-random 64-bit integers (SplitMix64): fixed constants, no numpy.random."""
+    values = []
+    state = seed
+    for _ in range(count):
+        state = (state + 0x9E3779B97F4A7C15) & _M64
+        z = ((state ^ (state >> 30)) * 0xBF58476D1CE4E5B9) & _M64
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _M64
+        values.append(z ^ (z >> 31))
+    return values
+
+
+def _parameters(seed: int = 20240611) -> tuple[np.ndarray, np.ndarray]:
     count = BANDS * ROWS
-    multipliers = rng.integers(1, 2**63, count, dtype=np.uint64) | _U64(1)
-    offsets = rng.integers(0, 2**63, count, dtype=np.uint64)
-    band_salts = rng.integers(0, 2**63, (BANDS, ROWS), dtype=np.uint64) | _U64(1)
-    return multipliers, offsets, band_salts
+    values = np.array(_splitmix64(seed, 2 * count), dtype=np.uint64) | _U64(1)
+    return values[:count], values[count:].reshape(BANDS, ROWS)
 
 
-_MULTIPLIERS, _OFFSETS, _BAND_SALTS = _parameters()
-#: A new sorted run is merged into the previous one while that is at most this many
-#: times larger: fewer runs to search per query, each entry merged a few more times.
-MERGE_FACTOR = 4
-#: `BandIndex.query` reports rows of the queried batch itself as ``IN_BATCH + row``.
-IN_BATCH = 2**31
-#: Keeps the bands of one index apart: the same key in two bands means nothing.
-_BAND_SALT32 = (np.arange(BANDS, dtype=np.uint64) * _U64(0x9E3779B1) & _MASK32).astype(np.uint32)
+#: Candidates per band key: the newest kept lines holding it, this many of them.
+DEPTH = 2
+
+#: One odd multiplier per MinHash function (odd: multiplying permutes 64-bit values),
+#: and per band the odd weights that combine its ROWS minima into one key.
+_MULTIPLIERS, _BAND_SALTS = _parameters()
+_MULTIPLIERS32 = (_MULTIPLIERS >> _U64(32)).astype(np.uint32) | np.uint32(1)
 
 
 def band_keys(texts: Sequence[str]) -> np.ndarray:
@@ -115,130 +121,207 @@ def band_keys(texts: Sequence[str]) -> np.ndarray:
     shingles ^= shingles >> _U64(32)
     first = np.zeros(count, dtype=np.int64)
     np.cumsum(per_text[:-1], out=first[1:])
-    minima = np.empty((count, BANDS * ROWS), dtype=np.uint64)
+    shingles = (shingles >> _U64(32)).astype(np.uint32)
+    minima = np.empty((count, BANDS * ROWS), dtype=np.uint32)
     scratch = np.empty_like(shingles)
     for k in range(BANDS * ROWS):
-        np.multiply(shingles, _MULTIPLIERS[k], out=scratch)
-        scratch += _OFFSETS[k]
+        np.multiply(shingles, _MULTIPLIERS32[k], out=scratch)  # an odd multiplier permutes 32-bit values
         minima[:, k] = np.minimum.reduceat(scratch, first)
-    minima >>= _U64(32)
-    bands = minima.reshape(count, BANDS, ROWS)
+    bands = minima.reshape(count, BANDS, ROWS).astype(np.uint64)
     combined = (bands * _BAND_SALTS).sum(axis=2, dtype=np.uint64)
     combined ^= combined >> _U64(32)
     return (combined & _MASK32).astype(np.uint32)
 
 
-class BandIndex:
-    """Band keys of kept lines, answering "which kept lines share a band with these?".
+def signature_salts(signatures: Sequence[str]) -> np.ndarray:
+    """A ``(len(signatures), 1)`` uint32 column to XOR into band keys: lines with different
+    statement signatures (see `statements`) then never share a band; ``""`` salts nothing."""
+    salts = [zlib.crc32(s.encode("utf-8", "surrogatepass")) if s else 0 for s in signatures]
+    return np.array(salts, dtype=np.uint32).reshape(-1, 1)
 
-    Entries live in sorted runs (keys, band-salted, with the owner's id); a new run
-    is merged with the previous ones while it is at least half their size, so each
-    entry is merged O(log n) times and a query searches O(log n) runs. `drop_before`
-    forgets ids below a bound (window scope): their entries are filtered out of
-    answers at once and out of memory at the next merge or compaction.
+
+class _BandTables:
+    """One open-addressing hash table per band (linear probing), probed for all bands at once.
+
+    Row ``b`` of `keys` and `owners` is band ``b``'s table; an owner of -1 marks an
+    empty slot. All bands share one size, doubled once the fullest is `LOAD` full
+    (8 bytes a slot). Nothing is deleted: `BandIndex` rebuilds the tables when
+    expired owners pile up.
+    """
+
+    LOAD = 0.75
+    GROWTH = 2.0
+
+    def __init__(self, size: int = 1024) -> None:
+        self._reset(size)
+
+    def _reset(self, size: int) -> None:
+        self.size = size
+        self.keys = np.zeros((BANDS, size), dtype=np.uint32)
+        self.owners = np.full((BANDS, size), -1, dtype=np.int32)
+        self.counts = np.zeros(BANDS, dtype=np.int64)
+
+    def _home(self, keys: np.ndarray) -> np.ndarray:
+        mixed = (keys.astype(np.uint64) * _U64(0x9E3779B1)) & _MASK32
+        return ((mixed * _U64(self.size)) >> _U64(32)).astype(np.int64)  # uniform in [0, size)
+
+    def get(self, keys: np.ndarray) -> np.ndarray:
+        """The owner of each key of a ``(rows, BANDS)`` array (band = column), -1 where absent."""
+        flat_keys = keys.ravel()
+        bases = np.tile(np.arange(BANDS, dtype=np.int64) * self.size, len(keys))
+        found = np.full(len(flat_keys), -1, dtype=np.int64)
+        slots = self._home(flat_keys)
+        pending = np.arange(len(flat_keys))
+        table_keys, table_owners = self.keys.ravel(), self.owners.ravel()
+        while len(pending):
+            at = bases[pending] + slots[pending]
+            owners = table_owners[at]
+            occupied = owners >= 0
+            hit = occupied & (table_keys[at] == flat_keys[pending])
+            found[pending[hit]] = owners[hit]
+            pending = pending[occupied & ~hit]
+            slots[pending] += 1
+            slots[pending[slots[pending] == self.size]] = 0
+        return found.reshape(keys.shape)
+
+    def put(self, bands: np.ndarray, keys: np.ndarray, owners: np.ndarray) -> np.ndarray:
+        """Set the owner of each (band, key) (distinct pairs); returns the owners they replace, or -1."""
+        needed = int((self.counts + np.bincount(bands, minlength=BANDS)).max())
+        if needed > self.LOAD * self.size:
+            old_keys, old_owners, old_counts = self.keys, self.owners, self.counts
+            size = self.size if self.counts.any() else max(self.size, int(needed / self.LOAD * self.GROWTH))
+            while needed > self.LOAD * size:
+                size = -(-int(size * self.GROWTH) // 1024) * 1024
+            self._reset(size)
+            for band in range(BANDS):  # band by band: temporary arrays stay small
+                live = old_owners[band] >= 0
+                self._put(np.full(int(old_counts[band]), band, dtype=np.int64), old_keys[band][live],
+                          old_owners[band][live])
+        return self._put(bands, keys, owners)
+
+    def _put(self, bands: np.ndarray, keys: np.ndarray, owners: np.ndarray) -> np.ndarray:
+        replaced = np.full(len(keys), -1, dtype=np.int64)
+        slots = self._home(keys)
+        bases = bands * self.size
+        pending = np.arange(len(keys))
+        table_keys, table_owners = self.keys.ravel(), self.owners.ravel()
+        while len(pending):
+            at = bases[pending] + slots[pending]
+            empty = table_owners[at] < 0
+            hit = ~empty & (table_keys[at] == keys[pending])
+            replaced[pending[hit]] = table_owners[at[hit]]
+            table_owners[at[hit]] = owners[pending[hit]]
+            # claim empty slots; where several claim one, the key left in it won
+            claiming, claimed = pending[empty], at[empty]
+            table_keys[claimed] = keys[claiming]
+            won = table_keys[claimed] == keys[claiming]
+            table_owners[claimed[won]] = owners[claiming[won]]
+            self.counts += np.bincount(bands[claiming[won]], minlength=BANDS)
+            done = hit
+            done[np.flatnonzero(empty)[won]] = True
+            move = pending[~empty & ~hit]
+            slots[move] += 1
+            slots[move[slots[move] == self.size]] = 0
+            pending = pending[~done]
+        return replaced
+
+
+class BandIndex:
+    """Band keys of kept lines: for each band key, the newest kept line that has it.
+
+    `owners` answers a batch at once; `add` records kept lines (ascending ids, newer
+    ones replacing older owners of the same key). With a `capacity` (window scope) ids
+    below `drop_before`'s bound are treated as absent, and the tables are rebuilt from
+    the live lines when stale entries outnumber them, so memory stays flat.
     """
 
     def __init__(self, max_length_gap: float = 1.0, capacity: int | None = None) -> None:
-        self._runs: list[np.ndarray] = []  # sorted uint64 entries, see `_entries_of`
-        self._entries = 0
+        self._tables = _BandTables()
         self._first_live = 0
         #: ``ratio >= T`` needs ``|len(a) - len(b)| <= (1 - T/100) * (len(a) + len(b))``:
-        #: candidates failing that are dropped here, in numpy, before any verification.
+        #: owners failing that are dropped here, in numpy, before any verification.
         self._max_length_gap = max_length_gap
-        # text length per id; a ring of `capacity` slots (a power of two) when ids expire
+        # text length per id (and band keys, to rebuild); a ring of `capacity` slots when ids expire
         self._ring = None if capacity is None else 1 << (capacity - 1).bit_length()
         self._lengths = np.zeros(self._ring or 4096, dtype=np.int32)
+        self._keys = None if self._ring is None else np.zeros((self._ring, BANDS), dtype=np.uint32)
+        # which id each ring slot holds (not every kept id is indexed: short lines are not)
+        self._ring_ids = None if self._ring is None else np.full(self._ring, -1, dtype=np.int64)
+        #: per id and band, the next older kept line with the same key (-1: none)
+        self._previous = np.full((self._ring or 4096, BANDS), -1, dtype=np.int32)
+        self._next_id = 0
 
     def __len__(self) -> int:
-        return self._entries
-
-    def _salted(self, keys: np.ndarray) -> np.ndarray:
-        return keys ^ _BAND_SALT32
+        return int(self._tables.counts.sum())
 
     def _slots(self, ids: np.ndarray) -> np.ndarray:
         return ids if self._ring is None else ids & (self._ring - 1)
+
+    def owners(self, keys: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+        """``(len(keys), DEPTH, BANDS)`` int64: per row and band, the `DEPTH` newest live kept
+        lines with that key, newest first; -1 where there are fewer, or where a line's
+        length cannot reach the threshold with the row's (a placeholder that keeps positions)."""
+        newest = self._tables.get(keys)
+        chain = np.full((len(keys), DEPTH, BANDS), -1, dtype=np.int64)
+        chain[:, 0] = newest
+        bands = np.broadcast_to(np.arange(BANDS), newest.shape)
+        current = newest
+        for level in range(1, DEPTH):
+            live = current >= self._first_live
+            older = np.full(current.shape, -1, dtype=np.int64)
+            older[live] = self._previous[self._slots(current[live]), bands[live]]
+            chain[:, level] = older
+            current = older
+        valid = chain >= self._first_live
+        other = self._lengths[self._slots(np.where(valid, chain, 0))].astype(np.int64)
+        own = lengths.reshape(-1, 1, 1)
+        valid &= np.abs(own - other) <= self._max_length_gap * (own + other) + 1e-9
+        chain[~valid] = -1
+        return chain
 
     def add(self, ids: np.ndarray, keys: np.ndarray, lengths: np.ndarray) -> None:
         """Index kept lines `ids` (ascending) with their band keys (one row each) and text lengths."""
         if len(ids) == 0:
             return
         if self._ring is None and ids[-1] >= len(self._lengths):
-            self._lengths = np.resize(self._lengths, max(2 * len(self._lengths), int(ids[-1]) + 1))
+            size = max(2 * len(self._lengths), int(ids[-1]) + 1)
+            self._lengths = np.resize(self._lengths, size)
+            previous = np.full((size, BANDS), -1, dtype=np.int32)
+            previous[:len(self._previous)] = self._previous
+            self._previous = previous
         self._lengths[self._slots(ids)] = lengths
-        run = np.sort(self._entries_of(keys, ids))
-        self._entries += len(run)
-        while self._runs and len(self._runs[-1]) <= MERGE_FACTOR * len(run):
-            run = self._merge(self._runs.pop(), run)
-        self._runs.append(run)
+        if self._keys is not None:
+            self._keys[self._slots(ids)] = keys
+            self._ring_ids[self._slots(ids)] = ids
+        self._next_id = int(ids[-1]) + 1
+        self._put(ids, keys)
 
-    def _entries_of(self, keys: np.ndarray, owners: np.ndarray) -> np.ndarray:
-        """One uint64 per band: the salted key in the high half, the owner in the low half."""
-        flat = self._salted(keys).ravel().astype(np.uint64) << _U64(32)
-        return flat | np.repeat(owners.astype(np.uint64), BANDS)
-
-    def _merge(self, older: np.ndarray, newer: np.ndarray) -> np.ndarray:
-        merged = np.concatenate((older, newer))
-        if self._first_live:
-            merged = merged[(merged & _MASK32) >= self._first_live]
-            self._entries -= len(older) + len(newer) - len(merged)
-        merged.sort(kind="stable")  # two sorted runs: timsort merges them in linear time
-        return merged
+    def _put(self, ids: np.ndarray, keys: np.ndarray) -> None:
+        """The newest of equal (band, key) entries becomes the owner; each links to the next older."""
+        banded = ((np.arange(BANDS, dtype=np.uint64) << np.uint64(32)) | keys.astype(np.uint64)).ravel()
+        order = np.argsort(banded, kind="stable")  # equal keys stay in ascending id order
+        ordered = banded[order]
+        owners = ids[order // BANDS]
+        bands = (order % BANDS).astype(np.int64)
+        same = ordered[1:] == ordered[:-1]
+        previous = np.full(len(order), -1, dtype=np.int64)
+        previous[1:][same] = owners[:-1][same]
+        newest = np.ones(len(order), dtype=bool)
+        newest[:-1] = ~same
+        oldest = np.ones(len(order), dtype=bool)
+        oldest[1:] = ~same
+        previous[oldest] = self._tables.put(bands[newest], (ordered[newest] & _MASK32).astype(np.uint32),
+                                            owners[newest].astype(np.int32))
+        self._previous[self._slots(owners), bands] = previous
 
     def drop_before(self, first_live: int) -> None:
-        """Forget every id below `first_live`; compacts once stale entries outnumber live ones."""
+        """Treat ids below `first_live` as absent; rebuild once stale entries dominate."""
         self._first_live = first_live
-        if not self._runs:
+        live = self._next_id - first_live
+        if self._keys is None or len(self) <= 4 * BANDS * max(live, 1024):
             return
-        newest = max(int((run & _MASK32).max()) for run in self._runs)
-        live_bound = max(newest + 1 - first_live, 0) * BANDS
-        if self._entries > 2 * live_bound + 4096 * BANDS:
-            runs, self._runs, self._entries = self._runs, [], 0
-            for run in runs:
-                run = run[(run & _MASK32) >= first_live]
-                if len(run):
-                    self._runs.append(run)
-                    self._entries += len(run)
-
-    def query(self, keys: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, list[int]]:
-        """Who shares a band with each row of `keys`: kept ids, and other rows of `keys`.
-
-        Returns ``(found, bounds)``: row ``i``'s matches are ``found[bounds[i]:bounds[i+1]]``,
-        ascending and unique. A value below `IN_BATCH` is a kept id (ids below the
-        `drop_before` bound are left out); ``IN_BATCH + j`` is row ``j`` of `keys`
-        itself (``j != i``), so one query also finds similar lines within a batch.
-        """
-        rows = len(keys)
-        batch_run = np.sort(self._entries_of(keys, np.arange(rows)))
-        needles = batch_run & ~_MASK32  # sorted needles: cache-friendly search
-        row_of = (batch_run & _MASK32).astype(np.int64)
-        found_rows, found_ids = [], []
-        for run in (*self._runs, batch_run):
-            left = np.searchsorted(run, needles, "left")
-            hits = ((run[np.minimum(left, len(run) - 1)] ^ needles) <= _MASK32).nonzero()[0]
-            if len(hits) == 0:
-                continue
-            right = np.searchsorted(run, needles[hits] | _MASK32, "right")
-            left = np.maximum(left[hits], right - BUCKET_LIMIT)  # only the newest entries
-            counts = right - left
-            total = int(counts.sum())
-            # positions left[h] .. left[h]+counts[h]-1 for each hit, flattened
-            steps = np.ones(total, dtype=np.int64)
-            steps[0] = left[0]
-            boundaries = np.cumsum(counts)[:-1]
-            steps[boundaries] = left[1:] - (left[:-1] + counts[:-1]) + 1
-            owners = (run[np.cumsum(steps)] & _MASK32).astype(np.int64)
-            found_ids.append(owners + IN_BATCH if run is batch_run else owners)
-            found_rows.append(np.repeat(row_of[hits], counts))
-        ids = np.concatenate(found_ids)
-        row_ids = np.concatenate(found_rows)
-        keep = ids != row_ids + IN_BATCH
-        if self._first_live:
-            keep &= (ids >= self._first_live)
-        in_batch = ids >= IN_BATCH
-        other_length = np.where(in_batch, lengths[np.where(in_batch, ids - IN_BATCH, 0)],
-                                self._lengths[self._slots(np.where(in_batch, 0, ids))])
-        own_length = lengths[row_ids]
-        keep &= np.abs(own_length - other_length) <= self._max_length_gap * (own_length + other_length) + 1e-9
-        pairs = np.unique((row_ids[keep] << 32) | ids[keep])
-        bounds = np.searchsorted(pairs >> 32, np.arange(rows + 1))
-        return pairs & 0xFFFFFFFF, bounds.tolist()
+        self._tables._reset(1024)
+        ids = np.arange(first_live, self._next_id, dtype=np.int64)
+        ids = ids[self._ring_ids[self._slots(ids)] == ids]
+        if len(ids):
+            self._put(ids, self._keys[self._slots(ids)])

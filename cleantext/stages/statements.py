@@ -1,0 +1,147 @@
+"""What dedup must not treat as a repeat: different statements, and code.
+
+A near-duplicate is the same statement written again (case, spacing, punctuation, a
+typo). Lines whose numbers differ ("Add 100 g" / "Add 200 g", "1.5 mg" / "15 mg",
+"-5" / "5 degrees", "United 2, Liverpool 1" / "United 1, Liverpool 2") or that differ by
+a negation ("is guilty" / "is not guilty") say something else however similar they
+look, so `statement_signature` condenses exactly that and dedup only compares lines
+with equal signatures.
+
+Code is not prose: a repeated ``return self.count`` or ``}`` is part of the program.
+`CodeLines` tells, line by line, which lines dedup leaves alone.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import cache
+from importlib import resources
+
+#: A number as written: digits with inner ``.`` or ``,`` separators kept (so "1.5" and
+#: "15" differ), with a sign when the sign does not follow a word character ("-5", but
+#: "2019-2020" is two unsigned numbers).
+_NUMBER = re.compile(r"(?:(?<!\w)[-+\u2212])?\d+(?:[.,]\d+)*")
+
+
+@cache
+def negation_words() -> dict[str, dict[str, list[str]]]:
+    """The negation lists of ``rules/negations.toml``, by language."""
+    text = resources.files("cleantext").joinpath("rules/negations.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+@cache
+def _negations() -> tuple[frozenset[str], re.Pattern[str]]:
+    """Negation words as `normalize` leaves them, and a pattern for elided forms
+    ("isn't", "n'est") that normalizing would glue into other words."""
+    words: set[str] = set()
+    suffixes: set[str] = set()
+    prefixes: set[str] = set()
+    for lists in negation_words().values():
+        words.update(w.casefold() for w in lists.get("words", ()))
+        suffixes.update(lists.get("suffixes", ()))
+        prefixes.update(lists.get("prefixes", ()))
+    elided = [rf"\w+(?:{'|'.join(map(re.escape, sorted(suffixes)))})(?!\w)",
+              rf"(?<!\w)(?:{'|'.join(map(re.escape, sorted(prefixes)))})\w+"]
+    return frozenset(words), re.compile("|".join(elided))
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def statement_signature(text: str, norm: str | None = None) -> str:
+    """The numbers of `text` in order and its count of negations; ``""`` when it has neither.
+
+    `norm` is ``normalize(text)`` when the caller has it (the words are counted there).
+
+    >>> statement_signature("Manchester United 2, Liverpool 1")
+    '2 1'
+    >>> statement_signature("The defendant isn't guilty, not at all")
+    '!2'
+    >>> statement_signature("Read more")
+    ''
+    """
+    words, elided = _negations()
+    signature = " ".join(_NUMBER.findall(text)) if _DIGIT.search(text) else ""
+    if norm is None:
+        from .dedup import normalize
+
+        norm = normalize(text)
+    tokens = norm.split()
+    negations = 0 if words.isdisjoint(tokens) else sum(map(words.__contains__, tokens))
+    if "'" in text or "\u2019" in text:  # elided forms whose glued word is not listed ("n'est" -> "nest")
+        negations += sum(1 for form in elided.findall(text.casefold())
+                         if form.replace("'", "").replace("\u2019", "") not in words)
+    if negations:
+        signature += f"!{negations}"
+    return signature
+
+
+# -- code -------------------------------------------------------------------------
+
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+#: Statements that start a line of code in common languages, lowercase as code writes them.
+_CODE_START = re.compile(
+    r"(?:return|pass|break|continue|yield|raise|throw|end|else|elif|elsif|fi|done|esac|try|finally|"
+    r"except|catch|import|from|def|class|if|for|while|switch|case|default|var|let|const|function|"
+    r"public|private|protected|static|async|await|print|echo|do|then|begin|self|this|#include|#define)"
+    r"(?![\w-])")
+_CODE_CHARACTERS = frozenset("=(){}[];<>")
+_ASCII_WORD_AND_SPACE = str.maketrans("", "", "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ")
+_SYMBOL = re.compile(r"[^\w\s]|_")
+
+
+def _mostly_symbols(stripped: str) -> bool:
+    if stripped.isascii():
+        symbols = len(stripped.translate(_ASCII_WORD_AND_SPACE))
+    else:
+        symbols = len(_SYMBOL.findall(stripped))
+    return 2 * symbols > len(stripped) - stripped.count(" ")
+
+
+def is_code_line(text: str) -> bool:
+    """Whether one line, on its own, is code (see the README's dedup section).
+
+    A mostly-symbol line (``}``, ``});``, ``-->``) is; so is an indented line (a tab or
+    two spaces) holding ``= ( ) { } [ ] ; < >`` or starting with a lowercase code
+    keyword, and an unindented lowercase keyword line ending in ``:`` or ``{``
+    (``else:``, ``try {``).
+
+    >>> [is_code_line(t) for t in ["}", "    return self.count", "else:", "Return to top", "  The end."]]
+    [True, True, True, False, False]
+    """
+    stripped = text.strip()
+    if not stripped:
+        return False
+    if _mostly_symbols(stripped):
+        return True
+    first = text[0]
+    if first == "\t" or (first == " " and text.startswith("  ")):
+        return not _CODE_CHARACTERS.isdisjoint(stripped) or _CODE_START.match(stripped) is not None
+    return stripped[-1] in ":{" and _CODE_START.match(stripped) is not None
+
+
+class CodeLines:
+    """Which lines of one document are code: fenced blocks (``` or ~~~, fences
+    included, an unclosed fence running to the end of the document) and lines that
+    `is_code_line` recognizes on their own. Feed it every line in order."""
+
+    def __init__(self) -> None:
+        self._fence: str | None = None  # the opening fence while inside a block
+
+    @property
+    def in_fence(self) -> bool:
+        return self._fence is not None
+
+    def is_code(self, text: str) -> bool:
+        fence = _FENCE.match(text)
+        if self._fence is not None:
+            if fence is not None and fence.group(1)[0] == self._fence[0] \
+                    and len(fence.group(1)) >= len(self._fence) and not text[fence.end():].strip():
+                self._fence = None
+            return True
+        if fence is not None and not (fence.group(1)[0] == "`" and "`" in text[fence.end():]):
+            self._fence = fence.group(1)
+            return True
+        return is_code_line(text)

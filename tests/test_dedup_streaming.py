@@ -1,0 +1,129 @@
+"""Dedup results never depend on how lines are batched, and output streams with bounded memory."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+from itertools import islice
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleantext.lines import Line, Removal
+from cleantext.stages.blank_lines import collapse_blank_lines
+from cleantext.stages.dedup import BATCH, Dedup
+
+WORDS = ["the", "of", "river", "council", "budget", "2019", "not", "garden", "}", "    x = 1", "```", ""]
+
+
+def judged(texts: list[str], stage: Dedup, batch: int) -> list[tuple[int, Removal | None]]:
+    lines = stage.start(batch_size=batch)(iter(Line(i, t) for i, t in enumerate(texts, start=1)))
+    return sorted((line.number, line.removed) for line in lines)
+
+
+line_texts = st.lists(st.sampled_from(WORDS), min_size=1, max_size=6).map(" ".join)
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(line_texts, max_size=40), st.sampled_from([51.0, 75.0, 85.0, 90.0, 100.0]),
+       st.integers(0, 16), st.sampled_from(["document", "window", "corpus"]), st.sampled_from([1, 2, 3, 5]),
+       st.integers(1, 6))
+def test_results_do_not_depend_on_the_batch_size(texts, threshold, min_length, scope, window, batch):
+    stage = Dedup(threshold=threshold, min_length=min_length, scope=scope, window=window)
+    assert judged(texts, stage, batch) == judged(texts, stage, BATCH)
+
+
+def test_window_scope_gives_the_same_answer_across_line_4096():
+    block = ["river", "the", "the", "of", "the the the", "river", "the river"]
+
+    def removed(offset: int) -> list[str]:
+        filler = [f"filler line {i}" for i in range(offset)]  # distinct numbers: never near-duplicates
+        text = "".join(t + "\n" for t in filler + block)
+        rows = subprocess.run([sys.executable, "-m", "cleantext", "--removed", "-", "dedup", "--threshold", "51",
+                               "--min-length", "0", "--scope", "window", "--window", "3"], input=text.encode(),
+                              capture_output=True, check=True, timeout=60).stderr.decode().splitlines()[1:]
+        return [(int(row.split("\t")[1]) - offset, row.split("\t")[3]) for row in rows]
+
+    assert removed(BATCH - 3) == removed(0)
+
+
+def test_a_long_run_of_removed_lines_after_a_blank_line_streams():
+    consumed = 0
+
+    def source():
+        nonlocal consumed
+        for number, text in enumerate(["first line here", ""] + ["first line here"] * 100_000, start=1):
+            consumed = number
+            yield Line(number, text)
+
+    out = Dedup().start(batch_size=64)(source())
+    first = list(islice(out, 3))
+    assert [line.number for line in first] == [1, 3, 4]  # removed lines go out while the blank line waits
+    assert consumed <= 2 * 64 + 2
+    rest = list(out)
+    assert [(line.number, line.removed.rule) for line in rest if line.number == 2] == [(2, "trailing-blank")]
+    assert len(first) + len(rest) == 100_002
+
+
+def test_only_one_blank_line_waits_and_further_blanks_are_removed_at_once():
+    lines = [Line(1, "Text"), Line(2, ""), Line(3, ""), Line(4, "gone"), Line(5, ""), Line(6, "More text")]
+    lines[3].removed = Removal("earlier", "rule")
+    out = list(collapse_blank_lines(iter(lines), "dedup", stream=True))
+    assert [line.number for line in out] == [1, 3, 4, 5, 2, 6]
+    assert [line.kept for line in sorted(out, key=lambda line: line.number)] == [True, True, False, False, False, True]
+
+
+def test_the_default_mode_keeps_every_line_in_place():
+    lines = [Line(1, "Text"), Line(2, ""), Line(3, ""), Line(4, "gone"), Line(5, "More text")]
+    lines[3].removed = Removal("earlier", "rule")
+    out = list(collapse_blank_lines(iter(lines), "strip-debris"))
+    assert [line.number for line in out] == [1, 2, 3, 4, 5]
+
+
+def test_window_scope_over_many_rebuilds_of_the_index_matches_brute_force():
+    # the index is rebuilt from the live lines once expired entries pile up (every few
+    # thousand lines with a small window); short lines get kept ids but no index entries
+    from test_dedup import brute_force, make_line, small_edit
+
+    rng = random.Random(3)
+    texts: list[str] = []
+    for _ in range(9000):
+        roll = rng.random()
+        if roll < 0.2:
+            texts.append(rng.choice(["Yes.", "No.", "Top", "Share", "Menu"]))
+        elif roll < 0.4 and any(len(t) > 30 for t in texts[-6:]):  # one edit of a long line: MinHash finds it
+            texts.append(small_edit(rng, rng.choice([t for t in texts[-6:] if len(t) > 30])))
+        else:
+            texts.append(make_line(rng, rng.randint(8, 14), distinct=True))
+    stage = Dedup(scope="window", window=4)
+    got = {number for number, removed in judged(texts, stage, 512) if removed is not None and texts[number - 1].strip()}
+    assert got == brute_force(texts, window=4)
+
+
+def test_rebuilding_the_window_index_never_indexes_lines_that_were_not_added():
+    import numpy as np
+
+    from cleantext.stages.near_duplicates import BANDS, BandIndex
+
+    rng = np.random.default_rng(5)
+    index = BandIndex(capacity=16)
+    keys_of: dict[int, np.ndarray] = {}
+    rebuilds = 0
+    for start in range(0, 12000, 8):  # enough entries for several rebuilds
+        ids = np.arange(start, start + 8, dtype=np.int64)
+        ids = ids[ids % 3 != 0]  # every third kept line is short: kept, but not indexed
+        keys = rng.integers(0, 2**32, (len(ids), BANDS), dtype=np.uint32)
+        keys_of.update(zip(ids.tolist(), keys))
+        index.add(ids, keys, np.full(len(ids), 40))
+        before = len(index)
+        first_live = max(0, start + 8 - 16)
+        index.drop_before(first_live)
+        if len(index) < before:  # rebuilt from the live lines
+            rebuilds += 1
+            # a live non-indexed id's ring slot still holds the keys of the id 16 before it
+            skipped = [i for i in range(first_live, start + 8) if i % 3 == 0 and i - 16 in keys_of]
+            stale = np.array([keys_of[i - 16] for i in skipped])
+            found = index.owners(stale, np.full(len(stale), 40))
+            assert not set(found.ravel().tolist()) & set(skipped)
+    assert rebuilds >= 1
