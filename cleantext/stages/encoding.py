@@ -17,11 +17,15 @@ from ..pipeline import Stage
 # characters that could be a UTF-8 lead byte followed by a continuation byte in one
 # of the single-byte codecs ftfy undoes; Mac Roman, for one, decodes the lead bytes
 # D0-D5 as dashes and curly quotes and the continuation byte A0 as a dagger, so
-# "‘†" is mojibake to ftfy. tests/test_encoding.py checks the gate against ftfy.
+# "‘†" is mojibake to ftfy. No safe character may be one that ftfy's NFC step can
+# reorder or merge with its neighbour (a combining mark, the second half of a
+# composition). tests/test_encoding.py checks the gate against ftfy, every safe
+# character alone and in context.
 SAFE_CHARACTERS = (
     "\t\x20-\x7e"  # printable ASCII ("&" only matters as part of an entity)
     "\u2010-\u2027"  # dashes, curly quotes, bullets, ellipsis
-    "\u3001-\u303f"  # CJK punctuation (not U+3000: ftfy's width fix would change it)
+    "\u3001-\u3029\u3030-\u303f"  # CJK punctuation (not U+3000: ftfy's width fix would
+    # change it; not the combining tone marks U+302A-F, which NFC reorders)
     "\u3041-\u3096\u30a0-\u30ff"  # hiragana, katakana (not the combining marks U+3099-A)
     "\u4e00-\u9fff"  # CJK unified ideographs
 )
