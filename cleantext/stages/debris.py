@@ -29,6 +29,7 @@ import regex
 from ..lines import Line, Removal
 from ..pipeline import DocumentCleaner, Stage
 from . import boilerplate
+from .rule_prefilter import line_filter
 from .blank_lines import collapse_blank_lines
 
 #: Built-in rule files in cleantext/rules/, by the category named in removal reasons.
@@ -178,7 +179,8 @@ class _Matcher:
     Trusted (built-in) rules form one alternation on the stdlib `re` engine, run against
     the lowercased line with lowercased patterns: the same matches as case-insensitive
     matching, about three times faster than `regex` with IGNORECASE on the dev pages
-    (bench/README.md). With `timeout` (user patterns), each rule is its own `regex`
+    (bench/README.md); a line that `rule_prefilter` shows cannot match any of them skips
+    that alternation. With `timeout` (user patterns), each rule is its own `regex`
     pattern tried in order, so the one that runs too long can be given up alone: a line
     whose match takes longer than `timeout` counts as not matching, and a `_PatternBudget`
     stops the pattern for the rest of the document.
@@ -188,6 +190,7 @@ class _Matcher:
         self.rules = tuple(rules)
         self.timeout = timeout
         self._fast = None
+        self._may_match = None
         self._gated: list = []
         self._find: tuple = ()
         if not self.rules:
@@ -205,6 +208,8 @@ class _Matcher:
                 pass
             else:
                 self._fast = compiled.fullmatch if whole_line else compiled.search
+                if whole_line:
+                    self._may_match = line_filter(_lowercase_pattern(r.pattern) for _, r in always)
                 self._gated = [(needles, (p.fullmatch if whole_line else p.search), r) for needles, p, r in gated]
                 return
         compiled_rules = [(rule, regex.compile(rule.pattern, regex.IGNORECASE | regex.V0)) for rule in self.rules]
@@ -216,9 +221,10 @@ class _Matcher:
     def match(self, text: str, budget: _PatternBudget | None = None) -> Rule | None:
         if self._fast is not None:
             text = text.strip().lower()
-            found = self._fast(text)
-            if found is not None:
-                return self.rules[int(found.lastgroup[1:])]
+            if self._may_match is None or self._may_match(text):
+                found = self._fast(text)
+                if found is not None:
+                    return self.rules[int(found.lastgroup[1:])]
             for needles, find, rule in self._gated:
                 for needle in needles:
                     if needle in text:
