@@ -171,12 +171,12 @@ def test_no_safe_character_is_one_a_fix_or_normalization_can_touch(stage):
 
 
 def contexts(safe: list[str]) -> list[str]:
-    """Each safe character alone, repeated, among ASCII and CJK, and between the safe
-    characters next to it in code point order (in both orders)."""
+    """Each safe character alone, and once among its neighbours in code point order (in
+    reverse), doubled, and between ASCII letters and spaces."""
     texts = []
     for i, char in enumerate(safe):
         before, after = safe[i - 1], safe[(i + 1) % len(safe)]
-        texts += [char, f"a{char}{char} {char}.", f"{char} e{char}中{char}?", before + char + after, after + char + before]
+        texts += [char, f"{after}{char}{before} a{char}{char} {char}."]
     return texts
 
 
@@ -187,4 +187,20 @@ def test_every_safe_character_alone_and_in_context_is_left_alone_by_ftfy(stage):
         text for text in contexts(safe_characters(stage))
         if stage._gate.search(text) is None and ftfy.fix_text(text, stage._config) != text
     ]
+    assert changed == []
+
+
+@pytest.mark.parametrize("stage", CONFIGURATIONS[:2], ids=repr)
+def test_every_pair_of_safe_characters_a_codec_can_produce_is_judged_like_ftfy(stage):
+    """Mojibake is made of what single-byte codecs decode bytes 80-FF to: every pair of
+    such safe characters, also with a space or "?" (a lost byte) between them, is
+    either sent to ftfy or left unchanged by it."""
+    from ftfy.chardata import CHARMAP_ENCODINGS
+
+    produced = {bytes([b]).decode(encoding, "replace") for encoding in CHARMAP_ENCODINGS for b in range(0x80, 0x100)}
+    alphabet = sorted(c for c in produced if stage._gate.search(c) is None)
+    assert len(alphabet) > 100
+    texts = [a + middle + b for a in alphabet for b in alphabet for middle in ("", " ", "?")]
+    texts += [a + " " for a in alphabet] + [a + "?" for a in alphabet]
+    changed = [t for t in texts if stage._gate.search(t) is None and ftfy.fix_text(t, stage._config) != t]
     assert changed == []

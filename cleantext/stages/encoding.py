@@ -28,7 +28,14 @@ SAFE_CHARACTERS = (
     # change it; not the combining tone marks U+302A-F, which NFC reorders)
     "\u3041-\u3096\u30a0-\u30ff"  # hiragana, katakana (not the combining marks U+3099-A)
     "\u4e00-\u9fff"  # CJK unified ideographs
+    "\uac00-\ud7a3"  # Hangul syllables (not the jamo, which NFC composes into syllables)
+    "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff"  # Latin-1 letters
+    "\u0100-\u0131\u0134-\u0148\u014a-\u017f"  # Latin Extended-A (not the ligatures ĳ, ŉ)
+    "\u0400-\u0481\u048a-\u04ff"  # Cyrillic (not the combining marks U+0483-9)
 )
+#: Lead bytes that ftfy completes with a space (read as a lost no-break space, A0) or a
+#: "?" (a lost byte) before decoding: ``Ã `` is mojibake of "à".
+_LEAD_BYTES_BEFORE_SPACE = b"\xc2\xc3\xc5\xce\xd0\xd9"
 _CURLY_QUOTES = "\u2018-\u201f"
 _ENTITY = "&#?[0-9A-Za-z]{1,24};"  # what ftfy's HTML unescaping looks for
 
@@ -41,15 +48,24 @@ def _needs_ftfy(straight_quotes: bool, unescape_html: bool) -> regex.Pattern:
     safe = regex.compile(f"[{SAFE_CHARACTERS}]")
     if straight_quotes:
         safe = regex.compile(f"(?V1)[[{SAFE_CHARACTERS}]--[{_CURLY_QUOTES}]]")
-    leads, continuations = set(), set()
+    leads, continuations, leads_before_space = set(), set(), set()
     for encoding in CHARMAP_ENCODINGS:
         for byte in range(0x80, 0x100):
             char = bytes([byte]).decode(encoding, "replace")
             if safe.fullmatch(char):
                 (continuations if byte < 0xC0 else leads).add(char)
+                if byte in _LEAD_BYTES_BEFORE_SPACE and encoding != "macroman":  # as in ftfy
+                    leads_before_space.add(char)
+
+    def chars(found: set[str]) -> str:
+        return f"[{regex.escape(''.join(sorted(found)))}]"
+
+    # A lead with a continuation after it, possibly with a space or "?" standing in for
+    # a lost byte between them; or a two-byte lead ftfy completes with the space itself.
     alternatives = [f"[^{SAFE_CHARACTERS}]", _ENTITY if unescape_html else None,
                     f"[{_CURLY_QUOTES}]" if straight_quotes else None,
-                    f"[{regex.escape(''.join(sorted(leads)))}][{regex.escape(''.join(sorted(continuations)))}]"]
+                    f"{chars(leads)}[ ?]?{chars(continuations)}",
+                    f"{chars(leads_before_space)}[ ?]" if leads_before_space else None]
     return regex.compile("|".join(a for a in alternatives if a))
 
 
