@@ -40,7 +40,7 @@ def test_no_line_of_the_pages_a_rule_matches_is_skipped(matcher):
 
 def test_every_positive_example_passes_the_filter_of_its_own_rule():
     for rule in builtin_rules():
-        may_match = line_filter([_lowercase_pattern(rule.pattern)])
+        may_match = line_filter((_lowercase_pattern(rule.pattern),))
         assert may_match is not None, rule.name
         assert may_match(EXAMPLES[rule.qualified_name][0].strip().lower()), rule.name
 
@@ -73,12 +73,22 @@ def test_conditions_read_from_patterns(pattern, prefixes, needles):
     else:
         assert found[0] and all(p.startswith(DIGIT) for p in found[0])
     if needles is not None:
-        assert found[1] == needles
+        assert set().union(*(strings for strings, _ in found[1])) == needles
+
+
+def test_a_needle_after_a_bounded_start_is_looked_for_only_that_far():
+    [(strings, offset)] = conditions(".{0,80}(?:join|subscribe) now")[1]
+    assert offset == 80
+    may_match = line_filter((".{0,80}(?:join|subscribe) now",))
+    assert may_match("x" * 80 + "join now")
+    assert not may_match("x" * 90 + "join now")  # the window: 80 + len("subscribe now")
+    [(strings, offset)] = conditions("\\w+ says")[1]
+    assert strings == {" says"} and offset == float("inf")
 
 
 @pytest.mark.parametrize("pattern", [".*", "\\w+", "(?i)home", "a?", "(?!x).+", "\x00+"])
 def test_patterns_with_nothing_necessary_give_no_filter(pattern):
-    may_match = line_filter([pattern])
+    may_match = line_filter((pattern,))
     assert may_match is None or all(may_match(line) for line in ["x", "home", "a", "\x00", "z says"])
 
 

@@ -209,7 +209,7 @@ class _Matcher:
             else:
                 self._fast = compiled.fullmatch if whole_line else compiled.search
                 if whole_line:
-                    self._may_match = line_filter(_lowercase_pattern(r.pattern) for _, r in always)
+                    self._may_match = line_filter(tuple(_lowercase_pattern(r.pattern) for _, r in always))
                 self._gated = [(needles, (p.fullmatch if whole_line else p.search), r) for needles, p, r in gated]
                 return
         compiled_rules = [(rule, regex.compile(rule.pattern, regex.IGNORECASE | regex.V0)) for rule in self.rules]

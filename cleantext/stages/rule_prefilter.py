@@ -17,6 +17,7 @@ import re
 import re._constants as sre  # the stdlib parser: the same reading of a pattern `re` compiles
 import re._parser as sre_parse
 from collections.abc import Callable, Iterable
+from functools import cache
 
 #: Most strings a condition may list before it settles for shorter ones.
 _MAX = 400
@@ -119,58 +120,71 @@ def _sequence(items, at_start: bool) -> tuple[frozenset[str], bool, bool]:
     return frozenset(result), True, False
 
 
-def _best(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:
-    """The more selective of two needle sets: longer shortest needle, then fewer needles."""
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return max(a, b, key=lambda s: (min(len(x) for x in s), -len(s)))
+def _width(state, items) -> float:
+    """The most characters `items` can match (inf: unbounded)."""
+    widest = sre_parse.SubPattern(state, list(items)).getwidth()[1] if items else 0
+    return float("inf") if widest >= sre.MAXREPEAT else widest
 
 
-def _needles(items) -> frozenset[str] | None:
-    """Strings of which a match of `items` must contain one, or None."""
-    best = None
+def _needles(state, items) -> tuple[frozenset[str], float] | None:
+    """Strings of which a match of `items` must contain one, and the furthest position
+    (from the start of the match) at which the chosen one can start; or None."""
+    best: tuple[frozenset[str], float] | None = None
     items = list(items)
+
+    def rank(candidate: tuple[frozenset[str], float]) -> tuple:
+        strings, offset = candidate  # bounded first (searched in a window), then selective
+        return offset != float("inf"), min(map(len, strings)), -len(strings)
+
+    def consider(candidate: tuple[frozenset[str], float] | None) -> None:
+        nonlocal best
+        if candidate is not None and (best is None or rank(candidate) > rank(best)):
+            best = candidate
+
     for i, (op, arg) in enumerate(items):
+        before = _width(state, items[:i])
         s, c, w = _sequence(items[i:], False)
         if not w and "" not in s:
-            best = _best(best, s)
+            consider((s, before))
         inner = None
         if op is sre.BRANCH:
-            sets = [_needles(b) for b in arg[1]]
-            if all(x is not None for x in sets):
-                inner = frozenset().union(*sets)
+            found = [_needles(state, b) for b in arg[1]]
+            if all(x is not None for x in found):
+                inner = (frozenset().union(*(x[0] for x in found)), max(x[1] for x in found))
         elif op is sre.SUBPATTERN and not (arg[1] or arg[2]):
-            inner = _needles(arg[-1])
+            inner = _needles(state, arg[-1])
         elif op is sre.ATOMIC_GROUP:
-            inner = _needles(arg)
+            inner = _needles(state, arg)
         elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and arg[0] >= 1:
-            inner = _needles(arg[2])
+            inner = _needles(state, arg[2])
+            if inner is not None and arg[1] > 1:  # a later repetition may hold it
+                inner = (inner[0], float("inf"))
         elif op is sre.ASSERT:
-            inner = _needles(arg[1])
-        best = _best(best, inner)
+            inner = _needles(state, arg[1])
+        if inner is not None:
+            consider((inner[0], before + inner[1]))
     return best
 
 
-def conditions(pattern: str) -> tuple[set[str], set[str]] | None:
-    """(prefixes, needles) of a whole-line `pattern`, or None when nothing necessary is known:
-    a matching line starts with one of the prefixes or contains one of the needles."""
+def conditions(pattern: str) -> tuple[set[str], list[tuple[frozenset[str], float]]] | None:
+    """What a line that `pattern` fully matches must satisfy, or None if nothing is known:
+    it starts with one of the prefixes, or holds one of a needle set's strings starting
+    no further than that set's offset (inf: anywhere)."""
     parsed = sre_parse.parse(pattern)
     if parsed.state.flags & ~(sre.SRE_FLAG_UNICODE):
         return None
     items = list(parsed)
     branches = items[0][1][1] if len(items) == 1 and items[0][0] is sre.BRANCH else [items]
-    prefixes, needles = set(), set()
+    prefixes, needles = set(), []
     for branch in branches:
         s, c, w = _sequence(branch, True)
         if not w and "" not in s and min(len(x) for x in s) >= 1:
             prefixes |= s
             continue
-        n = _needles(branch)
-        if n is None:
+        found = _needles(parsed.state, branch)
+        if found is None:
             return None
-        needles |= n
+        needles.append(found)
     return prefixes, needles
 
 
@@ -196,23 +210,36 @@ def trie_regex(strings: Iterable[str]) -> str:
     return emit(tree) if tree else ""
 
 
-def line_filter(patterns: Iterable[str]) -> Callable[[str], bool] | None:
+@cache
+def line_filter(patterns: tuple[str, ...]) -> Callable[[str], bool] | None:
     """A function telling whether a stripped line might fully match one of `patterns`
-    (False: none can), or None when some pattern gives no usable condition."""
+    (False: none can), or None when some pattern gives no usable condition.
+
+    Cached: every `StripDebris` with the built-in rules shares one.
+    """
     prefixes: set[str] = set()
-    needles: set[str] = set()
+    near: set[str] = set()  # needles that start within `window` characters
+    far: set[str] = set()  # needles that may start anywhere
+    window = 0
     for pattern in patterns:
         found = conditions(pattern)
         if found is None:
             return None
         prefixes |= found[0]
-        needles |= found[1]
-    if "" in prefixes or "" in needles:
+        for strings, offset in found[1]:
+            if offset == float("inf"):
+                far |= strings
+            else:
+                near |= strings
+                window = max(window, int(offset) + max(map(len, strings)))
+    if "" in prefixes or "" in near or "" in far:
         return None
     starts = re.compile(trie_regex(prefixes) or "(?!)").match
-    holds = re.compile(trie_regex(needles) or "(?!)").search
+    holds_near = re.compile(trie_regex(near) or "(?!)").search
+    holds_far = re.compile(trie_regex(far) or "(?!)").search
 
     def may_match(line: str) -> bool:
-        return starts(line) is not None or holds(line) is not None
+        return (starts(line) is not None or holds_near(line, 0, window) is not None
+                or holds_far(line) is not None)
 
     return may_match
