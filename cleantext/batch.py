@@ -324,6 +324,7 @@ def clean_input(run: Run, task: Task, options: Options, out: BinaryIO | Document
             raise InputError(task.problem)
         stream = open_input(task.source)
         with stream if task.source != STDIN else ExitStack(), warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("default", UserWarning)  # noted, never raised (even under -W error)
             lines = read_lines(stream, task.name, result.warnings.append)
             if stop is not None or progress is not None:
                 lines = _watched(lines, stop, progress, stream)
