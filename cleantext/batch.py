@@ -25,6 +25,7 @@ import stat
 import sys
 import tempfile
 import time
+import warnings
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
@@ -402,11 +403,13 @@ def clean_input(run: Run, task: Task, options: Options, out: BinaryIO | Document
     started = time.perf_counter()
     result = FileResult(task.name, task.target)
     account = _Account(result, out, removed)
+    caught: list[warnings.WarningMessage] = []  # a stage's warnings become this input's notes
     try:
         if task.problem:
             raise InputError(task.problem)
         stream = open_input(task.source)
-        with stream if task.source != STDIN else ExitStack():
+        with stream if task.source != STDIN else ExitStack(), warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("default", UserWarning)  # noted, never raised (even under -W error)
             lines = read_lines(stream, task.name, result.warnings.append, options.separator == "\0")
             if stop is not None or progress is not None:
                 lines = _watched(lines, stop, progress, stream)
@@ -428,6 +431,7 @@ def clean_input(run: Run, task: Task, options: Options, out: BinaryIO | Document
         if message is None:
             raise
         result.error = message
+    result.warnings += [f"{task.name}: {warning.message}" for warning in caught]
     result.seconds = time.perf_counter() - started
     return result
 

@@ -337,11 +337,7 @@ def test_fuzz_script_finds_no_tracebacks_in_a_few_seconds(tmp_path):
                           capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert "tracebacks:" in done.stdout, done.stderr
     kinds = [line for line in done.stdout.splitlines() if line.startswith("  ")]
-    ours = [kind for kind in kinds if "near_duplicates.py" not in kind]
-    assert ours == []
-    if kinds:  # a stage's bug, reported to its owner; anything else fails above
-        pytest.xfail("dedup: near_duplicates.band_keys cannot encode surrogate-escaped bytes "
-                     "(invalid UTF-8 input to `cleantext dedup`): " + kinds[0])
+    assert kinds == []
     assert done.returncode == 0
 
 

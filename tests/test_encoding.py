@@ -1,8 +1,12 @@
 """FixEncoding repairs what is broken and leaves everything else alone."""
 
+import unicodedata
+from functools import cache
+
 import ftfy
 import pytest
-from hypothesis import given, settings
+from ftfy.chardata import LIGATURES, WIDTH_MAP
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from cleantext import FixEncoding, Pipeline, split_lines
@@ -92,8 +96,17 @@ def test_gate_catches_mojibake_made_of_typographic_characters():
     assert FixEncoding().fix("‘†’•") == ftfy.fix_text("‘†’•", FixEncoding()._config) != "‘†’•"
 
 
+#: Lines the gate once let through although ftfy's NFC step reorders their combining
+#: ideographic tone marks (U+302A-U+302F, canonical classes 218-232).
+NFC_REORDERED = ["\u302b\u302a", "中\u302d\u302a", "a\u302b\u302e b", "\u302c\u302d\u302a"]
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=60))
+@example(NFC_REORDERED[0])
+@example(NFC_REORDERED[1])
+@example(NFC_REORDERED[2])
+@example(NFC_REORDERED[3])
 def test_stage_equals_ftfy_on_any_line(text):
     """The gate is an optimisation only: the result is always ftfy's own."""
     text = text.replace("\n", " ")
@@ -113,3 +126,81 @@ def test_gate_sends_ascii_entities_to_ftfy_and_lets_plain_text_pass():
     gate = FixEncoding()._gate
     assert gate.search("Tom &amp; Jerry") is not None
     assert gate.search("Tom & Jerry, “curly” quotes – and dashes…") is None
+
+
+@pytest.mark.parametrize("text", NFC_REORDERED)
+def test_combining_marks_go_to_ftfy(text):
+    assert ftfy.fix_text(text, FixEncoding()._config) != text  # NFC changes these
+    for stage in CONFIGURATIONS:
+        assert stage.fix(text) == ftfy.fix_text(text, stage._config)
+
+
+def safe_characters(stage: FixEncoding) -> list[str]:
+    """Every code point the gate lets skip ftfy on its own."""
+    return _safe_characters(stage._gate)
+
+
+@cache
+def _safe_characters(gate) -> list[str]:
+    return [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000 and gate.search(chr(c)) is None]
+
+
+@cache
+def composition_seconds() -> frozenset[str]:
+    """Characters that NFC can merge into the character before them."""
+    seconds = {chr(c) for c in range(0x1161, 0x11C3)}  # Hangul vowel and final jamo
+    for code in range(0x110000):
+        parts = unicodedata.decomposition(chr(code)).split()
+        if len(parts) == 2 and not parts[0].startswith("<"):
+            seconds.add(chr(int(parts[1], 16)))
+    return frozenset(seconds)
+
+
+@pytest.mark.parametrize("stage", CONFIGURATIONS, ids=repr)
+def test_no_safe_character_is_one_a_fix_or_normalization_can_touch(stage):
+    """Safe characters are never combining, never merged by NFC with what precedes
+    them, and never rewritten by ftfy's ligature or width fixes."""
+    assert stage._config.normalization == "NFC"  # NFKC would touch the ellipsis, for one
+    touchable = [
+        f"U+{ord(c):04X}" for c in safe_characters(stage)
+        if unicodedata.combining(c) or unicodedata.category(c).startswith("M")
+        or unicodedata.normalize("NFC", c) != c or c in composition_seconds()
+        or ord(c) in LIGATURES or ord(c) in WIDTH_MAP
+    ]
+    assert touchable == []
+
+
+def contexts(safe: list[str]) -> list[str]:
+    """Each safe character alone, and once among its neighbours in code point order (in
+    reverse), doubled, and between ASCII letters and spaces."""
+    texts = []
+    for i, char in enumerate(safe):
+        before, after = safe[i - 1], safe[(i + 1) % len(safe)]
+        texts += [char, f"{after}{char}{before} a{char}{char} {char}."]
+    return texts
+
+
+@pytest.mark.parametrize("stage", CONFIGURATIONS, ids=repr)
+def test_every_safe_character_alone_and_in_context_is_left_alone_by_ftfy(stage):
+    """Deterministic: each code point the gate lets skip, alone and among others."""
+    changed = [
+        text for text in contexts(safe_characters(stage))
+        if stage._gate.search(text) is None and ftfy.fix_text(text, stage._config) != text
+    ]
+    assert changed == []
+
+
+@pytest.mark.parametrize("stage", CONFIGURATIONS[:2], ids=repr)
+def test_every_pair_of_safe_characters_a_codec_can_produce_is_judged_like_ftfy(stage):
+    """Mojibake is made of what single-byte codecs decode bytes 80-FF to: every pair of
+    such safe characters, also with a space or "?" (a lost byte) between them, is
+    either sent to ftfy or left unchanged by it."""
+    from ftfy.chardata import CHARMAP_ENCODINGS
+
+    produced = {bytes([b]).decode(encoding, "replace") for encoding in CHARMAP_ENCODINGS for b in range(0x80, 0x100)}
+    alphabet = sorted(c for c in produced if stage._gate.search(c) is None)
+    assert len(alphabet) > 100
+    texts = [a + middle + b for a in alphabet for b in alphabet for middle in ("", " ", "?")]
+    texts += [a + " " for a in alphabet] + [a + "?" for a in alphabet]
+    changed = [t for t in texts if stage._gate.search(t) is None and ftfy.fix_text(t, stage._config) != t]
+    assert changed == []

@@ -14,6 +14,7 @@ Two layers, both explained in each removal's reason:
 from __future__ import annotations
 
 import re
+import time
 import tomllib
 import warnings
 from collections.abc import Iterator, Sequence
@@ -28,15 +29,22 @@ import regex
 from ..lines import Line, Removal
 from ..pipeline import DocumentCleaner, Stage
 from . import boilerplate
+from .rule_prefilter import line_filter
 from .blank_lines import collapse_blank_lines
 
 #: Built-in rule files in cleantext/rules/, by the category named in removal reasons.
 RULE_FILES = {"template-error": "template_errors.toml", "navigation": "navigation.toml"}
 #: Category of rules read from a user's ``--rules`` file.
 CUSTOM = "custom"
-#: Seconds a user-supplied pattern may spend on one line before it is given up (the line
-#: is then kept): a catastrophic pattern must not hang a batch.
+#: Seconds a user-supplied pattern may spend on one line, and on one whole document,
+#: before it is given up for the rest of that document (the lines it did not match are
+#: kept): a catastrophic pattern must not hang a batch, even over thousands of lines.
 USER_PATTERN_TIMEOUT = 0.05
+USER_PATTERN_BUDGET = 1.0
+
+
+class PatternTimeout(UserWarning):
+    """A user pattern (``--rules``, ``--keep``) was given up for the rest of a document."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,23 +166,57 @@ def _lowercase_pattern(pattern: str) -> str:
     return "".join(out)
 
 
-class _Matcher:
-    """Rules compiled into one alternation: one regex call per line.
+class _PatternBudget:
+    """The time user patterns have left in one document.
 
-    Trusted (built-in) rules run on the stdlib `re` engine against the lowercased line
-    with lowercased patterns: the same matches as case-insensitive matching, about
-    three times faster than `regex` with IGNORECASE on the dev pages (bench/README.md).
-    A rule set `re` cannot compile, and every user pattern, runs on `regex`; with
-    `timeout`, a line whose match takes longer is treated as not matching.
+    A pattern that times out on a line, or has spent `seconds` on the document, is given
+    up for the rest of it, with one `PatternTimeout` warning; `complete` tells whether
+    the last line was tried against every pattern (only such verdicts may be remembered).
+    """
+
+    def __init__(self, seconds: float = USER_PATTERN_BUDGET):
+        self.seconds = seconds
+        self.spent: dict[Rule, float] = {}
+        self.given_up: set[Rule] = set()
+        self.complete = True
+
+    def left(self, rule: Rule) -> float:
+        return self.seconds - self.spent.get(rule, 0.0)
+
+    def spend(self, rule: Rule, seconds: float) -> None:
+        self.spent[rule] = self.spent.get(rule, 0.0) + seconds
+        if self.left(rule) <= 0:
+            self.give_up(rule, f"spent {self.seconds:g} s on this document")
+
+    def give_up(self, rule: Rule, why: str) -> None:
+        self.complete = False
+        if rule not in self.given_up:
+            self.given_up.add(rule)
+            what = f"--keep pattern {rule.pattern!r}" if rule.category == "keep" else f"rule {rule.qualified_name!r}"
+            warnings.warn(f"{what} {why}; not applied to the rest of the document (lines it did not match are kept)",
+                          PatternTimeout, stacklevel=2)
+
+
+class _Matcher:
+    """Rules compiled for one regex call per line.
+
+    Trusted (built-in) rules form one alternation on the stdlib `re` engine, run against
+    the lowercased line with lowercased patterns: the same matches as case-insensitive
+    matching, about three times faster than `regex` with IGNORECASE on the dev pages
+    (bench/README.md); a line that `rule_prefilter` shows cannot match any of them skips
+    that alternation. With `timeout` (user patterns), each rule is its own `regex`
+    pattern tried in order, so the one that runs too long can be given up alone: a line
+    whose match takes longer than `timeout` counts as not matching, and a `_PatternBudget`
+    stops the pattern for the rest of the document.
     """
 
     def __init__(self, rules: Sequence[Rule], timeout: float | None = None, whole_line: bool = True):
         self.rules = tuple(rules)
         self.timeout = timeout
-        self.timeouts = 0
         self._fast = None
+        self._may_match = None
         self._gated: list = []
-        self._find = None
+        self._find: tuple = ()
         if not self.rules:
             return
         if timeout is None:
@@ -190,18 +232,23 @@ class _Matcher:
                 pass
             else:
                 self._fast = compiled.fullmatch if whole_line else compiled.search
+                if whole_line:
+                    self._may_match = line_filter(tuple(_lowercase_pattern(r.pattern) for _, r in always))
                 self._gated = [(needles, (p.fullmatch if whole_line else p.search), r) for needles, p, r in gated]
                 return
-        alternatives = "|".join(f"(?P<r{i}>{rule.pattern})" for i, rule in enumerate(self.rules))
-        compiled = regex.compile(alternatives, regex.IGNORECASE | regex.V0)
-        self._find = compiled.fullmatch if whole_line else compiled.search
+        compiled_rules = [(rule, regex.compile(rule.pattern, regex.IGNORECASE | regex.V0)) for rule in self.rules]
+        self._find = tuple(
+            (rule, tuple(s.lower() for s in rule.requires), p.fullmatch if whole_line else p.search)
+            for rule, p in compiled_rules
+        )
 
-    def match(self, text: str) -> Rule | None:
+    def match(self, text: str, budget: _PatternBudget | None = None) -> Rule | None:
         if self._fast is not None:
             text = text.strip().lower()
-            found = self._fast(text)
-            if found is not None:
-                return self.rules[int(found.lastgroup[1:])]
+            if self._may_match is None or self._may_match(text):
+                found = self._fast(text)
+                if found is not None:
+                    return self.rules[int(found.lastgroup[1:])]
             for needles, find, rule in self._gated:
                 for needle in needles:
                     if needle in text:
@@ -209,16 +256,29 @@ class _Matcher:
                             return rule
                         break
             return None
-        if self._find is None:
-            return None
-        try:
-            found = self._find(text.strip(), timeout=self.timeout)
-        except TimeoutError:
-            self.timeouts += 1
-            if self.timeouts == 1:
-                warnings.warn(f"a user pattern timed out after {self.timeout}s; the line is kept", stacklevel=2)
-            return None
-        return None if found is None else self.rules[int(found.lastgroup[1:])]
+        if budget is None:
+            budget = _PatternBudget(float("inf"))  # alone: each line on its own timeout
+        text = text.strip()
+        lowered = None
+        for rule, needles, find in self._find:
+            if rule in budget.given_up:
+                budget.complete = False
+                continue
+            if needles:
+                lowered = text.lower() if lowered is None else lowered
+                if not any(needle in lowered for needle in needles):
+                    continue
+            allowed = min(self.timeout or float("inf"), budget.left(rule))
+            started = time.perf_counter()
+            try:
+                found = find(text, timeout=allowed)
+            except TimeoutError:
+                budget.give_up(rule, f"took over {allowed:.2g} s on one line")
+                continue
+            budget.spend(rule, time.perf_counter() - started)
+            if found is not None:
+                return rule
+        return None
 
 
 @dataclass(frozen=True)
@@ -291,6 +351,7 @@ class StripDebris(Stage):
         memo = _RunMemo()
 
         def clean(lines: Iterator[Line]) -> Iterator[Line]:
+            memo.patterns = _PatternBudget()  # user patterns get their time afresh per document
             return collapse_blank_lines(self._strip(list(lines), memo), self.name)
 
         return clean
@@ -298,15 +359,23 @@ class StripDebris(Stage):
     def process(self, lines: Iterator[Line]) -> Iterator[Line]:
         return self.start()(lines)
 
-    def _verdict(self, text: str) -> tuple[str | None, Rule | None]:
-        """The forced class of a line and the rule behind it (None, None: no rule)."""
+    def _verdict(self, text: str, memo: _RunMemo) -> tuple[str | None, Rule | None]:
+        """The forced class of a line and the rule behind it (None, None: no rule).
+
+        Remembered for the run unless a user pattern was given up on this line.
+        """
         builtin, user, keep = self._matchers
-        if keep.match(text) is not None:
-            return "good", None
-        rule = builtin.match(text) or user.match(text)
-        if rule is None:
-            return None, None
-        return _ROLE.get(rule.qualified_name, "navigation" if rule.category == "navigation" else "bad"), rule
+        budget = memo.patterns
+        budget.complete = True
+        if keep.match(text, budget) is not None:
+            verdict: tuple[str | None, Rule | None] = ("good", None)
+        else:
+            rule = builtin.match(text) or user.match(text, budget)
+            verdict = (None, None) if rule is None else (
+                _ROLE.get(rule.qualified_name, "navigation" if rule.category == "navigation" else "bad"), rule)
+        if budget.complete:
+            memo.verdicts[text] = verdict
+        return verdict
 
     def _strip(self, document: list[Line], memo: _RunMemo) -> Iterator[Line]:
         blocks = [line for line in document if line.removed is None and line.text.strip()]
@@ -317,7 +386,7 @@ class StripDebris(Stage):
         for line, text in zip(blocks, texts):
             verdict = verdicts.get(text)
             if verdict is None:
-                verdict = verdicts[text] = self._verdict(text)
+                verdict = self._verdict(text, memo)
             role, rule = verdict
             if (
                 role is None and self.repeated_in and len(text) < boilerplate.LENGTH_HIGH
@@ -371,6 +440,8 @@ class _RunMemo:
         #: In how many documents of the run each distinct line has appeared so far.
         self.documents_with: dict[str, int] = {}
         self._facts: dict[str, dict[str, tuple]] = {}
+        #: Time left to user patterns in the current document.
+        self.patterns = _PatternBudget()
 
     def facts(self, language: str) -> dict[str, tuple]:
         return self._facts.setdefault(language, {})

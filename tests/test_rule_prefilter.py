@@ -1,0 +1,97 @@
+"""The prefilter never makes a line skip the rules when one of them would match it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleantext.stages.debris import _lowercase_pattern, _Matcher, builtin_rules
+from cleantext.stages.rule_prefilter import DIGIT, conditions, line_filter
+from test_debris_rules import EXAMPLES
+from test_rule_complexity import _pieces
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = [ROOT.parent / "shared" / "eval", ROOT / "samples", ROOT / "tests" / "data"]
+
+
+@pytest.fixture(scope="module")
+def matcher() -> _Matcher:
+    matcher = _Matcher(builtin_rules())
+    assert matcher._may_match is not None  # every built-in rule yields a condition
+    return matcher
+
+
+def skipped_but_matching(matcher: _Matcher, lines) -> list[str]:
+    lowered = (line.strip().lower() for line in lines)
+    return [line for line in lowered if not matcher._may_match(line) and matcher._fast(line)]
+
+
+def test_no_line_of_the_pages_a_rule_matches_is_skipped(matcher):
+    files = [p for folder in PAGES for p in folder.rglob("*.txt") if not p.name.endswith(".expected.txt")]
+    assert files
+    lines = {line for p in files for line in p.read_text("utf-8", "surrogateescape").splitlines() if line.strip()}
+    assert skipped_but_matching(matcher, lines) == []
+    skipped = sum(not matcher._may_match(line.strip().lower()) for line in lines)
+    assert skipped > len(lines) / 3  # the point of it: most lines skip the alternation
+
+
+def test_every_positive_example_passes_the_filter_of_its_own_rule():
+    for rule in builtin_rules():
+        may_match = line_filter((_lowercase_pattern(rule.pattern),))
+        assert may_match is not None, rule.name
+        assert may_match(EXAMPLES[rule.qualified_name][0].strip().lower()), rule.name
+
+
+WORDS = sorted({w.strip() for rule in builtin_rules() for w in _pieces(_lowercase_pattern(rule.pattern))[0]
+                if w.strip()} | {"1", "12", "2019", "©", "»", ":", "|", "(", ")", "...", "…"})
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(WORDS) | st.text(max_size=6), min_size=1, max_size=8),
+       st.sampled_from(["", " ", "  ", " | ", ", ", ": "]), st.booleans())
+def test_lines_made_of_rule_words_and_random_text_are_never_wrongly_skipped(matcher, parts, separator, upper):
+    line = separator.join(parts)
+    line = line.upper() if upper else line.capitalize()
+    assert skipped_but_matching(matcher, [line]) == []
+
+
+@pytest.mark.parametrize(("pattern", "prefixes", "needles"), [
+    ("(?:home|start)\\s*:", {"home", "start"}, set()),
+    ("(?:\\d{1,2}:)?\\d{1,2}:\\d{2}", None, None),
+    (".{0,80}(?:join|subscribe) now", set(), {"join now", "subscribe now"}),
+    ("(?:[«‹]+ ?)?next", {"«", "‹", "next"}, set()),
+    ("(?:foo|\\s)+bar", {"foo"}, set()),  # a stripped line starts with no space
+])
+def test_conditions_read_from_patterns(pattern, prefixes, needles):
+    found = conditions(pattern)
+    assert found is not None
+    if prefixes is not None:
+        assert found[0] == prefixes
+    else:
+        assert found[0] and all(p.startswith(DIGIT) for p in found[0])
+    if needles is not None:
+        assert set().union(*(strings for strings, _ in found[1])) == needles
+
+
+def test_a_needle_after_a_bounded_start_is_looked_for_only_that_far():
+    [(strings, offset)] = conditions(".{0,80}(?:join|subscribe) now")[1]
+    assert offset == 80
+    may_match = line_filter((".{0,80}(?:join|subscribe) now",))
+    assert may_match("x" * 80 + "join now")
+    assert not may_match("x" * 90 + "join now")  # the window: 80 + len("subscribe now")
+    [(strings, offset)] = conditions("\\w+ says")[1]
+    assert strings == {" says"} and offset == float("inf")
+
+
+@pytest.mark.parametrize("pattern", [".*", "\\w+", "(?i)home", "a?", "(?!x).+", "\x00+"])
+def test_patterns_with_nothing_necessary_give_no_filter(pattern):
+    may_match = line_filter((pattern,))
+    assert may_match is None or all(may_match(line) for line in ["x", "home", "a", "\x00", "z says"])
+
+
+def test_an_ordinary_sentence_skips_the_rules(matcher):
+    assert not matcher._may_match("the council met on tuesday and voted to keep the ferry.")
+    assert matcher._may_match("z says:")  # a needle anywhere: "NAME says:" (comment-chrome)
