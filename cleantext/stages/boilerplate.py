@@ -291,26 +291,81 @@ def article_core(weights: Sequence[float]) -> list[tuple[int, int]]:
 
 
 #: The heuristics only touch a document that shows it is a page dump: at least this
-#: many lines matched navigation rules (menus, share bars, footers...). Clean prose has
-#: none, so it passes through whole; the dev pages have dozens.
+#: many lines matched navigation rules (menus, share bars, footers...), of at least
+#: `MIN_NAVIGATION_KINDS` different rules. Clean prose has none; a licence or an
+#: AUTHORS file may repeat one ("Copyright ..."), a page dump matches several kinds.
 MIN_NAVIGATION_EVIDENCE = 3
+MIN_NAVIGATION_KINDS = 2
 
 #: ... or it holds a run of at least this many short lines in a row that neither end
-#: like a sentence nor announce a list: a menu the phrase rules do not know (a page in a
-#: language they cover thinly). Documentation and letters in tests/data/prose/ have
-#: runs of at most 16 (headings and argument lists).
+#: like a sentence nor announce a list nor look like data (see `data_like`): a menu
+#: the phrase rules do not know (a page in a language they cover thinly). Documentation
+#: and letters in tests/data/prose/ have runs of at most 16 (headings, argument lists).
 MIN_MENU_RUN = 25
 
+#: A document where at least this share of the lines is indented is a text file
+#: (code, changelog, licence, plain-text mail), not a page dump: block elements dumped
+#: as lines start at the margin. Its long runs of short lines are not menus.
+INDENTED_SHARE = 0.2
 
-def longest_menu_run(classes: Sequence[BlockClass]) -> int:
+_DATA_CHARS = re.compile(r"[\d@<>=\t|{}\[\]();/\\#_*+%$]")
+
+
+def data_like(text: str) -> bool:
+    """Whether a short line reads as data or code (figures, addresses, markup), not a menu item.
+
+    >>> [data_like(t) for t in ("Privacy Policy", "3, 0x82738c549beccc30", "Ann Lee <ann@x.org>")]
+    [False, True, True]
+    """
+    marks = len(_DATA_CHARS.findall(text))
+    return marks >= 2 and marks * 5 >= len(text) or "@" in text
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def longest_menu_run(classes: Sequence[BlockClass], texts: Sequence[str] | None = None) -> int:
+    """The longest run of short lines that could be menu items (with `texts`: not data,
+    and not numbered items of one shape, "line 1", "line 2")."""
     longest = run = 0
-    for c in classes:
+    shape = None
+    for i, c in enumerate(classes):
         if c.label == "short" and not c.sentence and not c.announces:
+            if texts:
+                if data_like(texts[i]):
+                    run = 0
+                    continue
+                if c.figures:
+                    previous, shape = shape, _DIGITS.sub("0", texts[i])
+                    if shape == previous:
+                        run = 0
+                        continue
+                else:
+                    shape = None
             run += 1
             longest = max(longest, run)
         else:
             run = 0
     return longest
+
+
+def page_evidence(classes: Sequence[BlockClass], texts: Sequence[str], rules: Sequence[str | None], indented: float) -> bool:
+    """Whether a document shows positive evidence of being a page dump (see the constants above).
+
+    `rules` are the qualified names of the navigation rules each line matched (None:
+    none); `indented` the share of the document's non-blank lines that are indented.
+    """
+    navigation = [r for r in rules if r is not None]
+    if len(navigation) >= MIN_NAVIGATION_EVIDENCE and len(set(navigation)) >= MIN_NAVIGATION_KINDS:
+        return True
+    return indented < INDENTED_SHARE and longest_menu_run(classes, texts) >= MIN_MENU_RUN
+
+
+#: When the article core would keep less than this share of the document's text (the
+#: lines no rule removed), the core is not trusted and the document keeps its text:
+#: a page whose article the search missed loses less this way than a document that is
+#: not a page loses to a wrong core. The dev pages keep at least 0.10.
+MIN_CORE_SHARE = 0.05
 
 
 #: Rules whose matches open a comment section. When one is followed by at least
@@ -361,6 +416,30 @@ def classify(
     fixed: Sequence[str | None] = (),
     classes: list[BlockClass] | None = None,
 ) -> list[BlockClass]:
+    """Classify the non-blank lines of one document in context (see `classify_document`)."""
+    fixed = list(fixed) + [None] * (len(texts) - len(fixed))
+    rules = ["navigation" if f in ("navigation", "comment") else None for f in fixed]
+    # Without rule names, every navigation match counts as its own kind.
+    rules = [f"{r}{i}" if r else None for i, r in enumerate(rules)]
+    return classify_document(texts, language, fixed, classes, rules)[0]
+
+
+def _keep_all(classes: list[BlockClass], fixed: Sequence[str | None], reason: str) -> None:
+    for c, label in zip(classes, fixed):
+        if label in (None, "good", "repeated"):
+            c.label, c.reason, c.score = "good", reason, 0.0
+        else:
+            c.label, c.reason, c.score = "bad", "rule", 1.0
+
+
+def classify_document(
+    texts: Sequence[str],
+    language: str,
+    fixed: Sequence[str | None],
+    classes: list[BlockClass] | None = None,
+    rules: Sequence[str | None] = (),
+    indented: float = 0.0,
+) -> tuple[list[BlockClass], str | None]:
     """Classify the non-blank lines of one document in context.
 
     `fixed[i]`, when given, forces line i: ``"good"`` (protected), ``"bad"`` (a rule
@@ -371,19 +450,19 @@ def classify(
     the article core are boilerplate; inside it, short and near-good lines take the
     class of their neighbours. `classes`, when given, are the lines' context-free
     classes already computed (from a cache of `line_facts`); they are updated in place.
+    `rules` and `indented` are the page evidence of `page_evidence`.
+
+    Returns the classes and, when the heuristics left the document to the rules, why:
+    ``no-page-evidence``, ``no-article-core`` or ``core-too-small``.
     """
     if classes is None:
         classes = [classify_line(t, language) for t in texts]
     fixed = list(fixed) + [None] * (len(classes) - len(fixed))
-    if sum(1 for f in fixed if f in ("navigation", "comment")) < MIN_NAVIGATION_EVIDENCE and (
-        longest_menu_run(classes) < MIN_MENU_RUN
-    ):
-        for c, label in zip(classes, fixed):
-            if label in (None, "good", "repeated"):
-                c.label, c.reason, c.score = "good", "no-page-evidence", 0.0
-            else:
-                c.label, c.reason, c.score = "bad", "rule", 1.0
-        return classes
+    rules = list(rules) + [None] * (len(classes) - len(rules))
+    if not page_evidence(classes, texts, rules, indented):
+        _keep_all(classes, fixed, "no-page-evidence")
+        return classes, "no-page-evidence"
+    facts = [(c.label, c.reason, c.score) for c in classes]
     weights = [core_weight(c, f) for c, f in zip(classes, fixed)]
     copies = body_copies(texts, fixed)
     for i in copies:
@@ -399,6 +478,9 @@ def classify(
     if comments is not None:
         end = comments
     spans = article_core(weights[:end])
+    if not spans:
+        _keep_all(classes, fixed, "no-article-core")
+        return classes, "no-article-core"
     spans = [_extend_neutral(weights, fixed, start, stop, end) for start, stop in spans]
     spans = [_extend_list(texts, fixed, start, stop, end) for start, stop in spans]
     inside = [False] * len(classes)
@@ -407,8 +489,7 @@ def classify(
             inside[i] = True
         resolve_context(classes, start, stop)
         _keep_announced_lists(classes, fixed, start, stop)
-    if spans:
-        _keep_headline(classes, fixed, spans[0][0])
+    _keep_headline(classes, fixed, spans[0][0])
     for i in copies:
         classes[i].label, classes[i].reason, classes[i].score = "bad", "copy-of-article", 0.8
     for i, c in enumerate(classes):
@@ -418,7 +499,14 @@ def classify(
                 continue
             c.label, c.reason = "bad", "outside-article-core"
             c.score = round(max(c.score, 0.5 + min(0.4, -weights[i] / 200)), 2) if weights[i] < 0 else 0.5
-    return classes
+    free = sum(len(t) for t, f in zip(texts, fixed) if f is None)
+    kept = sum(len(t) for t, f, c in zip(texts, fixed, classes) if f is None and c.label == "good")
+    if kept < MIN_CORE_SHARE * free:
+        for c, (label, reason, score) in zip(classes, facts):
+            c.label, c.reason, c.score = label, reason, score
+        _keep_all(classes, fixed, "core-too-small")
+        return classes, "core-too-small"
+    return classes, None
 
 
 def _keep_announced_lists(classes: list[BlockClass], fixed: Sequence[str | None], start: int, stop: int) -> None:

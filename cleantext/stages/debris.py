@@ -269,6 +269,7 @@ class StripDebris(Stage):
         def clean(lines: Iterator[Line]) -> Iterator[Line]:
             return collapse_blank_lines(self._strip(list(lines), memo), self.name)
 
+        clean.notes = memo.notes  # type: ignore[attr-defined]  # read by pipeline.StageStats
         return clean
 
     def process(self, lines: Iterator[Line]) -> Iterator[Line]:
@@ -289,6 +290,7 @@ class StripDebris(Stage):
         texts = [line.text.strip() for line in blocks]
         verdicts = memo.verdicts
         fixed: list[str | None] = []
+        navigation: list[str | None] = []
         seen_in = memo.documents_with
         for line, text in zip(blocks, texts):
             verdict = verdicts.get(text)
@@ -301,6 +303,7 @@ class StripDebris(Stage):
             ):  # short lines only: a repeated paragraph is a duplicate, Dedup's business
                 role = "repeated"
             fixed.append(role)
+            navigation.append(rule.qualified_name if role in ("navigation", "comment") else None)
             if rule is not None:
                 line.removed = Removal(self.name, rule.qualified_name, score=1.0)
         if self.repeated_in:
@@ -315,7 +318,16 @@ class StripDebris(Stage):
                 if known is None:
                     known = facts[text] = boilerplate.line_facts(text, language)
                 classes.append(boilerplate.BlockClass(*known))
-            boilerplate.classify(texts, language, fixed, classes)
+            indented = sum(1 for line in blocks if line.text[:1] in (" ", "\t")) / len(blocks)
+            _, fallback = boilerplate.classify_document(texts, language, fixed, classes, navigation, indented)
+            if fallback is not None:
+                memo.notes.append(f"rules-only:{fallback}")
+            if fallback == "no-page-evidence" and indented >= boilerplate.INDENTED_SHARE:
+                # A text file (code, changelog, licence), not a page: its navigation-like
+                # lines ("Copyright ...", "All rights reserved.") are its content.
+                for line, role in zip(blocks, fixed):
+                    if role in ("navigation", "comment"):
+                        line.removed = None
             for line, verdict, forced in zip(blocks, classes, fixed):
                 if forced == "repeated" and verdict.label == "bad":
                     line.removed = Removal(
@@ -347,6 +359,8 @@ class _RunMemo:
         #: In how many documents of the run each distinct line has appeared so far.
         self.documents_with: dict[str, int] = {}
         self._facts: dict[str, dict[str, tuple]] = {}
+        #: Events of the documents cleaned so far, for `StageStats.notes` (drained by the run).
+        self.notes: list[str] = []
 
     def facts(self, language: str) -> dict[str, tuple]:
         return self._facts.setdefault(language, {})

@@ -1,0 +1,103 @@
+"""StripDebris never empties a document silently: documents that are not page dumps
+keep their text, a page whose article core is not found falls back to the rules, and
+each fallback is counted and named (issue 9, point 1)."""
+
+import json
+
+from cleantext import Pipeline, StripDebris, split_lines
+from cleantext.cli import cli
+
+MENU = "Skip to content\nHome\nNews\nSport\nWeather\nContact\nHome › News › Local\n"
+FOOTER = "Share on Facebook\nShare on Twitter\nRelated stories\n© 2025 Town News. All rights reserved.\n"
+
+
+def strip(text: str) -> str:
+    return Pipeline([StripDebris()]).clean(text)
+
+
+def nonblank(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def notes(text: str) -> list[str]:
+    run = StripDebris().start()
+    list(run(iter(split_lines(text))))
+    return list(run.notes)
+
+
+def test_numbered_unique_lines_are_all_kept():
+    text = "".join(f"unique line number {n}\n" for n in range(1, 2001))
+    assert strip(text) == text
+    assert notes(text) == ["rules-only:no-page-evidence"]  # items of one shape are not a menu
+
+
+def test_a_shopping_list_is_kept_whole():
+    items = ["Milk", "Eggs", "Bread", "Butter", "Apples", "Bananas", "Rice", "Pasta", "Tomatoes",
+             "Onions", "Garlic", "Cheese", "Yoghurt", "Coffee", "Tea", "Sugar", "Flour", "Salt",
+             "Pepper", "Olive oil", "Soap", "Shampoo", "Toothpaste", "Tissues", "Batteries",
+             "Candles", "Matches"]
+    text = "\n".join(items) + "\n"
+    assert len(items) == 27 and strip(text) == text
+
+
+def test_numeric_csv_is_kept_whole():
+    text = "seed, 0xdeadbeaf\n" + "".join(f"{n}, 0x{(n * 2654435761) % 2**64:016x}\n" for n in range(800))
+    assert strip(text) == text
+
+
+def test_a_list_of_names_and_addresses_is_kept_whole():
+    text = "".join(f"Person Number{n} <person{n}@example.org>\n" for n in range(200))
+    assert strip(text) == text
+
+
+def test_an_indented_changelog_keeps_every_line_including_its_copyright_lines():
+    entry = (
+        "pkg (1.{n}-1) unstable; urgency=medium\n\n"
+        "  * New upstream release\n  * Bump standards version\n  * Fix build\n\n"
+        " -- Ann Lee <ann@example.org>  Mon, 0{d} Jan 2024 10:00:00 +0000\n\n"
+    )
+    text = "Copyright (c) 2024 Ann Lee\nAll rights reserved.\n\n" + "".join(
+        entry.format(n=n, d=n % 9 + 1) for n in range(30))
+    assert nonblank(strip(text)) == nonblank(text)
+
+
+def test_a_python_module_is_kept_whole():
+    body = "".join(
+        f"def function_{n}(value):\n    \"\"\"Return the value.\"\"\"\n    if value:\n        return value\n    return None\n\n\n"
+        for n in range(40)
+    )
+    text = '"""A module."""\n\nimport os\n\n\n' + body
+    assert nonblank(strip(text)) == nonblank(text)
+
+
+def test_a_page_without_an_article_keeps_its_text_and_says_so():
+    teasers = "".join(f"Teaser headline number {n}\n" for n in range(20))
+    page = MENU + teasers + FOOTER
+    out = strip(page)
+    assert teasers in out
+    assert "Share on Facebook" not in out  # the rules still apply
+    assert notes(page) == ["rules-only:no-article-core"]
+
+
+def test_a_page_with_an_article_gets_no_note():
+    paragraph = ("The council met on Tuesday and the vote was close, as many of the people in the town "
+                 "had expected it to be for weeks before the meeting.\n")
+    page = MENU + "Council keeps the ferry\n" + paragraph * 4 + FOOTER
+    assert notes(page) == []
+    assert strip(page).startswith("Council keeps the ferry\n")
+
+
+def test_stats_count_documents_per_fallback_reason_and_verbose_names_the_file(runner, tmp_path):
+    csv = tmp_path / "data.csv"
+    csv.write_text("".join(f"{n}, {n * n}\n" for n in range(100)))
+    teasers = tmp_path / "teasers.txt"
+    teasers.write_text(MENU + "".join(f"Teaser headline number {n}\n" for n in range(20)) + FOOTER)
+    result = runner.invoke(cli, ["clean", "-v", str(csv), str(teasers), "-o", str(tmp_path / "out.txt"),
+                                 "--stats", str(tmp_path / "stats.json")])
+    assert result.exit_code == 0
+    stats = json.loads((tmp_path / "stats.json").read_text())
+    debris = next(s for s in stats["stages"] if s["stage"] == "strip-debris")
+    assert debris["documents_by_note"] == {"rules-only:no-article-core": 1, "rules-only:no-page-evidence": 1}
+    assert "data.csv: 100 lines" in result.stderr and "rules-only:no-page-evidence" in result.stderr
+    line = next(line for line in result.stderr.splitlines() if "teasers.txt" in line)
+    assert "strip-debris rules-only:no-article-core" in line
