@@ -34,7 +34,12 @@ import re
 
 import regex
 
-LANGUAGES = ("en", "de", "fr", "es", "pt", "it", "nl", "ru", "pl", "id", "zh", "ja")
+#: The languages with a stopword list in cleantext/rules/stopwords/ (see LICENSE-stopwords-iso.txt there).
+LANGUAGES = tuple(sorted(
+    entry.name[:-4] for entry in resources.files("cleantext.rules").joinpath("stopwords").iterdir()
+    if entry.name.endswith(".txt")
+))
+#: Languages whose lists hold characters, for text written without spaces.
 CJK_LANGUAGES = frozenset({"zh", "ja"})
 
 # Thresholds, in "Latin characters": jusText's defaults are 70 and 200 characters and
@@ -44,21 +49,38 @@ LENGTH_LOW = 70
 LENGTH_HIGH = 120
 STOPWORDS_LOW = 0.22
 STOPWORDS_HIGH = 0.30
-#: One CJK character carries about as much as three Latin ones (a word and a space).
+#: One Han or Kana character carries about as much as three Latin ones (a word and a
+#: space), one Hangul syllable about as much as two (Korean puts spaces between words).
 CJK_CHAR_WEIGHT = 3
+HANGUL_CHAR_WEIGHT = 2
 #: Short lines this close (in blocks) before the first article paragraph may be its
 #: headline, standfirst or byline: they are kept when they look like one.
 HEADLINE_WINDOW = 3
+#: A line without enough stopword evidence (a language without a list, or a list
+#: that misses) is still prose when it is shaped like a paragraph: at least
+#: `LENGTH_HIGH` long, a sentence ending in it, and with this many words (or, in
+#: Han or Kana, twice the length) or two sentence ends; in Thai, Lao, Khmer or Myanmar,
+#: which put spaces between phrases only, three phrases.
+PARAGRAPH_WORDS = 15
 
-# Per-line features run on the stdlib `re` engine, faster than `regex` on short strings:
-# a word is a run of letters and digits (``[^\W_]``), with apostrophe-joined parts.
+# Per-line features run on the stdlib `re` engine for ASCII lines, faster than
+# `regex` on short strings: a word is a run of letters and digits (``[^\W_]``), with
+# apostrophe-joined parts. Other lines use `regex`, whose words keep their combining
+# marks (Indic vowel signs are not ``\w`` for `re`).
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W\d_]+)*")
+_WORD_ANY = regex.compile(r"[\p{L}\p{M}\p{N}]+(?:['’][\p{L}\p{M}]+)*")
 _CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
+_HANGUL = regex.compile(r"[\p{Hangul}]")
+_UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\p{Tibetan}]")
 _HIRAGANA = regex.compile(r"\p{Hiragana}")
 _NOT_LETTER = regex.compile(r"[^\p{L}]+")
 _DIGIT = re.compile(r"\d")
-_CONTINUES = (",", "、", "，")
-_SENTENCE_END = re.compile(r"[.!?。！？…:;][\"'”’»)\]]*\s*$")
+_CONTINUES = (",", "、", "，", "،")
+#: Sentence ends of many scripts: Latin, CJK, Devanagari and Bengali (danda), Arabic
+#: and Urdu, Ethiopic, Myanmar, Khmer, Armenian, Tibetan.
+_STOPS = ".!?。！？…:;।॥۔؟።፧။។៕։།"
+_SENTENCE_END = re.compile(rf"[{_STOPS}][\"'”’»)\]]*\s*$")
+_SENTENCE_MARK = re.compile(rf"[{_STOPS}](?:\s|$)")
 
 
 @lru_cache(maxsize=None)
@@ -68,33 +90,56 @@ def stopwords(language: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+@lru_cache(maxsize=None)
+def _stopword_index() -> dict[str, tuple[str, ...]]:
+    """Each stopword of every word-based list, with the languages that list it."""
+    index: dict[str, list[str]] = {}
+    for language in LANGUAGES:
+        if language not in CJK_LANGUAGES:
+            for word in stopwords(language):
+                index.setdefault(word, []).append(language)
+    return {word: tuple(languages) for word, languages in index.items()}
+
+
 #: Language detection reads lines of at least this many characters, this many in all.
 DETECT_MIN_LINE = 40
 DETECT_SAMPLE = 6000
 
 
 def detect_language(texts: Sequence[str]) -> str:
-    """Guess a document's language from its stopwords (CJK from its script).
+    """Guess the main language of some text from its stopwords (CJK from its script).
+
+    The classifier does not need it (each line is judged in its own language, see
+    `measure`); it names a document's language for people.
 
     >>> detect_language(["Der Hund und die Katze sind nicht im Haus."])
     'de'
     """
-    # Sentences say more about the language than menu items, and a few thousand
-    # characters of them are enough: the sample is the page's longer lines, capped.
     sample = " ".join(t for t in texts if len(t) >= DETECT_MIN_LINE)[:DETECT_SAMPLE] or " ".join(texts)[:DETECT_SAMPLE]
     cjk = 0 if sample.isascii() else len(_CJK.findall(sample))
     if cjk and cjk > 0.3 * (len(_NOT_LETTER.sub("", sample)) or 1):
         return "ja" if len(_HIRAGANA.findall(sample)) > 0.15 * cjk else "zh"
-    words = Counter(_WORD.findall(sample.lower()))
-    vocabulary = words.keys()
-    best, best_hits = "en", 0
-    for language in LANGUAGES:
-        if language in CJK_LANGUAGES:
-            continue
-        hits = sum(words[w] for w in vocabulary & stopwords(language))
-        if hits > best_hits:
-            best, best_hits = language, hits
-    return best
+    return best_language(_words(sample.lower()))[0] or "en"
+
+
+def _words(lowered: str) -> list[str]:
+    return _WORD.findall(lowered) if lowered.isascii() else _WORD_ANY.findall(lowered)
+
+
+def best_language(words: Sequence[str]) -> tuple[str | None, int]:
+    """The language whose stopwords cover most of `words`, and how many it covers."""
+    index = _stopword_index()
+    hits: dict[str, int] = {}
+    for word in words:
+        languages = index.get(word)
+        if languages is not None:
+            for language in languages:
+                hits[language] = hits.get(language, 0) + 1
+    if not hits:
+        return None, 0
+    best = max(hits.values())
+    # Ties go to the first language in alphabetical order, so results are stable.
+    return min(language for language, count in hits.items() if count == best), best
 
 
 @dataclass(slots=True)
@@ -109,39 +154,89 @@ class BlockClass:
     sentence: bool = False
     announces: bool = False  #: ends with a colon: a list may follow
     figures: bool = False  #: holds a digit: dates, scores, prices (data, rarely a menu item)
+    language: str = ""  #: the language its stopword density was measured in ("" = none)
 
 
-def measure(text: str, language: str) -> tuple[float, float, bool]:
-    """Effective length, stopword density and whether `text` ends like a sentence."""
+def measure(text: str, language: str | None = None, density: bool = True) -> tuple[float, float, bool, str, int]:
+    """Effective length, stopword density, whether `text` ends like a sentence, the
+    language of the density and the number of words.
+
+    Each line is measured in its own language: the one whose stopwords cover most of
+    its words (`language` fixes it instead). Han and Kana lines count function
+    characters of the Chinese or Japanese list. With `density` false, only the
+    length is measured (density 0, language "").
+    """
     text = text.strip()
     sentence = bool(_SENTENCE_END.search(text))
-    if language in CJK_LANGUAGES:
+    if not density:
+        if text.isascii():
+            return float(len(text)), 0.0, sentence, "", 0
+        wide = len(_CJK.findall(text))
+        return float(len(text) + wide * (CJK_CHAR_WEIGHT - 1) + len(_HANGUL.findall(text)) * (HANGUL_CHAR_WEIGHT - 1)), 0.0, sentence, "", 0
+    if text.isascii():
+        words = _WORD.findall(text.lower())
+        length = float(len(text))
+    else:
         chars = _CJK.findall(text)
-        if chars:
+        if chars and (language is None or language in CJK_LANGUAGES):
+            if language is None:
+                language = "ja" if _HIRAGANA.search(text) else "zh"
             function_chars = stopwords(language)
             density = sum(1 for ch in chars if ch in function_chars) / len(chars)
-            latin = len(text) - len(chars)
-            return len(chars) * CJK_CHAR_WEIGHT + latin, density, sentence
-    words = _WORD.findall(text.lower())
+            return len(text) + len(chars) * (CJK_CHAR_WEIGHT - 1), density, sentence, language, len(chars)
+        words = _WORD_ANY.findall(text.lower())
+        length = len(text) + len(_HANGUL.findall(text)) * (HANGUL_CHAR_WEIGHT - 1)
+        if not words:
+            return 0.0, 0.0, sentence, "", 0
+        if _UNSPACED.search(text):  # Thai, Lao, Khmer...: words are not space-separated
+            return length, 0.0, sentence, "", len(words)
     if not words:
         # No word at all ("​", "»", "|"): no evidence either way, weight 0 in the core search.
-        return 0.0, 0.0, sentence
-    density = sum(map(stopwords(language).__contains__, words)) / len(words)
-    return len(text), density, sentence
+        return 0.0, 0.0, sentence, "", 0
+    if language is None:
+        language, hits = best_language(words)
+    else:
+        hits = sum(map(stopwords(language).__contains__, words))
+    return length, hits / len(words), sentence, language or "", len(words)
 
 
-def line_facts(text: str, language: str) -> tuple:
+def paragraph_shaped(text: str, length: float, sentence: bool, words: int) -> bool:
+    """Whether a line is shaped like a paragraph of prose, in any language or script."""
+    if length < LENGTH_HIGH:
+        return False
+    if _UNSPACED.search(text) and not _CJK.search(text):
+        # Thai, Lao, Khmer, Myanmar: no spaces between words and often no full stop;
+        # spaces separate phrases and sentences, which menu items do not have.
+        return words >= 3
+    marks = len(_SENTENCE_MARK.findall(text))
+    if not (sentence or marks):  # a sentence ends somewhere in it, at least
+        return False
+    if words >= PARAGRAPH_WORDS or (length >= 2 * LENGTH_HIGH and _CJK.search(text)):
+        return True
+    return marks >= 2
+
+
+def paragraph_like(text: str) -> bool:
+    """Whether a line is a paragraph of prose by its stopwords or by its shape."""
+    length, density, sentence, _, words = measure(text)
+    return length >= LENGTH_HIGH and (density >= STOPWORDS_HIGH or paragraph_shaped(text, length, sentence, words))
+
+
+def line_facts(text: str, language: str | None = None) -> tuple:
     """The context-free verdict on one line, as a tuple of `BlockClass` fields.
 
     A tuple, so a run can cache it per distinct line and build fresh (mutable)
-    `BlockClass` objects from it: ``BlockClass(*line_facts(text, "en"))``.
+    `BlockClass` objects from it: ``BlockClass(*line_facts(text))``.
     """
-    length, density, sentence = measure(text, language)
+    length, density, sentence, measured_in, words = measure(text, language, density=False)
     announces = text.rstrip().endswith((":", "："))
     # Shorter than a paragraph and ending neither like a sentence nor with a comma (a
     # sentence going on on the next line): a title or a link, such as a teaser headline
-    # in a sidebar, however many function words it has. It is judged as a short line.
+    # in a sidebar, however many function words it has. It is judged as a short line,
+    # and its stopwords are not counted (they would not change its class).
     title = length < LENGTH_HIGH and not sentence and not text.rstrip().endswith(_CONTINUES)
+    if not (length < LENGTH_LOW or title):
+        length, density, sentence, measured_in, words = measure(text, language)
     if length < LENGTH_LOW or title:
         label, reason, score = "short", "short", 0.5
     elif density >= STOPWORDS_HIGH and length >= LENGTH_HIGH:
@@ -150,13 +245,15 @@ def line_facts(text: str, language: str) -> tuple:
         label, reason, score = "near-good", "prose-like", 0.3
     elif sentence and density >= STOPWORDS_LOW / 2 and length >= LENGTH_HIGH:
         label, reason, score = "near-good", "sentence-few-stopwords", 0.4
+    elif paragraph_shaped(text, length, sentence, words):
+        label, reason, score = "near-good", "paragraph-shape", 0.4
     else:
         label, reason, score = "bad", "few-stopwords", round(0.9 - density, 2)
     figures = _DIGIT.search(text) is not None
-    return label, reason, score, length, density, sentence and not announces, announces, figures
+    return label, reason, score, length, density, sentence and not announces, announces, figures, measured_in
 
 
-def classify_line(text: str, language: str) -> BlockClass:
+def classify_line(text: str, language: str | None = None) -> BlockClass:
     """Context-free class of one line, as in jusText's first pass."""
     return BlockClass(*line_facts(text, language))
 
@@ -412,7 +509,7 @@ def body_copies(texts: Sequence[str], fixed: Sequence[str | None]) -> list[int]:
 
 def classify(
     texts: Sequence[str],
-    language: str,
+    language: str | None = None,
     fixed: Sequence[str | None] = (),
     classes: list[BlockClass] | None = None,
 ) -> list[BlockClass]:
@@ -434,7 +531,7 @@ def _keep_all(classes: list[BlockClass], fixed: Sequence[str | None], reason: st
 
 def classify_document(
     texts: Sequence[str],
-    language: str,
+    language: str | None,
     fixed: Sequence[str | None],
     classes: list[BlockClass] | None = None,
     rules: Sequence[str | None] = (),

@@ -203,7 +203,8 @@ class StripDebris(Stage):
 
     `rules` are the built-in catalogue; `rules_file` adds (or disables, by name) rules
     from files; `keep` patterns protect every line they find a match in; `lang` fixes
-    the language of stopwords (default: detected per document); `heuristics` turns the
+    the language of stopwords (default: each line is measured in the language whose
+    stopwords cover it best, and by its shape where no list does); `heuristics` turns the
     context classifier on or off (off = rules only); `repeated_in` > 0 makes a line that
     appeared in that many earlier documents of the run count as site boilerplate
     (CCNet's idea: a site's menus and footers repeat on all its pages); only lines
@@ -310,8 +311,8 @@ class StripDebris(Stage):
             for text in set(texts):
                 seen_in[text] = seen_in.get(text, 0) + 1
         if self.heuristics and blocks:
-            language = self.lang or boilerplate.detect_language(texts)
-            facts = memo.facts(language)
+            language = self.lang  # None: each line in its own language
+            facts = memo.facts(language or "")
             classes = []
             for text in texts:
                 known = facts.get(text)
@@ -322,11 +323,13 @@ class StripDebris(Stage):
             _, fallback = boilerplate.classify_document(texts, language, fixed, classes, navigation, indented)
             if fallback is not None:
                 memo.notes.append(f"rules-only:{fallback}")
-            if fallback == "no-page-evidence" and indented >= boilerplate.INDENTED_SHARE:
-                # A text file (code, changelog, licence), not a page: its navigation-like
-                # lines ("Copyright ...", "All rights reserved.") are its content.
-                for line, role in zip(blocks, fixed):
-                    if role in ("navigation", "comment"):
+            if fallback == "no-page-evidence":
+                # Not a page: in a text file (code, changelog, licence) navigation-like lines
+                # ("Copyright ...", "All rights reserved.") are its content, and so is, in
+                # any document, a paragraph of prose that happens to match a phrase rule.
+                text_file = indented >= boilerplate.INDENTED_SHARE
+                for line, role, text in zip(blocks, fixed, texts):
+                    if role in ("navigation", "comment") and (text_file or boilerplate.paragraph_like(text)):
                         line.removed = None
             for line, verdict, forced in zip(blocks, classes, fixed):
                 if forced == "repeated" and verdict.label == "bad":
@@ -338,7 +341,9 @@ class StripDebris(Stage):
                     line.removed = Removal(
                         self.name,
                         f"boilerplate:{verdict.reason}",
-                        f"{verdict.length:.0f} chars, stopwords {verdict.density:.2f} ({language})",
+                        f"{verdict.length:.0f} chars, "
+                        + (f"stopwords {verdict.density:.2f} ({verdict.language})" if verdict.language
+                           else "stopwords not counted (short line or no list)"),
                         score=verdict.score,
                     )
         memo.trim()
