@@ -101,3 +101,29 @@ def test_stats_count_documents_per_fallback_reason_and_verbose_names_the_file(ru
     assert "data.csv: 100 lines" in result.stderr and "rules-only:no-page-evidence" in result.stderr
     line = next(line for line in result.stderr.splitlines() if "teasers.txt" in line)
     assert "strip-debris rules-only:no-article-core" in line
+
+
+SECTIONS = ("World", "Business", "Markets", "Sport", "Football", "Tennis", "Culture", "Books", "Film", "Music",
+            "Travel", "Food", "Science", "Health", "Climate", "Technology", "Opinion", "Letters", "Video", "Podcasts",
+            "Puzzles", "Obituaries", "Weather", "Traffic", "Jobs", "Property", "Motoring", "Education", "Media", "Events")
+
+
+def stream_page(number: int, paragraphs: int) -> tuple[str, str]:
+    """A page dump (menus, an article, a footer) and its article."""
+    article = "".join(
+        f"Report {number}, paragraph {k}: the council of town {number} met on Tuesday and the vote on the new "
+        f"bridge was close, as many of the people who live there had expected it to be for weeks.\n"
+        for k in range(paragraphs)
+    )
+    menu = "".join(f"{section} {number}\n" if k % 3 else f"{section}\n" for k, section in enumerate(SECTIONS))
+    footer = ("Share on Facebook\nShare on Twitter\nRelated stories\n" + "".join(f"Teaser headline {number}-{k}\n" for k in range(8))
+              + f"© 2025 Town {number} News. All rights reserved.\n")
+    return menu + f"Headline of report {number}\n" + article + footer, article
+
+
+def test_many_pages_on_one_stream_keep_every_article():
+    pages = [stream_page(n, 16 if n == 0 else 6) for n in range(20)]
+    out = strip("".join(page for page, _ in pages))
+    for page, article in pages:
+        assert article in out
+    assert "Teaser headline 3-4" not in out

@@ -368,23 +368,68 @@ def best_segment(weights: Sequence[float], lo: int = 0, hi: int | None = None) -
     return best
 
 
-def article_core(weights: Sequence[float]) -> list[tuple[int, int]]:
-    """The article's stretches: the best-scoring run, plus other runs nearly as strong.
+#: A run of prose at least this strong (characters of evidence, net of the debris
+#: inside it: some 130 words), cut off from the article by at least `ARTICLE_GAP` of
+#: debris (a page's footer and the next page's menus), is an article of its own
+#: however strong the best one: one long stream of many pages holds one such run per
+#: page, and keeping only the best would keep one page of twenty. On the dev pages,
+#: second runs this strong and this far are rare (one news page, one CleanEval table).
+ARTICLE_RUN = 800
+ARTICLE_GAP = 1500
 
-    A second run is accepted when it is worth at least `SECOND_RUN_SHARE` of the first.
+
+def article_core(weights: Sequence[float], lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:
+    """The article's stretches in `weights[lo:hi]`: the best-scoring run, plus other runs
+    nearly as strong (`SECOND_RUN_SHARE` of the best).
     """
-    start, end, total = best_segment(weights)
+    hi = len(weights) if hi is None else hi
+    start, end, total = best_segment(weights, lo, hi)
     if total <= 0:
         return []
     spans = [(start, end)]
-    pending = [(0, start), (end, len(weights))]
+    pending = [(lo, start), (end, hi)]
     while pending:
-        lo, hi = pending.pop()
-        s, e, t = best_segment(weights, lo, hi)
+        a, b = pending.pop()
+        s, e, t = best_segment(weights, a, b)
+        if t <= 0:
+            continue
         if t >= total * SECOND_RUN_SHARE:
             spans.append((s, e))
-            pending += [(lo, s), (e, hi)]
+            pending += [(a, s), (e, b)]
     return sorted(spans)
+
+
+def independent_articles(
+    weights: Sequence[float], spans: list[tuple[int, int]], lo: int, hi: int, gap_weights: Sequence[float] | None = None,
+) -> list[tuple[int, int]]:
+    """Runs in `weights[lo:hi]` that are articles of their own next to `spans` (`ARTICLE_RUN`).
+
+    `gap_weights` (default `weights`) measure the debris between them: comment chrome
+    (a reply button, a comment date) separates comments, not pages, so it counts 0 there.
+    """
+    found: list[tuple[int, int]] = []
+    pending, cursor = [], lo
+    for start, stop in sorted(spans):  # the stretches between the spans already taken
+        if start > cursor and start <= hi:
+            pending.append((cursor, start))
+        cursor = max(cursor, stop)
+    if cursor < hi:
+        pending.append((cursor, hi))
+    while pending:
+        a, b = pending.pop()
+        s, e, t = best_segment(weights, a, b)
+        if t >= ARTICLE_RUN and _cut_off(gap_weights or weights, spans + found, s, e):
+            found.append((s, e))
+            pending += [(a, s), (e, b)]
+    return sorted(found)
+
+
+def _cut_off(weights: Sequence[float], spans: list[tuple[int, int]], s: int, e: int) -> bool:
+    """Whether the debris between run [s, e) and the nearest accepted span weighs at
+    least `ARTICLE_GAP` against."""
+    gaps = [sum(weights[stop:s]) for start, stop in spans if stop <= s]
+    gaps += [sum(weights[e:start]) for start, stop in spans if start >= e]
+    return bool(gaps) and max(gaps) <= -ARTICLE_GAP
 
 
 #: The heuristics only touch a document that shows it is a page dump: at least this
@@ -574,19 +619,26 @@ def classify_document(
     comments = comment_section_start(fixed, first_good)
     if comments is not None:
         end = comments
-    spans = article_core(weights[:end])
+    spans = article_core(weights, 0, end)
     if not spans:
         _keep_all(classes, fixed, "no-article-core")
         return classes, "no-article-core"
     spans = [_extend_neutral(weights, fixed, start, stop, end) for start, stop in spans]
     spans = [_extend_list(texts, fixed, start, stop, end) for start, stop in spans]
+    # Articles of their own (the other pages of a stream), before or past a comment section.
+    gap_weights = [0.0 if f == "comment" else w for w, f in zip(weights, fixed)]
+    others = independent_articles(weights, spans, 0, end, gap_weights)
+    spans = sorted(spans + [_extend_neutral(weights, fixed, start, stop, end) for start, stop in others])
+    others = independent_articles(weights, spans, end, len(classes), gap_weights) if end < len(classes) else []
+    spans += [_extend_neutral(weights, fixed, start, stop, len(classes)) for start, stop in others]
     inside = [False] * len(classes)
     for start, stop in spans:
         for i in range(start, stop):
             inside[i] = True
         resolve_context(classes, start, stop)
         _keep_announced_lists(classes, fixed, start, stop)
-    _keep_headline(classes, fixed, spans[0][0])
+    for start, _ in spans:
+        _keep_headline(classes, fixed, start)
     for i in copies:
         classes[i].label, classes[i].reason, classes[i].score = "bad", "copy-of-article", 0.8
     for i, c in enumerate(classes):
