@@ -606,6 +606,9 @@ def classify_document(
         return classes, "no-page-evidence"
     facts = [(c.label, c.reason, c.score) for c in classes]
     weights = [core_weight(c, f) for c, f in zip(classes, fixed)]
+    data = data_runs(texts, classes, fixed)
+    for i in data:
+        weights[i] = max(weights[i], 0.0)  # data, neither prose nor menu: the core may take it in
     copies = body_copies(texts, fixed)
     for i in copies:
         weights[i] = 0.0
@@ -625,6 +628,7 @@ def classify_document(
         return classes, "no-article-core"
     spans = [_extend_neutral(weights, fixed, start, stop, end) for start, stop in spans]
     spans = [_extend_list(texts, fixed, start, stop, end) for start, stop in spans]
+    spans = [_extend_data(texts, classes, fixed, start, stop, end) for start, stop in spans]
     # Articles of their own (the other pages of a stream), before or past a comment section.
     gap_weights = [0.0 if f == "comment" else w for w, f in zip(weights, fixed)]
     others = independent_articles(weights, spans, 0, end, gap_weights)
@@ -639,6 +643,9 @@ def classify_document(
         _keep_announced_lists(classes, fixed, start, stop)
     for start, _ in spans:
         _keep_headline(classes, fixed, start)
+    for i in data:
+        if inside[i] and classes[i].label == "bad":
+            classes[i].label, classes[i].reason, classes[i].score = "good", "data-run-in-article", 0.4
     for i in copies:
         classes[i].label, classes[i].reason, classes[i].score = "bad", "copy-of-article", 0.8
     for i, c in enumerate(classes):
@@ -702,6 +709,53 @@ def _extend_list(texts: Sequence[str], fixed: Sequence[str | None], start: int, 
     while stop < end and fixed[stop] is None and len(texts[stop]) < LENGTH_HIGH:
         stop += 1
     return start, stop
+
+
+#: A run of at least this many data lines of one shape (see `_item_shape`) right
+#: after an article core, under at most one heading, is part of the article: a
+#: calendar, a results table, a price list. Menus are words; these carry figures or
+#: field separators.
+DATA_RUN_MIN = 3
+
+_SHAPE_RUNS = re.compile(r"(\d+)|([^\W\d_]+)")
+_FIELD_MARK = re.compile(r"\d|[:|–—$€£%]| - ")
+
+
+def _item_shape(text: str) -> str | None:
+    """The shape of a data line's start ("1a etapa: 10 de" -> "0a a: 0 a"), None for other lines."""
+    if not _FIELD_MARK.search(text):
+        return None
+    return _SHAPE_RUNS.sub(lambda m: "0" if m.group(1) else "a", text[:16])
+
+
+def data_runs(texts: Sequence[str], classes: Sequence[BlockClass], fixed: Sequence[str | None]) -> list[int]:
+    """Indices of lines in runs of at least `DATA_RUN_MIN` short data lines of one shape."""
+    found, run, shape = [], [], None
+    for i, (text, c, f) in enumerate(zip(texts, classes, fixed)):
+        this = _item_shape(text) if f is None and c.length < LENGTH_HIGH else None
+        if this is not None and this == shape:
+            run.append(i)
+            continue
+        if len(run) >= DATA_RUN_MIN:
+            found += run
+        run, shape = ([i], this) if this is not None else ([], None)
+    if len(run) >= DATA_RUN_MIN:
+        found += run
+    return found
+
+
+def _extend_data(texts: Sequence[str], classes: Sequence[BlockClass], fixed: Sequence[str | None], start: int, stop: int, end: int) -> tuple[int, int]:
+    """Extend a core span over a run of data lines of one shape just after it."""
+    j = stop
+    if j < end and fixed[j] is None and classes[j].label == "short" and _item_shape(texts[j]) is None:
+        j += 1  # a heading ("Calendar 2018")
+    shape = _item_shape(texts[j]) if j < end and fixed[j] is None else None
+    if shape is None:
+        return start, stop
+    k = j
+    while k < end and fixed[k] is None and classes[k].length < LENGTH_HIGH and _item_shape(texts[k]) == shape:
+        k += 1
+    return (start, k) if k - j >= DATA_RUN_MIN else (start, stop)
 
 
 def _keep_headline(classes: list[BlockClass], fixed: list[str | None], start: int) -> None:
