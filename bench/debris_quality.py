@@ -21,6 +21,8 @@ strip-debris'`` (multilingual pages and prose, non-page documents: the stage alo
    bench, one of each kind the rules name, at seeded random places): share removed,
    share of the article's tokens kept.
 5. One stream of 20 dev pages: text kept together vs. as 20 inputs.
+   Also: the clean prose corpus tests/data/prose/ (every line strip-debris removes
+   there, other than blank-line folding, is a false removal).
 6. Speed of the stage alone on the news page dumps, in lines per second, with
    baselines measured in the same run (see `stage_speed`).
 
@@ -67,6 +69,8 @@ GRID = {
     "PARAGRAPH_WORDS": (10, 15, 20),
     "STOPWORDS_LOW": (0.18, 0.22, 0.26),
     "MIN_MENU_RUN": (15, 25, 40),
+    "MIN_NAVIGATION_KINDS": (1, 2, 3),
+    "DATA_RUN_MIN": (2, 3, 5),
 }
 
 #: Template-error lines of each kind the rules name, written for this bench.
@@ -200,6 +204,20 @@ def injected(rows) -> tuple[float, float]:
     return removed / injected_lines, statistics.mean(kept)
 
 
+BLANK_RULES = {"leading-blank", "trailing-blank", "blank-run"}
+
+
+def prose_false_removals() -> tuple[list[str], int]:
+    removed, total = [], 0
+    for path in sorted((ROOT / "tests" / "data" / "prose").glob("*.txt")):
+        lines = split_lines(path.read_text("utf-8"), path.name)
+        total += sum(1 for line in lines if line.text.strip())
+        for line in StripDebris().process(iter(lines)):
+            if line.removed is not None and line.removed.rule not in BLANK_RULES:
+                removed.append(f"{path.name}:{line.number} {line.removed.describe()} | {line.text[:80]}")
+    return removed, total
+
+
 def stream(rows) -> tuple[int, int]:
     texts = [page for _, _, page, _ in rows[:20]]
     return len(default_clean("".join(texts)).encode()), sum(len(default_clean(t).encode()) for t in texts)
@@ -327,6 +345,10 @@ def main() -> None:
     print(f"non-page documents: lines kept {sv['kept']:.4f}, min {sv['min']:.3f} ({sv['min_doc']}), below 0.95: {sv['below_95']}")
     removed, kept = injected(sets["news"])
     print(f"template errors injected into news bodies: {removed:.3f} removed, article tokens kept {kept:.4f}")
+    removed_prose, total = prose_false_removals()
+    print(f"prose corpus: {len(removed_prose)} of {total} non-blank lines removed")
+    for line in removed_prose:
+        print(f"    {line}")
     together, alone = stream(sets["news"])
     print(f"20 news pages on one stream: {together:,} bytes kept vs {alone:,} as 20 inputs ({together / alone:.3f})")
     if args.repeat:

@@ -645,6 +645,13 @@ def classify_document(
         _keep_announced_lists(classes, fixed, start, stop)
     for start, _ in spans:
         _keep_headline(classes, fixed, start)
+    for i in range(1, len(classes) - 1):
+        # A paragraph between two of the article's own that a phrase rule matched (an
+        # article about copyright quoting "all rights reserved") is the article's.
+        if (fixed[i] == "navigation" and inside[i - 1] and inside[i + 1] and fixed[i - 1] is None
+                and fixed[i + 1] is None and classes[i - 1].label == classes[i + 1].label == "good"
+                and paragraph_like(texts[i])):
+            classes[i].label, classes[i].reason, classes[i].score = "good", "rule-match-inside-prose", 0.5
     for i in data:
         if inside[i] and classes[i].label == "bad":
             classes[i].label, classes[i].reason, classes[i].score = "good", "data-run-in-article", 0.4
@@ -749,7 +756,8 @@ def data_runs(texts: Sequence[str], classes: Sequence[BlockClass], fixed: Sequen
 def _extend_data(texts: Sequence[str], classes: Sequence[BlockClass], fixed: Sequence[str | None], start: int, stop: int, end: int) -> tuple[int, int]:
     """Extend a core span over a run of data lines of one shape just after it."""
     j = stop
-    if j < end and fixed[j] is None and classes[j].label == "short" and _item_shape(texts[j]) is None:
+    if (j + 1 < end and fixed[j] is None and classes[j].label == "short"
+            and _item_shape(texts[j]) != _item_shape(texts[j + 1])):
         j += 1  # a heading ("Calendar 2018")
     shape = _item_shape(texts[j]) if j < end and fixed[j] is None else None
     if shape is None:

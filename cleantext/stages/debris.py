@@ -332,7 +332,9 @@ class StripDebris(Stage):
                     if role in ("navigation", "comment") and (text_file or boilerplate.paragraph_like(text)):
                         line.removed = None
             for line, verdict, forced in zip(blocks, classes, fixed):
-                if forced == "repeated" and verdict.label == "bad":
+                if verdict.reason == "rule-match-inside-prose":
+                    line.removed = None
+                elif forced == "repeated" and verdict.label == "bad":
                     line.removed = Removal(
                         self.name, f"boilerplate:{verdict.reason}",
                         f"in {seen_in[line.text.strip()] - 1} earlier documents of this run", score=verdict.score,
