@@ -326,14 +326,14 @@ def clean_input(run: Run, task: Task, options: Options, out: BinaryIO | Document
             lines = read_lines(stream, task.name, result.warnings.append)
             if stop is not None or progress is not None:
                 lines = _watched(lines, stop, progress, stream)
+            noted = [Counter(stats.notes) for stats in run.stats]
             if options.jsonl:
                 _clean_jsonl(run, task, options, lines, account)
             else:
-                noted = [Counter(stats.notes) for stats in run.stats]
                 for line in run.process(lines):
                     account.line(line)
-                for stage, stats, before in zip(run.stages, run.stats, noted):
-                    result.notes.update({f"{stage.name} {note}": n for note, n in (stats.notes - before).items()})
+            for stage, stats, before in zip(run.stages, run.stats, noted):
+                result.notes.update({f"{stage.name} {note}": n for note, n in (stats.notes - before).items()})
     except _OutputFailed as failure:
         error = failure.__cause__
         assert isinstance(error, OSError)
