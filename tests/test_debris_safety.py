@@ -127,3 +127,41 @@ def test_many_pages_on_one_stream_keep_every_article():
     for page, article in pages:
         assert article in out
     assert "Teaser headline 3-4" not in out
+
+
+# --- properties over page-like documents -------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+PARAGRAPHS = [
+    "The council met on Tuesday and the vote was close, as many of the people in the town had expected it to be.",
+    "Der Rat hat am Dienstag über die neue Brücke beraten, und die Abstimmung war so knapp, wie es viele erwartet hatten.",
+    "시의회는 화요일에 회의를 열어 새 다리 건설 계획을 논의했다. 많은 주민들이 회의에 참석했고, 표결은 아주 근소한 차이로 끝났다.",
+    "Belediye meclisi salı günü yeni köprü planını görüşmek için toplandı ve oylama beklendiği gibi çok yakın bir sonuçla bitti.",
+]
+CHROME = ["Home", "News", "Sport", "Contact", "Share on Facebook", "Related stories", "© 2025 Town News",
+          "Privacy Policy", "Follow us on Twitter", "Subscribe to our newsletter", "Weather", "Video"]
+DATA = ["3, 0x82738c549beccc30", "Round 4: 7 March – Monza", "Ann Lee <ann@example.org>", "  * Fix the build"]
+piece = st.one_of(st.sampled_from(PARAGRAPHS), st.sampled_from(CHROME), st.sampled_from(DATA))
+page_like = st.lists(piece, max_size=60).map(lambda lines: "".join(f"{line}\n" for line in lines))
+few = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@few
+@given(page_like)
+def test_strip_debris_is_idempotent_on_page_like_documents(text):
+    once = strip(text)
+    assert strip(once) == once
+
+
+@few
+@given(page_like)
+def test_a_document_left_to_the_rules_loses_only_rule_matches_and_every_removal_has_a_reason(text):
+    run = StripDebris().start()
+    lines = list(run(iter(split_lines(text))))
+    for line in lines:
+        if line.removed is not None:
+            assert line.removed.stage == "strip-debris" and line.removed.rule
+    if any(note.startswith("rules-only:") for note in run.notes):
+        assert all(line.removed is None or not line.removed.rule.startswith("boilerplate:") for line in lines)
