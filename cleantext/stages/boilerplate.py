@@ -9,8 +9,16 @@ take the class of their neighbours. On top of that, the article core (the stretc
 the page with the most prose, debris on either side) decides what lies too far from
 the article to be part of it. The core is generous at its edges, because users
 forgive leftover debris more easily than lost text: it takes in neighbouring lines
-that argue neither way and a list its last line announces ("Tour dates:"), and
-inside it a line of names and figures (a result, a stats row) is data, not a menu.
+that argue neither way, a list its last line announces ("Tour dates:") and a run of
+data lines of one shape, and inside it a line of names and figures (a result, a
+stats row) is data, not a menu.
+
+Each line is measured in its own language (see `languages`), and where no stopword
+list covers it, by its shape: a long line with sentence ends of its script is a
+paragraph in any language. Safety comes first: the heuristics act only on a document
+that shows positive evidence of being a page dump (`page_evidence`), and a document
+whose article core is missing or would keep almost nothing is left to the rules
+(`classify_document` says why), so no document is emptied silently.
 
 Every decision carries a reason and a debris score in [0, 1] (1 = surely debris),
 so a removal can be explained: ``menu-run: short line among boilerplate (score 0.80)``.
@@ -24,23 +32,13 @@ so a removal can be explained: ``menu-run: short line among boilerplate (score 0
 
 from __future__ import annotations
 
-from collections import Counter
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 
-import re
-
-import regex
-
-#: The languages with a stopword list in cleantext/rules/stopwords/ (see LICENSE-stopwords-iso.txt there).
-LANGUAGES = tuple(sorted(
-    entry.name[:-4] for entry in resources.files("cleantext.rules").joinpath("stopwords").iterdir()
-    if entry.name.endswith(".txt")
-))
-#: Languages whose lists hold characters, for text written without spaces.
-CJK_LANGUAGES = frozenset({"zh", "ja"})
+# Re-exported: callers (the stage, the CLI's --lang choices, tests) read them here.
+from .languages import LANGUAGES, detect_language, measure, stopwords  # noqa: F401
+from .languages import HAN_KANA, SENTENCE_MARK, UNSPACED
 
 # Thresholds, in "Latin characters": jusText's defaults are 70 and 200 characters and
 # stopword densities 0.30 / 0.32; a grid over the news dev set preferred a lower "long"
@@ -50,10 +48,6 @@ LENGTH_LOW = 70
 LENGTH_HIGH = 120
 STOPWORDS_LOW = 0.18
 STOPWORDS_HIGH = 0.30
-#: One Han or Kana character carries about as much as three Latin ones (a word and a
-#: space), one Hangul syllable about as much as two (Korean puts spaces between words).
-CJK_CHAR_WEIGHT = 3
-HANGUL_CHAR_WEIGHT = 2
 #: Short lines this close (in blocks) before the first article paragraph may be its
 #: headline, standfirst or byline: they are kept when they look like one.
 HEADLINE_WINDOW = 3
@@ -64,83 +58,8 @@ HEADLINE_WINDOW = 3
 #: which put spaces between phrases only, three phrases.
 PARAGRAPH_WORDS = 15
 
-# Per-line features run on the stdlib `re` engine for ASCII lines, faster than
-# `regex` on short strings: a word is a run of letters and digits (``[^\W_]``), with
-# apostrophe-joined parts. Other lines use `regex`, whose words keep their combining
-# marks (Indic vowel signs are not ``\w`` for `re`).
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W\d_]+)*")
-_WORD_ANY = regex.compile(r"[\p{L}\p{M}\p{N}]+(?:['’][\p{L}\p{M}]+)*")
-_CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
-_HANGUL = regex.compile(r"[\p{Hangul}]")
-_UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\p{Tibetan}]")
-_HIRAGANA = regex.compile(r"\p{Hiragana}")
-_NOT_LETTER = regex.compile(r"[^\p{L}]+")
 _DIGIT = re.compile(r"\d")
 _CONTINUES = (",", "、", "，", "،")
-#: Sentence ends of many scripts: Latin, CJK, Devanagari and Bengali (danda), Arabic
-#: and Urdu, Ethiopic, Myanmar, Khmer, Armenian, Tibetan.
-_STOPS = ".!?。！？…:;।॥۔؟።፧။។៕։།"
-_SENTENCE_END = re.compile(rf"[{_STOPS}][\"'”’»)\]]*\s*$")
-_SENTENCE_MARK = re.compile(rf"[{_STOPS}](?:\s|$)")
-
-
-@lru_cache(maxsize=None)
-def stopwords(language: str) -> frozenset[str]:
-    """The function words of `language` from cleantext/rules/stopwords/{language}.txt."""
-    text = resources.files("cleantext.rules").joinpath(f"stopwords/{language}.txt").read_text("utf-8")
-    return frozenset(text.split())
-
-
-@lru_cache(maxsize=None)
-def _stopword_index() -> dict[str, tuple[str, ...]]:
-    """Each stopword of every word-based list, with the languages that list it."""
-    index: dict[str, list[str]] = {}
-    for language in LANGUAGES:
-        if language not in CJK_LANGUAGES:
-            for word in stopwords(language):
-                index.setdefault(word, []).append(language)
-    return {word: tuple(languages) for word, languages in index.items()}
-
-
-#: Language detection reads lines of at least this many characters, this many in all.
-DETECT_MIN_LINE = 40
-DETECT_SAMPLE = 6000
-
-
-def detect_language(texts: Sequence[str]) -> str:
-    """Guess the main language of some text from its stopwords (CJK from its script).
-
-    The classifier does not need it (each line is judged in its own language, see
-    `measure`); it names a document's language for people.
-
-    >>> detect_language(["Der Hund und die Katze sind nicht im Haus."])
-    'de'
-    """
-    sample = " ".join(t for t in texts if len(t) >= DETECT_MIN_LINE)[:DETECT_SAMPLE] or " ".join(texts)[:DETECT_SAMPLE]
-    cjk = 0 if sample.isascii() else len(_CJK.findall(sample))
-    if cjk and cjk > 0.3 * (len(_NOT_LETTER.sub("", sample)) or 1):
-        return "ja" if len(_HIRAGANA.findall(sample)) > 0.15 * cjk else "zh"
-    return best_language(_words(sample.lower()))[0] or "en"
-
-
-def _words(lowered: str) -> list[str]:
-    return _WORD.findall(lowered) if lowered.isascii() else _WORD_ANY.findall(lowered)
-
-
-def best_language(words: Sequence[str]) -> tuple[str | None, int]:
-    """The language whose stopwords cover most of `words`, and how many it covers."""
-    index = _stopword_index()
-    hits: dict[str, int] = {}
-    for word in words:
-        languages = index.get(word)
-        if languages is not None:
-            for language in languages:
-                hits[language] = hits.get(language, 0) + 1
-    if not hits:
-        return None, 0
-    best = max(hits.values())
-    # Ties go to the first language in alphabetical order, so results are stable.
-    return min(language for language, count in hits.items() if count == best), best
 
 
 @dataclass(slots=True)
@@ -158,61 +77,18 @@ class BlockClass:
     language: str = ""  #: the language its stopword density was measured in ("" = none)
 
 
-def measure(text: str, language: str | None = None, density: bool = True) -> tuple[float, float, bool, str, int]:
-    """Effective length, stopword density, whether `text` ends like a sentence, the
-    language of the density and the number of words.
-
-    Each line is measured in its own language: the one whose stopwords cover most of
-    its words (`language` fixes it instead). Han and Kana lines count function
-    characters of the Chinese or Japanese list. With `density` false, only the
-    length is measured (density 0, language "").
-    """
-    text = text.strip()
-    sentence = bool(_SENTENCE_END.search(text))
-    if not density:
-        if text.isascii():
-            return float(len(text)), 0.0, sentence, "", 0
-        wide = len(_CJK.findall(text))
-        return float(len(text) + wide * (CJK_CHAR_WEIGHT - 1) + len(_HANGUL.findall(text)) * (HANGUL_CHAR_WEIGHT - 1)), 0.0, sentence, "", 0
-    if text.isascii():
-        words = _WORD.findall(text.lower())
-        length = float(len(text))
-    else:
-        chars = _CJK.findall(text)
-        if chars and (language is None or language in CJK_LANGUAGES):
-            if language is None:
-                language = "ja" if _HIRAGANA.search(text) else "zh"
-            function_chars = stopwords(language)
-            density = sum(1 for ch in chars if ch in function_chars) / len(chars)
-            return len(text) + len(chars) * (CJK_CHAR_WEIGHT - 1), density, sentence, language, len(chars)
-        words = _WORD_ANY.findall(text.lower())
-        length = len(text) + len(_HANGUL.findall(text)) * (HANGUL_CHAR_WEIGHT - 1)
-        if not words:
-            return 0.0, 0.0, sentence, "", 0
-        if _UNSPACED.search(text):  # Thai, Lao, Khmer...: words are not space-separated
-            return length, 0.0, sentence, "", len(words)
-    if not words:
-        # No word at all ("​", "»", "|"): no evidence either way, weight 0 in the core search.
-        return 0.0, 0.0, sentence, "", 0
-    if language is None:
-        language, hits = best_language(words)
-    else:
-        hits = sum(map(stopwords(language).__contains__, words))
-    return length, hits / len(words), sentence, language or "", len(words)
-
-
 def paragraph_shaped(text: str, length: float, sentence: bool, words: int) -> bool:
     """Whether a line is shaped like a paragraph of prose, in any language or script."""
     if length < LENGTH_HIGH:
         return False
-    if _UNSPACED.search(text) and not _CJK.search(text):
+    if UNSPACED.search(text) and not HAN_KANA.search(text):
         # Thai, Lao, Khmer, Myanmar: no spaces between words and often no full stop;
         # spaces separate phrases and sentences, which menu items do not have.
         return words >= 3
-    marks = len(_SENTENCE_MARK.findall(text))
+    marks = len(SENTENCE_MARK.findall(text))
     if not (sentence or marks):  # a sentence ends somewhere in it, at least
         return False
-    if words >= PARAGRAPH_WORDS or (length >= 2 * LENGTH_HIGH and _CJK.search(text)):
+    if words >= PARAGRAPH_WORDS or (length >= 2 * LENGTH_HIGH and HAN_KANA.search(text)):
         return True
     return marks >= 2
 
