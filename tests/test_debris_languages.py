@@ -77,6 +77,7 @@ def test_menu_items_are_not_prose_in_any_language():
 
 def test_every_stopword_list_loads_and_the_collection_licence_is_shipped():
     assert len(boilerplate.LANGUAGES) >= 50
+    assert all(code.isalpha() and code.islower() and len(code) == 2 for code in boilerplate.LANGUAGES)
     for language in boilerplate.LANGUAGES:
         assert boilerplate.stopwords(language), language
     licence = resources.files("cleantext.rules").joinpath("stopwords/LICENSE-stopwords-iso.txt").read_text("utf-8")

@@ -23,7 +23,7 @@ import regex
 #: The languages with a stopword list in cleantext/rules/stopwords/ (see LICENSE-stopwords-iso.txt there).
 LANGUAGES = tuple(sorted(
     entry.name[:-4] for entry in resources.files("cleantext.rules").joinpath("stopwords").iterdir()
-    if entry.name.endswith(".txt")
+    if entry.name.endswith(".txt") and entry.name[:-4].isalpha() and entry.name[:-4].islower()
 ))
 #: Languages whose lists hold characters, for text written without spaces.
 CJK_LANGUAGES = frozenset({"zh", "ja"})
