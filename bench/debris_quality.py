@@ -5,6 +5,7 @@ Usage (from the project root, with the project's virtualenv active):
     python bench/debris_quality.py              # every set, against `cat`, and speed
     python bench/debris_quality.py --worst 5    # and the 5 worst pages of each set
     python bench/debris_quality.py --cv         # cross-validate the constants (a few minutes)
+    python bench/debris_quality.py --swap       # multilingual articles in the other dev pages' chrome
 
 Everything runs in process, with the shared scorers' own token functions, so the
 numbers match ``score_extraction.py -- 'cleantext clean'`` (news and CleanEval pages,
@@ -25,6 +26,11 @@ strip-debris'`` (multilingual pages and prose, non-page documents: the stage alo
    there, other than blank-line folding, is a false removal).
 6. Speed of the stage alone on the news page dumps, in lines per second, with
    baselines measured in the same run (see `stage_speed`).
+
+``--swap``: a check of generalization beyond multilingual-dev's own page chrome: each
+language's paragraphs replace the article of every 6th news page and every 5th
+CleanEval page (at the article's first line; the article's other lines are dropped),
+and the stage alone is scored against the paragraphs.
 
 ``--cv``: for each constant in `GRID`, every value is scored on all pages of both
 English sets; 5 folds over sites (news: the page's domain; CleanEval: one site per
@@ -219,6 +225,31 @@ def prose_false_removals() -> tuple[list[str], int]:
     return removed, total
 
 
+def swapped(sets: dict[str, list]) -> None:
+    folder = EVAL / "multilingual-dev" / "multilingual"
+    for name, step in (("news", 6), ("cleaneval", 5)):
+        f1s, low = [], []
+        for prose in sorted(folder.glob("*.prose.txt")):
+            paragraphs = [line for line in prose.read_text("utf-8").split("\n") if line.strip()]
+            for doc_id, _, page, gold in sets[name][::step]:
+                article = {line.strip() for line in gold.split("\n") if line.strip()}
+                lines, placed = [], False
+                for line in page.split("\n"):
+                    if line.strip() in article:
+                        if not placed:
+                            lines += paragraphs
+                            placed = True
+                        continue
+                    lines.append(line)
+                if placed:
+                    p, r, f = SCORER.tok_prf(strip_debris("\n".join(lines) + "\n"), "\n".join(paragraphs))
+                    f1s.append(f)
+                    if r < 0.95:
+                        low.append(f"{prose.name.split('.')[0]}@{doc_id[:8]}")
+        print(f"multilingual articles in {name} chrome: {len(f1s)} pages, F1 {statistics.mean(f1s):.3f}, "
+              f"R < 0.95 on {len(low)} {' '.join(low[:10])}")
+
+
 def stream(rows) -> tuple[int, int]:
     texts = [page for _, _, page, _ in rows[:20]]
     return len(default_clean("".join(texts)).encode()), sum(len(default_clean(t).encode()) for t in texts)
@@ -326,11 +357,15 @@ def main() -> None:
     parser.add_argument("--worst", type=int, default=0, help="also list the N pages with the lowest F1 per set")
     parser.add_argument("--repeat", type=int, default=5, help="speed: best of this many passes (0: skip)")
     parser.add_argument("--cv", action="store_true", help="cross-validate the constants in GRID")
+    parser.add_argument("--swap", action="store_true", help="multilingual articles in the other dev pages' chrome")
     args = parser.parse_args()
 
     sets = {"news": pages("extraction-dev"), "cleaneval": pages("cleaneval-dev")}
     if args.cv:
         cross_validate(sets)
+        return
+    if args.swap:
+        swapped(sets)
         return
     for name, rows in sets.items():
         scores = page_scores(rows)

@@ -87,3 +87,21 @@ def test_every_stopword_list_loads_and_the_collection_licence_is_shipped():
 def test_lang_option_accepts_the_new_lists():
     assert "ko" in StripDebris.LANGUAGES and "ar" in StripDebris.LANGUAGES
     StripDebris(lang="tr")
+
+
+def test_a_block_of_paragraphs_without_a_stopword_list_survives_between_menu_lines_inside_the_article():
+    english = "".join(
+        f"Paragraph {n} of the story says that the council met on Tuesday and that the vote was close, "
+        "as many of the people in the town had expected it to be for weeks.\n" for n in range(3))
+    georgian = "".join(sentence + "\n" for sentence in (  # 120-240 characters: prose-like, not sure prose
+        "ქალაქის საბჭომ სამშაბათს შეკრება გამართა ახალი ხიდის გეგმის განსახილველად, შეხვედრას ბევრი მცხოვრები დაესწრო. "
+        "კენჭისყრა ძალიან მჭიდრო გამოვიდა.",
+        "მერმა თქვა, რომ სამუშაოები გაზაფხულზე დაიწყება. ადგილობრივმა მოსახლეობამ გადაწყვეტილება კმაყოფილებით მიიღო, "
+        "თუმცა ზოგიერთმა ხარჯებზე იკითხა.",
+    ))
+    toolbar = ("BW EXTRAS BW Digital BW Mobile BW Online Alerts Dashboard Widgets Podcasts RSS Feeds Reprints "
+               "Permissions Customer Service Media Kit\n")
+    links = ("Graphic Mopping Red Ink Commentary Cutting Budget Smoke John Kerry GOP Firing Line Autos Price Breaks "
+             "Wal-Mart Eases Grip Medicare Cancer Patients\n")
+    page = MENU + english + toolbar + georgian + links + english.replace("Paragraph", "Part") + FOOTER
+    assert georgian in strip(page)

@@ -123,7 +123,8 @@ def line_facts(text: str, language: str | None = None) -> tuple:
     elif sentence and density >= STOPWORDS_LOW / 2 and length >= LENGTH_HIGH:
         label, reason, score = "near-good", "sentence-few-stopwords", 0.4
     elif paragraph_shaped(text, length, sentence, words):
-        label, reason, score = "near-good", "paragraph-shape", 0.4
+        # Twice a paragraph's length, prose in any language; shorter, it argues less.
+        label, reason, score = ("good", "paragraph-shape", 0.2) if length >= 2 * LENGTH_HIGH else ("near-good", "paragraph-shape", 0.4)
     else:
         label, reason, score = "bad", "few-stopwords", round(0.9 - density, 2)
     figures = _DIGIT.search(text) is not None
@@ -185,7 +186,9 @@ def resolve_context(classes: list[BlockClass], lo: int = 0, hi: int | None = Non
         if c.label != "near-good":
             continue
         prev, nxt = _neighbour(classes, i, -1, _SKIP_SHORT, lo, hi), _neighbour(classes, i, 1, _SKIP_SHORT, lo, hi)
-        if prev == nxt == "bad":
+        # Two prose-like paragraphs in a row are a block of prose, not a stray line.
+        block = (i > lo and classes[i - 1].label == "near-good") or (i + 1 < hi and classes[i + 1].label == "near-good")
+        if prev == nxt == "bad" and not block:
             labels[i], c.reason, c.score = "bad", "prose-among-boilerplate", 0.6
         else:
             labels[i], c.reason = "good", "prose-near-prose"
