@@ -165,3 +165,19 @@ def test_a_document_left_to_the_rules_loses_only_rule_matches_and_every_removal_
             assert line.removed.stage == "strip-debris" and line.removed.rule
     if any(note.startswith("rules-only:") for note in run.notes):
         assert all(line.removed is None or not line.removed.rule.startswith("boilerplate:") for line in lines)
+
+
+def test_a_list_with_a_sentence_under_it_is_not_a_page():
+    items = ("Milk Eggs Bread Butter Apples Bananas Rice Pasta Tomatoes Onions Garlic Cheese Yoghurt Coffee Tea "
+             "Sugar Flour Salt Pepper Soap Shampoo Toothpaste Tissues Batteries Candles Matches Lemons Carrots").split()
+    text = ("Shopping for the week\n" + "".join(f"{item}\n" for item in items)
+            + "Please remember that the shop closes early on Saturday, so we should go on Friday evening after work.\n")
+    assert strip(text) == text
+    assert notes(text) == ["rules-only:one-sided-list"]
+
+
+def test_a_poem_is_not_a_menu():
+    stanza = ("Two roads diverged in a yellow wood,\nAnd sorry I could not travel both\nAnd be one traveler, long I stood\n"
+              "And looked down one as far as I could\nTo where it bent in the undergrowth;\n\n")
+    text = "The Road\n\n" + stanza * 8
+    assert nonblank(strip(text)) == nonblank(text)

@@ -372,16 +372,25 @@ def longest_menu_run(classes: Sequence[BlockClass], texts: Sequence[str] | None 
     return longest
 
 
-def page_evidence(classes: Sequence[BlockClass], texts: Sequence[str], rules: Sequence[str | None], indented: float) -> bool:
-    """Whether a document shows positive evidence of being a page dump (see the constants above).
+def page_evidence(classes: Sequence[BlockClass], texts: Sequence[str], rules: Sequence[str | None], indented: float) -> str | None:
+    """What shows that a document is a page dump (see the constants above): "navigation",
+    "menu-run" or None (nothing: it is left to the rules).
 
     `rules` are the qualified names of the navigation rules each line matched (None:
     none); `indented` the share of the document's non-blank lines that are indented.
     """
     navigation = [r for r in rules if r is not None]
     if len(navigation) >= MIN_NAVIGATION_EVIDENCE and len(set(navigation)) >= MIN_NAVIGATION_KINDS:
-        return True
-    return indented < INDENTED_SHARE and longest_menu_run(classes, texts) >= MIN_MENU_RUN
+        return "navigation"
+    if indented < INDENTED_SHARE and longest_menu_run(classes, texts) >= MIN_MENU_RUN:
+        return "menu-run"
+    return None
+
+
+#: A page known by its menu run alone must have debris on both sides of its article
+#: (a menu above, a footer below: at least this many lines outside the core on each
+#: side); a list with a sentence under it (a shopping list and a note) has one side.
+MIN_DEBRIS_EACH_SIDE = 3
 
 
 #: When the article core would keep less than this share of the document's text (the
@@ -476,13 +485,15 @@ def classify_document(
     `rules` and `indented` are the page evidence of `page_evidence`.
 
     Returns the classes and, when the heuristics left the document to the rules, why:
-    ``no-page-evidence``, ``no-article-core`` or ``core-too-small``.
+    ``no-page-evidence``, ``no-article-core``, ``core-too-small`` or ``one-sided-list``
+    (page evidence from a menu run alone, and debris on one side of the core only).
     """
     if classes is None:
         classes = [classify_line(t, language) for t in texts]
     fixed = list(fixed) + [None] * (len(classes) - len(fixed))
     rules = list(rules) + [None] * (len(classes) - len(rules))
-    if not page_evidence(classes, texts, rules, indented):
+    evidence = page_evidence(classes, texts, rules, indented)
+    if evidence is None:
         _keep_all(classes, fixed, "no-page-evidence")
         return classes, "no-page-evidence"
     facts = [(c.label, c.reason, c.score) for c in classes]
@@ -545,12 +556,19 @@ def classify_document(
             c.score = round(max(c.score, 0.5 + min(0.4, -weights[i] / 200)), 2) if weights[i] < 0 else 0.5
     free = sum(len(t) for t, f in zip(texts, fixed) if f is None)
     kept = sum(len(t) for t, f, c in zip(texts, fixed, classes) if f is None and c.label == "good")
+    fallback = None
     if kept < MIN_CORE_SHARE * free:
+        fallback = "core-too-small"
+    elif evidence == "menu-run":
+        before = sum(1 for i in range(spans[0][0]) if fixed[i] is None and classes[i].label == "bad")
+        after = sum(1 for i in range(spans[-1][1], len(classes)) if fixed[i] is None and classes[i].label == "bad")
+        if min(before, after) < MIN_DEBRIS_EACH_SIDE:
+            fallback = "one-sided-list"
+    if fallback is not None:
         for c, (label, reason, score) in zip(classes, facts):
             c.label, c.reason, c.score = label, reason, score
-        _keep_all(classes, fixed, "core-too-small")
-        return classes, "core-too-small"
-    return classes, None
+        _keep_all(classes, fixed, fallback)
+    return classes, fallback
 
 
 def _keep_announced_lists(classes: list[BlockClass], fixed: Sequence[str | None], start: int, stop: int) -> None:
