@@ -78,6 +78,7 @@ GRID = {
     "MIN_MENU_RUN": (15, 25, 40),
     "MIN_NAVIGATION_KINDS": (1, 2, 3),
     "DATA_RUN_MIN": (2, 3, 5),
+    "MIN_DEBRIS_EACH_SIDE": (1, 3, 6),
 }
 
 #: Template-error lines of each kind the rules name, written for this bench.
