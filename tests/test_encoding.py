@@ -113,3 +113,9 @@ def test_gate_sends_ascii_entities_to_ftfy_and_lets_plain_text_pass():
     gate = FixEncoding()._gate
     assert gate.search("Tom &amp; Jerry") is not None
     assert gate.search("Tom & Jerry, “curly” quotes – and dashes…") is None
+
+
+@pytest.mark.parametrize("stage", CONFIGURATIONS, ids=repr)
+def test_gate_sends_combining_cjk_tone_marks_to_ftfy(stage):
+    """U+302A-F are combining marks inside the CJK punctuation block: NFC reorders them."""
+    assert stage.fix("\u302b\u302a") == ftfy.fix_text("\u302b\u302a", stage._config) == "\u302a\u302b"

@@ -21,7 +21,8 @@ from ..pipeline import Stage
 SAFE_CHARACTERS = (
     "\t\x20-\x7e"  # printable ASCII ("&" only matters as part of an entity)
     "\u2010-\u2027"  # dashes, curly quotes, bullets, ellipsis
-    "\u3001-\u303f"  # CJK punctuation (not U+3000: ftfy's width fix would change it)
+    "\u3001-\u3029\u3030-\u303f"  # CJK punctuation (not U+3000: ftfy's width fix would change
+    # it; not the combining tone marks U+302A-F, which NFC reorders: "\u302b\u302a")
     "\u3041-\u3096\u30a0-\u30ff"  # hiragana, katakana (not the combining marks U+3099-A)
     "\u4e00-\u9fff"  # CJK unified ideographs
 )
