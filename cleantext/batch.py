@@ -128,6 +128,7 @@ class FileResult:
     seconds: float = 0.0
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
+    notes: Counter[str] = field(default_factory=Counter)  #: stages' notes on its documents
 
     def as_dict(self, jsonl: bool = False) -> dict:
         result: dict[str, Any] = {"file": self.name}
@@ -413,6 +414,7 @@ def clean_input(run: Run, task: Task, options: Options, out: BinaryIO | Document
             lines = read_lines(stream, task.name, result.warnings.append, options.separator == "\0")
             if stop is not None or progress is not None:
                 lines = _watched(lines, stop, progress, stream)
+            noted = [Counter(stats.notes) for stats in run.stats]
             if options.jsonl:
                 _clean_jsonl(run, task, options, lines, account)
             elif options.separator is not None:
@@ -420,6 +422,8 @@ def clean_input(run: Run, task: Task, options: Options, out: BinaryIO | Document
             else:
                 for line in run.process(lines):
                     account.line(line)
+            for stage, stats, before in zip(run.stages, run.stats, noted):
+                result.notes.update({f"{stage.name} {note}": n for note, n in (stats.notes - before).items()})
     except BrokenPipeError:  # the reader of standard output went away: ends the run
         raise
     except OutputError as error:
@@ -1001,10 +1005,12 @@ def _add(total: StageStats, stats: StageStats) -> None:
     total.removed += stats.removed
     total.changed += stats.changed
     total.removed_by_rule.update(stats.removed_by_rule)
+    total.notes.update(stats.notes)
 
 
 def _describe(result: FileResult) -> str:
     removed = result.lines_in - result.lines_out
     where = f" -> {result.output}" if result.output else ""
+    notes = "".join(f"; {note}" + (f" x{n}" if n > 1 else "") for note, n in sorted(result.notes.items()))
     return (f"{result.name}: {result.lines_in} lines, {removed} removed, {result.changed} changed"
-            f"{where} ({result.seconds:.2f}s)")
+            f"{where} ({result.seconds:.2f}s){notes}")

@@ -77,8 +77,9 @@ strip_debris_options = _options(
                       "lines ('-name' disables a built-in). Repeatable."),
     click.option("--keep", multiple=True, metavar="PATTERN",
                  help="Never remove a line in which this regex finds a match. Repeatable."),
-    click.option("--lang", type=click.Choice(StripDebris.LANGUAGES), default=StripDebris.lang,
-                 help="Language of the stopword lists (default: detected per document)."),
+    click.option("--lang", type=click.Choice(StripDebris.LANGUAGES), default=StripDebris.lang, metavar="CODE",
+                 help="Measure every line against this stopword list (en, de, ko, ar...; "
+                      "default: each line in its own language)."),
     click.option("--heuristics/--rules-only", default=StripDebris.heuristics, show_default=True,
                  help="Classify boilerplate by length, stopwords and article core, or apply only the rules."),
     click.option("--repeated-in", type=click.IntRange(0), default=StripDebris.repeated_in, show_default=True,

@@ -52,6 +52,9 @@ class StageStats:
     removed: int = 0
     changed: int = 0
     removed_by_rule: Counter[str] = field(default_factory=Counter)
+    #: Documents by what the stage noted about them as a whole, e.g. strip-debris's
+    #: ``rules-only:no-article-core`` (its heuristics left that document to the rules).
+    notes: Counter[str] = field(default_factory=Counter)
 
     def as_dict(self) -> dict:
         return {
@@ -59,11 +62,16 @@ class StageStats:
             "removed": self.removed,
             "changed": self.changed,
             "removed_by_rule": dict(sorted(self.removed_by_rule.items())),
+            "documents_by_note": dict(sorted(self.notes.items())),
         }
 
 
 def _counted(cleaner: DocumentCleaner, lines: Iterator[Line], stats: StageStats) -> Iterator[Line]:
-    """Run `cleaner` over `lines`, counting lines in, removed and changed."""
+    """Run `cleaner` over `lines`, counting lines in, removed and changed.
+
+    A cleaner may carry a list attribute `notes` where it appends one word per event
+    about a whole document; they are moved into `stats.notes` after each document.
+    """
     before: dict[int, str] = {}  # id(line) -> text on entry, for lines still kept
 
     def feed() -> Iterator[Line]:
@@ -82,6 +90,10 @@ def _counted(cleaner: DocumentCleaner, lines: Iterator[Line], stats: StageStats)
             elif line.text != text_in:
                 stats.changed += 1
         yield line
+    notes = getattr(cleaner, "notes", None)
+    if notes:
+        stats.notes.update(notes)
+        notes.clear()
 
 
 class Run:

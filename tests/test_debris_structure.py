@@ -43,13 +43,19 @@ def test_a_copy_of_the_article_run_together_on_one_line_is_removed():
 
 
 def test_a_long_menu_is_page_evidence_when_no_phrase_rule_fires():
-    menu = "".join(f"Диета номер {n}\n" for n in range(30))
+    # Items of different shapes: numbered items of one shape ("Диета номер 7") are a list.
+    words = ("Кето Палео Белковая Гречневая Кефирная Японская Средиземноморская Овощная Фруктовая "
+             "Рисовая Яичная Шоколадная Арбузная Огуречная Яблочная Капустная Творожная Молочная "
+             "Рыбная Куриная Сырная Ореховая Медовая Томатная Морковная Свекольная Тыквенная Ягодная "
+             "Грибная Бобовая").split()
+    menu = "".join(f"{word} диета\n" for word in words)
     prose = (
         "Эта диета подходит не всем, и перед началом стоит поговорить с врачом, потому что у неё "
         "есть противопоказания, о которых мы расскажем ниже в этой статье.\n"
     ) * 3
-    out = clean("Популярные диеты\n" + menu + prose)
-    assert "Диета номер 7" not in out and prose in out
+    footer = "О нас\nКонтакты\nРеклама на сайте\nВакансии\nПравила сайта\n"  # a page has debris on both sides
+    out = clean("Популярные диеты\n" + menu + prose + footer)
+    assert "Кето диета" not in out and "Рыбная диета" not in out and prose in out and "Вакансии" not in out
 
 
 def test_short_menu_like_lists_in_clean_documents_stay():
@@ -102,3 +108,21 @@ def test_repeated_lines_are_kept_in_documents_without_page_evidence():
     run = StripDebris(repeated_in=1).start()
     outputs = ["".join(line.text + line.ending for line in run(iter(split_lines(doc))) if line.removed is None) for _ in range(3)]
     assert outputs == [doc] * 3
+
+
+def test_a_paragraph_inside_the_article_that_a_phrase_rule_matches_is_kept():
+    quoting = ("The judge noted that the words all rights reserved, printed under the photograph, did not by "
+               "themselves prove who owned the picture, and that the agency would have to show the contract.\n")
+    page = MENU + article(2) + quoting + article(2, start=2) + FOOTER
+    lines = list(StripDebris().process(iter(split_lines(page))))
+    assert quoting in clean(page)
+    assert "© 2025 Town News" not in clean(page)  # the footer's own notice still goes
+    assert not any(line.removed for line in lines if line.text == quoting.strip())
+
+
+def test_a_run_of_data_lines_of_one_shape_after_the_article_is_kept():
+    calendar = "".join(f"Round {n}: {n + 3} March – Circuit number {n}\n" for n in range(1, 9))
+    page = MENU + article(3) + "Calendar 2018\n" + calendar + FOOTER
+    out = clean(page)
+    assert calendar in out
+    assert "Sport\n" not in out and "Ferry fares" not in out

@@ -9,8 +9,16 @@ take the class of their neighbours. On top of that, the article core (the stretc
 the page with the most prose, debris on either side) decides what lies too far from
 the article to be part of it. The core is generous at its edges, because users
 forgive leftover debris more easily than lost text: it takes in neighbouring lines
-that argue neither way and a list its last line announces ("Tour dates:"), and
-inside it a line of names and figures (a result, a stats row) is data, not a menu.
+that argue neither way, a list its last line announces ("Tour dates:") and a run of
+data lines of one shape, and inside it a line of names and figures (a result, a
+stats row) is data, not a menu.
+
+Each line is measured in its own language (see `languages`), and where no stopword
+list covers it, by its shape: a long line with sentence ends of its script is a
+paragraph in any language. Safety comes first: the heuristics act only on a document
+that shows positive evidence of being a page dump (`page_evidence`), and a document
+whose article core is missing or would keep almost nothing is left to the rules
+(`classify_document` says why), so no document is emptied silently.
 
 Every decision carries a reason and a debris score in [0, 1] (1 = surely debris),
 so a removal can be explained: ``menu-run: short line among boilerplate (score 0.80)``.
@@ -24,77 +32,34 @@ so a removal can be explained: ``menu-run: short line among boilerplate (score 0
 
 from __future__ import annotations
 
-from collections import Counter
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 
-import re
-
-import regex
-
-LANGUAGES = ("en", "de", "fr", "es", "pt", "it", "nl", "ru", "pl", "id", "zh", "ja")
-CJK_LANGUAGES = frozenset({"zh", "ja"})
+# Re-exported: callers (the stage, the CLI's --lang choices, tests) read them here.
+from .languages import LANGUAGES, detect_language, measure, stopwords  # noqa: F401
+from .languages import HAN_KANA, SENTENCE_MARK, UNSPACED
 
 # Thresholds, in "Latin characters": jusText's defaults are 70 and 200 characters and
-# stopword densities 0.30 / 0.32; a grid over the dev set (bench/debris_quality.py)
-# preferred a lower "long" bar and lower densities, which keep short article paragraphs.
+# stopword densities 0.30 / 0.32; a grid over the news dev set preferred a lower "long"
+# bar and lower densities, which keep short article paragraphs, and cross-validation
+# over sites of both English dev sets (bench/debris_quality.py --cv) chose 0.18.
 LENGTH_LOW = 70
 LENGTH_HIGH = 120
-STOPWORDS_LOW = 0.22
+STOPWORDS_LOW = 0.18
 STOPWORDS_HIGH = 0.30
-#: One CJK character carries about as much as three Latin ones (a word and a space).
-CJK_CHAR_WEIGHT = 3
 #: Short lines this close (in blocks) before the first article paragraph may be its
 #: headline, standfirst or byline: they are kept when they look like one.
 HEADLINE_WINDOW = 3
+#: A line without enough stopword evidence (a language without a list, or a list
+#: that misses) is still prose when it is shaped like a paragraph: at least
+#: `LENGTH_HIGH` long, a sentence ending in it, and with this many words (or, in
+#: Han or Kana, twice the length) or two sentence ends; in Thai, Lao, Khmer or Myanmar,
+#: which put spaces between phrases only, three phrases.
+PARAGRAPH_WORDS = 15
 
-# Per-line features run on the stdlib `re` engine, faster than `regex` on short strings:
-# a word is a run of letters and digits (``[^\W_]``), with apostrophe-joined parts.
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W\d_]+)*")
-_CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
-_HIRAGANA = regex.compile(r"\p{Hiragana}")
-_NOT_LETTER = regex.compile(r"[^\p{L}]+")
 _DIGIT = re.compile(r"\d")
-_CONTINUES = (",", "、", "，")
-_SENTENCE_END = re.compile(r"[.!?。！？…:;][\"'”’»)\]]*\s*$")
-
-
-@lru_cache(maxsize=None)
-def stopwords(language: str) -> frozenset[str]:
-    """The function words of `language` from cleantext/rules/stopwords/{language}.txt."""
-    text = resources.files("cleantext.rules").joinpath(f"stopwords/{language}.txt").read_text("utf-8")
-    return frozenset(text.split())
-
-
-#: Language detection reads lines of at least this many characters, this many in all.
-DETECT_MIN_LINE = 40
-DETECT_SAMPLE = 6000
-
-
-def detect_language(texts: Sequence[str]) -> str:
-    """Guess a document's language from its stopwords (CJK from its script).
-
-    >>> detect_language(["Der Hund und die Katze sind nicht im Haus."])
-    'de'
-    """
-    # Sentences say more about the language than menu items, and a few thousand
-    # characters of them are enough: the sample is the page's longer lines, capped.
-    sample = " ".join(t for t in texts if len(t) >= DETECT_MIN_LINE)[:DETECT_SAMPLE] or " ".join(texts)[:DETECT_SAMPLE]
-    cjk = 0 if sample.isascii() else len(_CJK.findall(sample))
-    if cjk and cjk > 0.3 * (len(_NOT_LETTER.sub("", sample)) or 1):
-        return "ja" if len(_HIRAGANA.findall(sample)) > 0.15 * cjk else "zh"
-    words = Counter(_WORD.findall(sample.lower()))
-    vocabulary = words.keys()
-    best, best_hits = "en", 0
-    for language in LANGUAGES:
-        if language in CJK_LANGUAGES:
-            continue
-        hits = sum(words[w] for w in vocabulary & stopwords(language))
-        if hits > best_hits:
-            best, best_hits = language, hits
-    return best
+_CONTINUES = (",", "、", "，", "،")
 
 
 @dataclass(slots=True)
@@ -109,39 +74,46 @@ class BlockClass:
     sentence: bool = False
     announces: bool = False  #: ends with a colon: a list may follow
     figures: bool = False  #: holds a digit: dates, scores, prices (data, rarely a menu item)
+    language: str = ""  #: the language its stopword density was measured in ("" = none)
 
 
-def measure(text: str, language: str) -> tuple[float, float, bool]:
-    """Effective length, stopword density and whether `text` ends like a sentence."""
-    text = text.strip()
-    sentence = bool(_SENTENCE_END.search(text))
-    if language in CJK_LANGUAGES:
-        chars = _CJK.findall(text)
-        if chars:
-            function_chars = stopwords(language)
-            density = sum(1 for ch in chars if ch in function_chars) / len(chars)
-            latin = len(text) - len(chars)
-            return len(chars) * CJK_CHAR_WEIGHT + latin, density, sentence
-    words = _WORD.findall(text.lower())
-    if not words:
-        # No word at all ("​", "»", "|"): no evidence either way, weight 0 in the core search.
-        return 0.0, 0.0, sentence
-    density = sum(map(stopwords(language).__contains__, words)) / len(words)
-    return len(text), density, sentence
+def paragraph_shaped(text: str, length: float, sentence: bool, words: int) -> bool:
+    """Whether a line is shaped like a paragraph of prose, in any language or script."""
+    if length < LENGTH_HIGH:
+        return False
+    if UNSPACED.search(text) and not HAN_KANA.search(text):
+        # Thai, Lao, Khmer, Myanmar: no spaces between words and often no full stop;
+        # spaces separate phrases and sentences, which menu items do not have.
+        return words >= 3
+    marks = len(SENTENCE_MARK.findall(text))
+    if not (sentence or marks):  # a sentence ends somewhere in it, at least
+        return False
+    if words >= PARAGRAPH_WORDS or (length >= 2 * LENGTH_HIGH and HAN_KANA.search(text)):
+        return True
+    return marks >= 2
 
 
-def line_facts(text: str, language: str) -> tuple:
+def paragraph_like(text: str) -> bool:
+    """Whether a line is a paragraph of prose by its stopwords or by its shape."""
+    length, density, sentence, _, words = measure(text)
+    return length >= LENGTH_HIGH and (density >= STOPWORDS_HIGH or paragraph_shaped(text, length, sentence, words))
+
+
+def line_facts(text: str, language: str | None = None) -> tuple:
     """The context-free verdict on one line, as a tuple of `BlockClass` fields.
 
     A tuple, so a run can cache it per distinct line and build fresh (mutable)
-    `BlockClass` objects from it: ``BlockClass(*line_facts(text, "en"))``.
+    `BlockClass` objects from it: ``BlockClass(*line_facts(text))``.
     """
-    length, density, sentence = measure(text, language)
+    length, density, sentence, measured_in, words = measure(text, language, density=False)
     announces = text.rstrip().endswith((":", "："))
     # Shorter than a paragraph and ending neither like a sentence nor with a comma (a
     # sentence going on on the next line): a title or a link, such as a teaser headline
-    # in a sidebar, however many function words it has. It is judged as a short line.
+    # in a sidebar, however many function words it has. It is judged as a short line,
+    # and its stopwords are not counted (they would not change its class).
     title = length < LENGTH_HIGH and not sentence and not text.rstrip().endswith(_CONTINUES)
+    if not (length < LENGTH_LOW or title):
+        length, density, sentence, measured_in, words = measure(text, language)
     if length < LENGTH_LOW or title:
         label, reason, score = "short", "short", 0.5
     elif density >= STOPWORDS_HIGH and length >= LENGTH_HIGH:
@@ -150,13 +122,16 @@ def line_facts(text: str, language: str) -> tuple:
         label, reason, score = "near-good", "prose-like", 0.3
     elif sentence and density >= STOPWORDS_LOW / 2 and length >= LENGTH_HIGH:
         label, reason, score = "near-good", "sentence-few-stopwords", 0.4
+    elif paragraph_shaped(text, length, sentence, words):
+        # Twice a paragraph's length, prose in any language; shorter, it argues less.
+        label, reason, score = ("good", "paragraph-shape", 0.2) if length >= 2 * LENGTH_HIGH else ("near-good", "paragraph-shape", 0.4)
     else:
         label, reason, score = "bad", "few-stopwords", round(0.9 - density, 2)
     figures = _DIGIT.search(text) is not None
-    return label, reason, score, length, density, sentence and not announces, announces, figures
+    return label, reason, score, length, density, sentence and not announces, announces, figures, measured_in
 
 
-def classify_line(text: str, language: str) -> BlockClass:
+def classify_line(text: str, language: str | None = None) -> BlockClass:
     """Context-free class of one line, as in jusText's first pass."""
     return BlockClass(*line_facts(text, language))
 
@@ -211,7 +186,9 @@ def resolve_context(classes: list[BlockClass], lo: int = 0, hi: int | None = Non
         if c.label != "near-good":
             continue
         prev, nxt = _neighbour(classes, i, -1, _SKIP_SHORT, lo, hi), _neighbour(classes, i, 1, _SKIP_SHORT, lo, hi)
-        if prev == nxt == "bad":
+        # Two prose-like paragraphs in a row are a block of prose, not a stray line.
+        block = (i > lo and classes[i - 1].label == "near-good") or (i + 1 < hi and classes[i + 1].label == "near-good")
+        if prev == nxt == "bad" and not block:
             labels[i], c.reason, c.score = "bad", "prose-among-boilerplate", 0.6
         else:
             labels[i], c.reason = "good", "prose-near-prose"
@@ -232,8 +209,9 @@ RULE_PENALTY = 100
 BAD_FACTOR = 0.5
 NEAR_GOOD_FACTOR = 0.6
 #: A second run of prose joins the article when it scores at least this share of the
-#: best run (two halves of one text split by a table, not a comment under it).
-SECOND_RUN_SHARE = 0.5
+#: best run (two halves of one text split by a table, not a comment under it). Chosen
+#: by every fold of the cross-validation over both English dev sets (0.3, 0.5, 0.7 tried).
+SECOND_RUN_SHARE = 0.3
 
 
 def core_weight(c: BlockClass, fixed: str | None) -> float:
@@ -271,46 +249,155 @@ def best_segment(weights: Sequence[float], lo: int = 0, hi: int | None = None) -
     return best
 
 
-def article_core(weights: Sequence[float]) -> list[tuple[int, int]]:
-    """The article's stretches: the best-scoring run, plus other runs nearly as strong.
+#: A run of prose at least this strong (characters of evidence, net of the debris
+#: inside it: some 80 words), cut off from the article by at least `ARTICLE_GAP` of
+#: debris (a page's footer and the next page's menus), is an article of its own
+#: however strong the best one: one long stream of many pages holds one such run per
+#: page, and keeping only the best would keep one page of twenty. On single dev pages
+#: the F1 is flat in both (500-1200, 1000-2500 tried, bench/debris_quality.py --cv).
+ARTICLE_RUN = 500
+ARTICLE_GAP = 1500
 
-    A second run is accepted when it is worth at least `SECOND_RUN_SHARE` of the first.
+
+def article_core(weights: Sequence[float], lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:
+    """The article's stretches in `weights[lo:hi]`: the best-scoring run, plus other runs
+    nearly as strong (`SECOND_RUN_SHARE` of the best).
     """
-    start, end, total = best_segment(weights)
+    hi = len(weights) if hi is None else hi
+    start, end, total = best_segment(weights, lo, hi)
     if total <= 0:
         return []
     spans = [(start, end)]
-    pending = [(0, start), (end, len(weights))]
+    pending = [(lo, start), (end, hi)]
     while pending:
-        lo, hi = pending.pop()
-        s, e, t = best_segment(weights, lo, hi)
+        a, b = pending.pop()
+        s, e, t = best_segment(weights, a, b)
+        if t <= 0:
+            continue
         if t >= total * SECOND_RUN_SHARE:
             spans.append((s, e))
-            pending += [(lo, s), (e, hi)]
+            pending += [(a, s), (e, b)]
     return sorted(spans)
 
 
+def independent_articles(
+    weights: Sequence[float], spans: list[tuple[int, int]], lo: int, hi: int, gap_weights: Sequence[float] | None = None,
+) -> list[tuple[int, int]]:
+    """Runs in `weights[lo:hi]` that are articles of their own next to `spans` (`ARTICLE_RUN`).
+
+    `gap_weights` (default `weights`) measure the debris between them: comment chrome
+    (a reply button, a comment date) separates comments, not pages, so it counts 0 there.
+    """
+    found: list[tuple[int, int]] = []
+    pending, cursor = [], lo
+    for start, stop in sorted(spans):  # the stretches between the spans already taken
+        if start > cursor and start <= hi:
+            pending.append((cursor, start))
+        cursor = max(cursor, stop)
+    if cursor < hi:
+        pending.append((cursor, hi))
+    while pending:
+        a, b = pending.pop()
+        s, e, t = best_segment(weights, a, b)
+        if t >= ARTICLE_RUN and _cut_off(gap_weights or weights, spans + found, s, e):
+            found.append((s, e))
+            pending += [(a, s), (e, b)]
+    return sorted(found)
+
+
+def _cut_off(weights: Sequence[float], spans: list[tuple[int, int]], s: int, e: int) -> bool:
+    """Whether the debris between run [s, e) and the nearest accepted span weighs at
+    least `ARTICLE_GAP` against."""
+    gaps = [sum(weights[stop:s]) for start, stop in spans if stop <= s]
+    gaps += [sum(weights[e:start]) for start, stop in spans if start >= e]
+    return bool(gaps) and max(gaps) <= -ARTICLE_GAP
+
+
 #: The heuristics only touch a document that shows it is a page dump: at least this
-#: many lines matched navigation rules (menus, share bars, footers...). Clean prose has
-#: none, so it passes through whole; the dev pages have dozens.
+#: many lines matched navigation rules (menus, share bars, footers...), of at least
+#: `MIN_NAVIGATION_KINDS` different rules. Clean prose has none; a licence or an
+#: AUTHORS file may repeat one ("Copyright ..."), a page dump matches several kinds.
 MIN_NAVIGATION_EVIDENCE = 3
+MIN_NAVIGATION_KINDS = 2
 
 #: ... or it holds a run of at least this many short lines in a row that neither end
-#: like a sentence nor announce a list: a menu the phrase rules do not know (a page in a
-#: language they cover thinly). Documentation and letters in tests/data/prose/ have
-#: runs of at most 16 (headings and argument lists).
+#: like a sentence nor announce a list nor look like data (see `data_like`): a menu
+#: the phrase rules do not know (a page in a language they cover thinly). Documentation
+#: and letters in tests/data/prose/ have runs of at most 16 (headings, argument lists).
 MIN_MENU_RUN = 25
 
+#: A document where at least this share of the lines is indented is a text file
+#: (code, changelog, licence, plain-text mail), not a page dump: block elements dumped
+#: as lines start at the margin. Its long runs of short lines are not menus.
+INDENTED_SHARE = 0.2
 
-def longest_menu_run(classes: Sequence[BlockClass]) -> int:
+_DATA_CHARS = re.compile(r"[\d@<>=\t|{}\[\]();/\\#_*+%$]")
+
+
+def data_like(text: str) -> bool:
+    """Whether a short line reads as data or code (figures, addresses, markup), not a menu item.
+
+    >>> [data_like(t) for t in ("Privacy Policy", "3, 0x82738c549beccc30", "Ann Lee <ann@x.org>")]
+    [False, True, True]
+    """
+    marks = len(_DATA_CHARS.findall(text))
+    return marks >= 2 and marks * 5 >= len(text) or "@" in text
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def longest_menu_run(classes: Sequence[BlockClass], texts: Sequence[str] | None = None) -> int:
+    """The longest run of short lines that could be menu items (with `texts`: not data,
+    and not numbered items of one shape, "line 1", "line 2")."""
     longest = run = 0
-    for c in classes:
+    shape = None
+    for i, c in enumerate(classes):
         if c.label == "short" and not c.sentence and not c.announces:
+            if texts:
+                if data_like(texts[i]):
+                    run = 0
+                    continue
+                if c.figures:
+                    previous, shape = shape, _DIGITS.sub("0", texts[i])
+                    if shape == previous:
+                        run = 0
+                        continue
+                else:
+                    shape = None
             run += 1
             longest = max(longest, run)
         else:
             run = 0
     return longest
+
+
+def page_evidence(classes: Sequence[BlockClass], texts: Sequence[str], rules: Sequence[str | None], indented: float) -> str | None:
+    """What shows that a document is a page dump (see the constants above): "navigation",
+    "menu-run" or None (nothing: it is left to the rules).
+
+    `rules` are the qualified names of the navigation rules each line matched (None:
+    none); `indented` the share of the document's non-blank lines that are indented.
+    """
+    navigation = [r for r in rules if r is not None]
+    if len(navigation) >= MIN_NAVIGATION_EVIDENCE and len(set(navigation)) >= MIN_NAVIGATION_KINDS:
+        return "navigation"
+    if indented < INDENTED_SHARE and longest_menu_run(classes, texts) >= MIN_MENU_RUN:
+        return "menu-run"
+    return None
+
+
+#: A page known by its menu run alone must have debris on both sides of its article
+#: (a menu above, a footer below: at least this many lines outside the core on each
+#: side); a list with a sentence under it (a shopping list and a note) has one side.
+MIN_DEBRIS_EACH_SIDE = 3
+
+
+#: When the article core would keep less than this share of the document's text (the
+#: lines no rule removed), the core is not trusted and the document keeps its text:
+#: a page whose article the search missed loses less this way than a document that is
+#: not a page loses to a wrong core. The dev pages keep at least 0.10.
+MIN_CORE_SHARE = 0.05
 
 
 #: Rules whose matches open a comment section. When one is followed by at least
@@ -357,10 +444,34 @@ def body_copies(texts: Sequence[str], fixed: Sequence[str | None]) -> list[int]:
 
 def classify(
     texts: Sequence[str],
-    language: str,
+    language: str | None = None,
     fixed: Sequence[str | None] = (),
     classes: list[BlockClass] | None = None,
 ) -> list[BlockClass]:
+    """Classify the non-blank lines of one document in context (see `classify_document`)."""
+    fixed = list(fixed) + [None] * (len(texts) - len(fixed))
+    rules = ["navigation" if f in ("navigation", "comment") else None for f in fixed]
+    # Without rule names, every navigation match counts as its own kind.
+    rules = [f"{r}{i}" if r else None for i, r in enumerate(rules)]
+    return classify_document(texts, language, fixed, classes, rules)[0]
+
+
+def _keep_all(classes: list[BlockClass], fixed: Sequence[str | None], reason: str) -> None:
+    for c, label in zip(classes, fixed):
+        if label in (None, "good", "repeated"):
+            c.label, c.reason, c.score = "good", reason, 0.0
+        else:
+            c.label, c.reason, c.score = "bad", "rule", 1.0
+
+
+def classify_document(
+    texts: Sequence[str],
+    language: str | None,
+    fixed: Sequence[str | None],
+    classes: list[BlockClass] | None = None,
+    rules: Sequence[str | None] = (),
+    indented: float = 0.0,
+) -> tuple[list[BlockClass], str | None]:
     """Classify the non-blank lines of one document in context.
 
     `fixed[i]`, when given, forces line i: ``"good"`` (protected), ``"bad"`` (a rule
@@ -371,20 +482,25 @@ def classify(
     the article core are boilerplate; inside it, short and near-good lines take the
     class of their neighbours. `classes`, when given, are the lines' context-free
     classes already computed (from a cache of `line_facts`); they are updated in place.
+    `rules` and `indented` are the page evidence of `page_evidence`.
+
+    Returns the classes and, when the heuristics left the document to the rules, why:
+    ``no-page-evidence``, ``no-article-core``, ``core-too-small`` or ``one-sided-list``
+    (page evidence from a menu run alone, and debris on one side of the core only).
     """
     if classes is None:
         classes = [classify_line(t, language) for t in texts]
     fixed = list(fixed) + [None] * (len(classes) - len(fixed))
-    if sum(1 for f in fixed if f in ("navigation", "comment")) < MIN_NAVIGATION_EVIDENCE and (
-        longest_menu_run(classes) < MIN_MENU_RUN
-    ):
-        for c, label in zip(classes, fixed):
-            if label in (None, "good", "repeated"):
-                c.label, c.reason, c.score = "good", "no-page-evidence", 0.0
-            else:
-                c.label, c.reason, c.score = "bad", "rule", 1.0
-        return classes
+    rules = list(rules) + [None] * (len(classes) - len(rules))
+    evidence = page_evidence(classes, texts, rules, indented)
+    if evidence is None:
+        _keep_all(classes, fixed, "no-page-evidence")
+        return classes, "no-page-evidence"
+    facts = [(c.label, c.reason, c.score) for c in classes]
     weights = [core_weight(c, f) for c, f in zip(classes, fixed)]
+    data = data_runs(texts, classes, fixed)
+    for i in data:
+        weights[i] = max(weights[i], 0.0)  # data, neither prose nor menu: the core may take it in
     copies = body_copies(texts, fixed)
     for i in copies:
         weights[i] = 0.0
@@ -398,17 +514,37 @@ def classify(
     comments = comment_section_start(fixed, first_good)
     if comments is not None:
         end = comments
-    spans = article_core(weights[:end])
+    spans = article_core(weights, 0, end)
+    if not spans:
+        _keep_all(classes, fixed, "no-article-core")
+        return classes, "no-article-core"
     spans = [_extend_neutral(weights, fixed, start, stop, end) for start, stop in spans]
     spans = [_extend_list(texts, fixed, start, stop, end) for start, stop in spans]
+    spans = [_extend_data(texts, classes, fixed, start, stop, end) for start, stop in spans]
+    # Articles of their own (the other pages of a stream), before or past a comment section.
+    gap_weights = [0.0 if f == "comment" else w for w, f in zip(weights, fixed)]
+    others = independent_articles(weights, spans, 0, end, gap_weights)
+    spans = sorted(spans + [_extend_neutral(weights, fixed, start, stop, end) for start, stop in others])
+    others = independent_articles(weights, spans, end, len(classes), gap_weights) if end < len(classes) else []
+    spans += [_extend_neutral(weights, fixed, start, stop, len(classes)) for start, stop in others]
     inside = [False] * len(classes)
     for start, stop in spans:
         for i in range(start, stop):
             inside[i] = True
         resolve_context(classes, start, stop)
         _keep_announced_lists(classes, fixed, start, stop)
-    if spans:
-        _keep_headline(classes, fixed, spans[0][0])
+    for start, _ in spans:
+        _keep_headline(classes, fixed, start)
+    for i in range(1, len(classes) - 1):
+        # A paragraph between two of the article's own that a phrase rule matched (an
+        # article about copyright quoting "all rights reserved") is the article's.
+        if (fixed[i] == "navigation" and inside[i - 1] and inside[i + 1] and fixed[i - 1] is None
+                and fixed[i + 1] is None and classes[i - 1].label == classes[i + 1].label == "good"
+                and paragraph_like(texts[i])):
+            classes[i].label, classes[i].reason, classes[i].score = "good", "rule-match-inside-prose", 0.5
+    for i in data:
+        if inside[i] and classes[i].label == "bad":
+            classes[i].label, classes[i].reason, classes[i].score = "good", "data-run-in-article", 0.4
     for i in copies:
         classes[i].label, classes[i].reason, classes[i].score = "bad", "copy-of-article", 0.8
     for i, c in enumerate(classes):
@@ -418,7 +554,21 @@ def classify(
                 continue
             c.label, c.reason = "bad", "outside-article-core"
             c.score = round(max(c.score, 0.5 + min(0.4, -weights[i] / 200)), 2) if weights[i] < 0 else 0.5
-    return classes
+    free = sum(len(t) for t, f in zip(texts, fixed) if f is None)
+    kept = sum(len(t) for t, f, c in zip(texts, fixed, classes) if f is None and c.label == "good")
+    fallback = None
+    if kept < MIN_CORE_SHARE * free:
+        fallback = "core-too-small"
+    elif evidence == "menu-run":
+        before = sum(1 for i in range(spans[0][0]) if fixed[i] is None and classes[i].label == "bad")
+        after = sum(1 for i in range(spans[-1][1], len(classes)) if fixed[i] is None and classes[i].label == "bad")
+        if min(before, after) < MIN_DEBRIS_EACH_SIDE:
+            fallback = "one-sided-list"
+    if fallback is not None:
+        for c, (label, reason, score) in zip(classes, facts):
+            c.label, c.reason, c.score = label, reason, score
+        _keep_all(classes, fixed, fallback)
+    return classes, fallback
 
 
 def _keep_announced_lists(classes: list[BlockClass], fixed: Sequence[str | None], start: int, stop: int) -> None:
@@ -465,6 +615,54 @@ def _extend_list(texts: Sequence[str], fixed: Sequence[str | None], start: int, 
     while stop < end and fixed[stop] is None and len(texts[stop]) < LENGTH_HIGH:
         stop += 1
     return start, stop
+
+
+#: A run of at least this many data lines of one shape (see `_item_shape`) right
+#: after an article core, under at most one heading, is part of the article: a
+#: calendar, a results table, a price list. Menus are words; these carry figures or
+#: field separators.
+DATA_RUN_MIN = 3
+
+_SHAPE_RUNS = re.compile(r"(\d+)|([^\W\d_]+)")
+_FIELD_MARK = re.compile(r"\d|[:|–—$€£%]| - ")
+
+
+def _item_shape(text: str) -> str | None:
+    """The shape of a data line's start ("1a etapa: 10 de" -> "0a a: 0 a"), None for other lines."""
+    if not _FIELD_MARK.search(text):
+        return None
+    return _SHAPE_RUNS.sub(lambda m: "0" if m.group(1) else "a", text[:16])
+
+
+def data_runs(texts: Sequence[str], classes: Sequence[BlockClass], fixed: Sequence[str | None]) -> list[int]:
+    """Indices of lines in runs of at least `DATA_RUN_MIN` short data lines of one shape."""
+    found, run, shape = [], [], None
+    for i, (text, c, f) in enumerate(zip(texts, classes, fixed)):
+        this = _item_shape(text) if f is None and c.length < LENGTH_HIGH else None
+        if this is not None and this == shape:
+            run.append(i)
+            continue
+        if len(run) >= DATA_RUN_MIN:
+            found += run
+        run, shape = ([i], this) if this is not None else ([], None)
+    if len(run) >= DATA_RUN_MIN:
+        found += run
+    return found
+
+
+def _extend_data(texts: Sequence[str], classes: Sequence[BlockClass], fixed: Sequence[str | None], start: int, stop: int, end: int) -> tuple[int, int]:
+    """Extend a core span over a run of data lines of one shape just after it."""
+    j = stop
+    if (j + 1 < end and fixed[j] is None and classes[j].label == "short"
+            and _item_shape(texts[j]) != _item_shape(texts[j + 1])):
+        j += 1  # a heading ("Calendar 2018")
+    shape = _item_shape(texts[j]) if j < end and fixed[j] is None else None
+    if shape is None:
+        return start, stop
+    k = j
+    while k < end and fixed[k] is None and classes[k].length < LENGTH_HIGH and _item_shape(texts[k]) == shape:
+        k += 1
+    return (start, k) if k - j >= DATA_RUN_MIN else (start, stop)
 
 
 def _keep_headline(classes: list[BlockClass], fixed: list[str | None], start: int) -> None:

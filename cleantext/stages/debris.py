@@ -287,7 +287,8 @@ class StripDebris(Stage):
 
     `rules` are the built-in catalogue; `rules_file` adds (or disables, by name) rules
     from files; `keep` patterns protect every line they find a match in; `lang` fixes
-    the language of stopwords (default: detected per document); `heuristics` turns the
+    the language of stopwords (default: each line is measured in the language whose
+    stopwords cover it best, and by its shape where no list does); `heuristics` turns the
     context classifier on or off (off = rules only); `repeated_in` > 0 makes a line that
     appeared in that many earlier documents of the run count as site boilerplate
     (CCNet's idea: a site's menus and footers repeat on all its pages); only lines
@@ -354,6 +355,7 @@ class StripDebris(Stage):
             memo.patterns = _PatternBudget()  # user patterns get their time afresh per document
             return collapse_blank_lines(self._strip(list(lines), memo), self.name)
 
+        clean.notes = memo.notes  # type: ignore[attr-defined]  # read by pipeline.StageStats
         return clean
 
     def process(self, lines: Iterator[Line]) -> Iterator[Line]:
@@ -382,6 +384,7 @@ class StripDebris(Stage):
         texts = [line.text.strip() for line in blocks]
         verdicts = memo.verdicts
         fixed: list[str | None] = []
+        navigation: list[str | None] = []
         seen_in = memo.documents_with
         for line, text in zip(blocks, texts):
             verdict = verdicts.get(text)
@@ -394,23 +397,37 @@ class StripDebris(Stage):
             ):  # short lines only: a repeated paragraph is a duplicate, Dedup's business
                 role = "repeated"
             fixed.append(role)
+            navigation.append(rule.qualified_name if role in ("navigation", "comment") else None)
             if rule is not None:
                 line.removed = Removal(self.name, rule.qualified_name, score=1.0)
         if self.repeated_in:
             for text in set(texts):
                 seen_in[text] = seen_in.get(text, 0) + 1
         if self.heuristics and blocks:
-            language = self.lang or boilerplate.detect_language(texts)
-            facts = memo.facts(language)
+            language = self.lang  # None: each line in its own language
+            facts = memo.facts(language or "")
             classes = []
             for text in texts:
                 known = facts.get(text)
                 if known is None:
                     known = facts[text] = boilerplate.line_facts(text, language)
                 classes.append(boilerplate.BlockClass(*known))
-            boilerplate.classify(texts, language, fixed, classes)
+            indented = sum(1 for line in blocks if line.text[:1] in (" ", "\t")) / len(blocks)
+            _, fallback = boilerplate.classify_document(texts, language, fixed, classes, navigation, indented)
+            if fallback is not None:
+                memo.notes.append(f"rules-only:{fallback}")
+            if fallback == "no-page-evidence":
+                # Not a page: in a text file (code, changelog, licence) navigation-like lines
+                # ("Copyright ...", "All rights reserved.") are its content, and so is, in
+                # any document, a paragraph of prose that happens to match a phrase rule.
+                text_file = indented >= boilerplate.INDENTED_SHARE
+                for line, role, text in zip(blocks, fixed, texts):
+                    if role in ("navigation", "comment") and (text_file or boilerplate.paragraph_like(text)):
+                        line.removed = None
             for line, verdict, forced in zip(blocks, classes, fixed):
-                if forced == "repeated" and verdict.label == "bad":
+                if verdict.reason == "rule-match-inside-prose":
+                    line.removed = None
+                elif forced == "repeated" and verdict.label == "bad":
                     line.removed = Removal(
                         self.name, f"boilerplate:{verdict.reason}",
                         f"in {seen_in[line.text.strip()] - 1} earlier documents of this run", score=verdict.score,
@@ -419,7 +436,9 @@ class StripDebris(Stage):
                     line.removed = Removal(
                         self.name,
                         f"boilerplate:{verdict.reason}",
-                        f"{verdict.length:.0f} chars, stopwords {verdict.density:.2f} ({language})",
+                        f"{verdict.length:.0f} chars, "
+                        + (f"stopwords {verdict.density:.2f} ({verdict.language})" if verdict.language
+                           else "stopwords not counted (short line or no list)"),
                         score=verdict.score,
                     )
         memo.trim()
@@ -442,6 +461,8 @@ class _RunMemo:
         self._facts: dict[str, dict[str, tuple]] = {}
         #: Time left to user patterns in the current document.
         self.patterns = _PatternBudget()
+        #: Events of the documents cleaned so far, for `StageStats.notes` (drained by the run).
+        self.notes: list[str] = []
 
     def facts(self, language: str) -> dict[str, tuple]:
         return self._facts.setdefault(language, {})

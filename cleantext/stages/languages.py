@@ -1,0 +1,156 @@
+"""Which language a line is in, and how much of it is function words.
+
+Each line of a page is measured on its own: an article in one language inside menus
+in another, or a page that mixes scripts, is judged line by line. The language of a
+line is the one whose stopword list covers most of its words (the lists are data in
+cleantext/rules/stopwords/, see LICENSE-stopwords-iso.txt there); Han and Kana lines
+count the function characters of the Chinese or Japanese list instead. Where no list
+covers a line, the classifier falls back on its shape (`boilerplate.paragraph_shaped`).
+
+>>> measure("Der Hund und die Katze sind nicht im Haus.")[3]
+'de'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from importlib import resources
+
+import regex
+
+#: The languages with a stopword list in cleantext/rules/stopwords/ (see LICENSE-stopwords-iso.txt there).
+LANGUAGES = tuple(sorted(
+    entry.name[:-4] for entry in resources.files("cleantext.rules").joinpath("stopwords").iterdir()
+    if entry.name.endswith(".txt") and entry.name[:-4].isalpha() and entry.name[:-4].islower()
+))
+#: Languages whose lists hold characters, for text written without spaces.
+CJK_LANGUAGES = frozenset({"zh", "ja"})
+
+#: One Han or Kana character carries about as much as three Latin ones (a word and a
+#: space), one Hangul syllable about as much as two (Korean puts spaces between words).
+CJK_CHAR_WEIGHT = 3
+HANGUL_CHAR_WEIGHT = 2
+
+# Per-line features run on the stdlib `re` engine for ASCII lines, faster than
+# `regex` on short strings: a word is a run of letters and digits (``[^\W_]``), with
+# apostrophe-joined parts. Other lines use `regex`, whose words keep their combining
+# marks (Indic vowel signs are not ``\w`` for `re`).
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W\d_]+)*")
+_WORD_ANY = regex.compile(r"[\p{L}\p{M}\p{N}]+(?:['’][\p{L}\p{M}]+)*")
+#: Han and Kana: scripts written without spaces whose lists hold characters.
+HAN_KANA = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
+_HANGUL = regex.compile(r"[\p{Hangul}]")
+#: Scripts written without spaces between words.
+UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\p{Tibetan}]")
+_HIRAGANA = regex.compile(r"\p{Hiragana}")
+_NOT_LETTER = regex.compile(r"[^\p{L}]+")
+#: Sentence ends of many scripts: Latin, CJK, Devanagari and Bengali (danda), Arabic
+#: and Urdu, Ethiopic, Myanmar, Khmer, Armenian, Tibetan.
+_STOPS = ".!?。！？…:;।॥۔؟።፧။។៕։།"
+_SENTENCE_END = re.compile(rf"[{_STOPS}][\"'”’»)\]]*\s*$")
+#: A sentence end followed by a space (or the line's end): sentences in a line.
+SENTENCE_MARK = re.compile(rf"[{_STOPS}](?:\s|$)")
+
+
+@lru_cache(maxsize=None)
+def stopwords(language: str) -> frozenset[str]:
+    """The function words of `language` from cleantext/rules/stopwords/{language}.txt."""
+    text = resources.files("cleantext.rules").joinpath(f"stopwords/{language}.txt").read_text("utf-8")
+    return frozenset(text.split())
+
+
+@lru_cache(maxsize=None)
+def _stopword_index() -> dict[str, tuple[str, ...]]:
+    """Each stopword of every word-based list, with the languages that list it."""
+    index: dict[str, list[str]] = {}
+    for language in LANGUAGES:
+        if language not in CJK_LANGUAGES:
+            for word in stopwords(language):
+                index.setdefault(word, []).append(language)
+    return {word: tuple(languages) for word, languages in index.items()}
+
+
+#: Language detection reads lines of at least this many characters, this many in all.
+DETECT_MIN_LINE = 40
+DETECT_SAMPLE = 6000
+
+
+def detect_language(texts: Sequence[str]) -> str:
+    """Guess the main language of some text from its stopwords (CJK from its script).
+
+    The classifier does not need it (each line is judged in its own language, see
+    `measure`); it names a document's language for people.
+
+    >>> detect_language(["Der Hund und die Katze sind nicht im Haus."])
+    'de'
+    """
+    sample = " ".join(t for t in texts if len(t) >= DETECT_MIN_LINE)[:DETECT_SAMPLE] or " ".join(texts)[:DETECT_SAMPLE]
+    cjk = 0 if sample.isascii() else len(HAN_KANA.findall(sample))
+    if cjk and cjk > 0.3 * (len(_NOT_LETTER.sub("", sample)) or 1):
+        return "ja" if len(_HIRAGANA.findall(sample)) > 0.15 * cjk else "zh"
+    return best_language(_words(sample.lower()))[0] or "en"
+
+
+def _words(lowered: str) -> list[str]:
+    return _WORD.findall(lowered) if lowered.isascii() else _WORD_ANY.findall(lowered)
+
+
+def best_language(words: Sequence[str]) -> tuple[str | None, int]:
+    """The language whose stopwords cover most of `words`, and how many it covers."""
+    index = _stopword_index()
+    hits: dict[str, int] = {}
+    for word in words:
+        languages = index.get(word)
+        if languages is not None:
+            for language in languages:
+                hits[language] = hits.get(language, 0) + 1
+    if not hits:
+        return None, 0
+    best = max(hits.values())
+    # Ties go to the first language in alphabetical order, so results are stable.
+    return min(language for language, count in hits.items() if count == best), best
+
+
+def measure(text: str, language: str | None = None, density: bool = True) -> tuple[float, float, bool, str, int]:
+    """Effective length, stopword density, whether `text` ends like a sentence, the
+    language of the density and the number of words.
+
+    Each line is measured in its own language: the one whose stopwords cover most of
+    its words (`language` fixes it instead). Han and Kana lines count function
+    characters of the Chinese or Japanese list. With `density` false, only the
+    length is measured (density 0, language "").
+    """
+    text = text.strip()
+    sentence = bool(_SENTENCE_END.search(text))
+    if not density:
+        if text.isascii():
+            return float(len(text)), 0.0, sentence, "", 0
+        wide = len(HAN_KANA.findall(text))
+        return float(len(text) + wide * (CJK_CHAR_WEIGHT - 1) + len(_HANGUL.findall(text)) * (HANGUL_CHAR_WEIGHT - 1)), 0.0, sentence, "", 0
+    if text.isascii():
+        words = _WORD.findall(text.lower())
+        length = float(len(text))
+    else:
+        chars = HAN_KANA.findall(text)
+        if chars and (language is None or language in CJK_LANGUAGES):
+            if language is None:
+                language = "ja" if _HIRAGANA.search(text) else "zh"
+            function_chars = stopwords(language)
+            density = sum(1 for ch in chars if ch in function_chars) / len(chars)
+            return len(text) + len(chars) * (CJK_CHAR_WEIGHT - 1), density, sentence, language, len(chars)
+        words = _WORD_ANY.findall(text.lower())
+        length = len(text) + len(_HANGUL.findall(text)) * (HANGUL_CHAR_WEIGHT - 1)
+        if not words:
+            return 0.0, 0.0, sentence, "", 0
+        if UNSPACED.search(text):  # Thai, Lao, Khmer...: words are not space-separated
+            return length, 0.0, sentence, "", len(words)
+    if not words:
+        # No word at all ("​", "»", "|"): no evidence either way, weight 0 in the core search.
+        return 0.0, 0.0, sentence, "", 0
+    if language is None:
+        language, hits = best_language(words)
+    else:
+        hits = sum(map(stopwords(language).__contains__, words))
+    return length, hits / len(words), sentence, language or "", len(words)

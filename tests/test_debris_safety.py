@@ -1,0 +1,183 @@
+"""StripDebris never empties a document silently: documents that are not page dumps
+keep their text, a page whose article core is not found falls back to the rules, and
+each fallback is counted and named (issue 9, point 1)."""
+
+import json
+
+from cleantext import Pipeline, StripDebris, split_lines
+from cleantext.cli import cli
+
+MENU = "Skip to content\nHome\nNews\nSport\nWeather\nContact\nHome › News › Local\n"
+FOOTER = "Share on Facebook\nShare on Twitter\nRelated stories\n© 2025 Town News. All rights reserved.\n"
+
+
+def strip(text: str) -> str:
+    return Pipeline([StripDebris()]).clean(text)
+
+
+def nonblank(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def notes(text: str) -> list[str]:
+    run = StripDebris().start()
+    list(run(iter(split_lines(text))))
+    return list(run.notes)
+
+
+def test_numbered_unique_lines_are_all_kept():
+    text = "".join(f"unique line number {n}\n" for n in range(1, 2001))
+    assert strip(text) == text
+    assert notes(text) == ["rules-only:no-page-evidence"]  # items of one shape are not a menu
+
+
+def test_a_shopping_list_is_kept_whole():
+    items = ["Milk", "Eggs", "Bread", "Butter", "Apples", "Bananas", "Rice", "Pasta", "Tomatoes",
+             "Onions", "Garlic", "Cheese", "Yoghurt", "Coffee", "Tea", "Sugar", "Flour", "Salt",
+             "Pepper", "Olive oil", "Soap", "Shampoo", "Toothpaste", "Tissues", "Batteries",
+             "Candles", "Matches"]
+    text = "\n".join(items) + "\n"
+    assert len(items) == 27 and strip(text) == text
+
+
+def test_numeric_csv_is_kept_whole():
+    text = "seed, 0xdeadbeaf\n" + "".join(f"{n}, 0x{(n * 2654435761) % 2**64:016x}\n" for n in range(800))
+    assert strip(text) == text
+
+
+def test_a_list_of_names_and_addresses_is_kept_whole():
+    text = "".join(f"Person Number{n} <person{n}@example.org>\n" for n in range(200))
+    assert strip(text) == text
+
+
+def test_an_indented_changelog_keeps_every_line_including_its_copyright_lines():
+    entry = (
+        "pkg (1.{n}-1) unstable; urgency=medium\n\n"
+        "  * New upstream release\n  * Bump standards version\n  * Fix build\n\n"
+        " -- Ann Lee <ann@example.org>  Mon, 0{d} Jan 2024 10:00:00 +0000\n\n"
+    )
+    text = "Copyright (c) 2024 Ann Lee\nAll rights reserved.\n\n" + "".join(
+        entry.format(n=n, d=n % 9 + 1) for n in range(30))
+    assert nonblank(strip(text)) == nonblank(text)
+
+
+def test_a_python_module_is_kept_whole():
+    body = "".join(
+        f"def function_{n}(value):\n    \"\"\"Return the value.\"\"\"\n    if value:\n        return value\n    return None\n\n\n"
+        for n in range(40)
+    )
+    text = '"""A module."""\n\nimport os\n\n\n' + body
+    assert nonblank(strip(text)) == nonblank(text)
+
+
+def test_a_page_without_an_article_keeps_its_text_and_says_so():
+    teasers = "".join(f"Teaser headline number {n}\n" for n in range(20))
+    page = MENU + teasers + FOOTER
+    out = strip(page)
+    assert teasers in out
+    assert "Share on Facebook" not in out  # the rules still apply
+    assert notes(page) == ["rules-only:no-article-core"]
+
+
+def test_a_page_with_an_article_gets_no_note():
+    paragraph = ("The council met on Tuesday and the vote was close, as many of the people in the town "
+                 "had expected it to be for weeks before the meeting.\n")
+    page = MENU + "Council keeps the ferry\n" + paragraph * 4 + FOOTER
+    assert notes(page) == []
+    assert strip(page).startswith("Council keeps the ferry\n")
+
+
+def test_stats_count_documents_per_fallback_reason_and_verbose_names_the_file(runner, tmp_path):
+    csv = tmp_path / "data.csv"
+    csv.write_text("".join(f"{n}, {n * n}\n" for n in range(100)))
+    teasers = tmp_path / "teasers.txt"
+    teasers.write_text(MENU + "".join(f"Teaser headline number {n}\n" for n in range(20)) + FOOTER)
+    result = runner.invoke(cli, ["clean", "-v", str(csv), str(teasers), "-o", str(tmp_path / "out.txt"),
+                                 "--stats", str(tmp_path / "stats.json")])
+    assert result.exit_code == 0
+    stats = json.loads((tmp_path / "stats.json").read_text())
+    debris = next(s for s in stats["stages"] if s["stage"] == "strip-debris")
+    assert debris["documents_by_note"] == {"rules-only:no-article-core": 1, "rules-only:no-page-evidence": 1}
+    assert "data.csv: 100 lines" in result.stderr and "rules-only:no-page-evidence" in result.stderr
+    line = next(line for line in result.stderr.splitlines() if "teasers.txt" in line)
+    assert "strip-debris rules-only:no-article-core" in line
+
+
+SECTIONS = ("World", "Business", "Markets", "Sport", "Football", "Tennis", "Culture", "Books", "Film", "Music",
+            "Travel", "Food", "Science", "Health", "Climate", "Technology", "Opinion", "Letters", "Video", "Podcasts",
+            "Puzzles", "Obituaries", "Weather", "Traffic", "Jobs", "Property", "Motoring", "Education", "Media", "Events")
+
+
+def stream_page(number: int, paragraphs: int) -> tuple[str, str]:
+    """A page dump (menus, an article, a footer) and its article."""
+    article = "".join(
+        f"Report {number}, paragraph {k}: the council of town {number} met on Tuesday and the vote on the new "
+        f"bridge was close, as many of the people who live there had expected it to be for weeks.\n"
+        for k in range(paragraphs)
+    )
+    menu = "".join(f"{section} {number}\n" if k % 3 else f"{section}\n" for k, section in enumerate(SECTIONS))
+    footer = ("Share on Facebook\nShare on Twitter\nRelated stories\n" + "".join(f"Teaser headline {number}-{k}\n" for k in range(8))
+              + f"© 2025 Town {number} News. All rights reserved.\n")
+    return menu + f"Headline of report {number}\n" + article + footer, article
+
+
+def test_many_pages_on_one_stream_keep_every_article():
+    pages = [stream_page(n, 16 if n == 0 else 6) for n in range(20)]
+    out = strip("".join(page for page, _ in pages))
+    for page, article in pages:
+        assert article in out
+    assert "Teaser headline 3-4" not in out
+
+
+# --- properties over page-like documents -------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+PARAGRAPHS = [
+    "The council met on Tuesday and the vote was close, as many of the people in the town had expected it to be.",
+    "Der Rat hat am Dienstag über die neue Brücke beraten, und die Abstimmung war so knapp, wie es viele erwartet hatten.",
+    "시의회는 화요일에 회의를 열어 새 다리 건설 계획을 논의했다. 많은 주민들이 회의에 참석했고, 표결은 아주 근소한 차이로 끝났다.",
+    "Belediye meclisi salı günü yeni köprü planını görüşmek için toplandı ve oylama beklendiği gibi çok yakın bir sonuçla bitti.",
+]
+CHROME = ["Home", "News", "Sport", "Contact", "Share on Facebook", "Related stories", "© 2025 Town News",
+          "Privacy Policy", "Follow us on Twitter", "Subscribe to our newsletter", "Weather", "Video"]
+DATA = ["3, 0x82738c549beccc30", "Round 4: 7 March – Monza", "Ann Lee <ann@example.org>", "  * Fix the build"]
+piece = st.one_of(st.sampled_from(PARAGRAPHS), st.sampled_from(CHROME), st.sampled_from(DATA))
+page_like = st.lists(piece, max_size=60).map(lambda lines: "".join(f"{line}\n" for line in lines))
+few = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@few
+@given(page_like)
+def test_strip_debris_is_idempotent_on_page_like_documents(text):
+    once = strip(text)
+    assert strip(once) == once
+
+
+@few
+@given(page_like)
+def test_a_document_left_to_the_rules_loses_only_rule_matches_and_every_removal_has_a_reason(text):
+    run = StripDebris().start()
+    lines = list(run(iter(split_lines(text))))
+    for line in lines:
+        if line.removed is not None:
+            assert line.removed.stage == "strip-debris" and line.removed.rule
+    if any(note.startswith("rules-only:") for note in run.notes):
+        assert all(line.removed is None or not line.removed.rule.startswith("boilerplate:") for line in lines)
+
+
+def test_a_list_with_a_sentence_under_it_is_not_a_page():
+    items = ("Milk Eggs Bread Butter Apples Bananas Rice Pasta Tomatoes Onions Garlic Cheese Yoghurt Coffee Tea "
+             "Sugar Flour Salt Pepper Soap Shampoo Toothpaste Tissues Batteries Candles Matches Lemons Carrots").split()
+    text = ("Shopping for the week\n" + "".join(f"{item}\n" for item in items)
+            + "Please remember that the shop closes early on Saturday, so we should go on Friday evening after work.\n")
+    assert strip(text) == text
+    assert notes(text) == ["rules-only:one-sided-list"]
+
+
+def test_a_poem_is_not_a_menu():
+    stanza = ("Two roads diverged in a yellow wood,\nAnd sorry I could not travel both\nAnd be one traveler, long I stood\n"
+              "And looked down one as far as I could\nTo where it bent in the undergrowth;\n\n")
+    text = "The Road\n\n" + stanza * 8
+    assert nonblank(strip(text)) == nonblank(text)
