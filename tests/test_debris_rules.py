@@ -62,3 +62,18 @@ def test_rule_removes_its_positive_example(rules, name):
 def test_no_rule_removes_the_negative_example(rules, name):
     found = _Matcher(list(rules.values())).match(EXAMPLES[name][1])
     assert found is None, found
+
+
+@pytest.mark.parametrize("line", [
+    "Copyright © 2025 Example Corp. 無断転載を禁じます。",
+    "無断転載禁止",
+    "著作権所有 2024 東京新聞",
+])
+def test_japanese_copyright_notices_match(rules, line):
+    assert _Matcher([rules["navigation:copyright"]]).match(line) is not None
+
+
+def test_japanese_prose_about_copyright_is_not_a_notice(rules):
+    # "Registering a copyright is not compulsory, but it helps prove ownership."
+    prose = "著作権の登録は義務づけられていませんが、所有権を立証するために著作権を登録する人もいます。"
+    assert _Matcher(list(rules.values())).match(prose) is None
