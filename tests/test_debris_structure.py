@@ -126,3 +126,35 @@ def test_a_run_of_data_lines_of_one_shape_after_the_article_is_kept():
     out = clean(page)
     assert calendar in out
     assert "Sport\n" not in out and "Ferry fares" not in out
+
+
+TABLE = (  # a table of names, birth dates and ages, dumped one cell per line
+    "Name\nBirth Date\nAge\nCorey\n11/13/91\n11 years\nSissi\n09/29/95\n7 years & 2 months\n"
+    "Tomas\n12/01/98\n3 years & 11 months\nSara\n12/07/00\n1 year & 11 months\n"
+)
+
+
+def test_dates_in_a_table_are_data_not_bylines_nor_page_evidence():
+    # The rules alone would remove the dates; on a page, they would count as bylines.
+    text = article(3) + TABLE + article(2, start=3)
+    assert clean(text) == text
+    page = split_lines(MENU + text + FOOTER, "page")
+    rules = {line.text: line.removed.rule for line in StripDebris().process(iter(page)) if line.removed}
+    assert rules["Sport"].startswith("boilerplate:") and not rules.get("11/13/91", "").startswith("navigation:")
+
+
+def test_dates_of_a_teaser_feed_are_still_bylines():
+    feed = "".join(f"AUTO NEWS\nThe carmaker's new model number {n} is launched\nMay {n}, 2014\n" for n in range(1, 6))
+    out = clean(MENU + article(4) + feed + FOOTER)
+    assert "May 3, 2014" not in out and article(4) in out
+
+
+def test_table_cells_need_a_repeating_row_with_another_column_of_figures():
+    from cleantext.stages.boilerplate import table_cells
+
+    texts = TABLE.splitlines()
+    rules = ["navigation:byline-date" if "/" in t else None for t in texts]
+    assert table_cells(texts, rules) == [4, 7, 10, 13]
+    # Title and date items (no other column of figures) are not a table.
+    feed = [t for n in range(5) for t in (f"Headline {'abc'[n % 3]}", f"May {n + 1}, 2014")]
+    assert table_cells(feed, ["navigation:byline-date" if "May" in t else None for t in feed]) == []

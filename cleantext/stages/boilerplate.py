@@ -372,6 +372,54 @@ def longest_menu_run(classes: Sequence[BlockClass], texts: Sequence[str] | None 
     return longest
 
 
+#: Rules for data a table also holds (dates, times): they name a page's byline only
+#: where the line is not a cell of a table (see `table_cells`).
+DATA_CELL_RULES = frozenset({"navigation:byline-date"})
+#: A table dumped one cell per line repeats its row every `period` lines (at most
+#: this many cells to a row).
+TABLE_MAX_PERIOD = 6
+#: Table cells are short: names, dates, figures ("3 years & 11 months"); a teaser
+#: feed's title lines are longer.
+TABLE_CELL_MAX = 40
+
+
+def _cell_shape(text: str) -> str:
+    return _SHAPE_RUNS.sub(lambda m: "0" if m.group(1) else "a", text)
+
+
+def table_cells(texts: Sequence[str], rules: Sequence[str | None]) -> list[int]:
+    """Indices of lines matched by a `DATA_CELL_RULES` rule that are cells of a table.
+
+    A cell's shape ("11/13/91" -> "0/0/0") recurs every `period` lines for at least
+    `DATA_RUN_MIN` rows of lines no longer than `TABLE_CELL_MAX`, and another column of those rows holds
+    figures too ("11 years", "7 years & 2 months"): a table of names, dates and ages,
+    not a teaser feed of title and date lines, whose titles carry no figures.
+    """
+    found: set[int] = set()
+    n = len(texts)
+    for i, rule in enumerate(rules):
+        if rule not in DATA_CELL_RULES or i in found:
+            continue
+        shape = _cell_shape(texts[i])
+        for period in range(1, TABLE_MAX_PERIOD + 1):
+            if i >= period and _cell_shape(texts[i - period]) == shape:
+                break  # inside a run judged from its first row
+            rows = [i]
+            while rows[-1] + period < n and _cell_shape(texts[rows[-1] + period]) == shape:
+                rows.append(rows[-1] + period)
+            if len(rows) < DATA_RUN_MIN:
+                continue
+            # The shortest period that repeats is the row (a feed with two date columns
+            # repeats at 3 and 6 lines: its row is 3).
+            short = all(len(texts[j]) <= TABLE_CELL_MAX for j in range(rows[0], rows[-1] + 1))
+            if short and (period == 1 or any(
+                all(_DIGIT.search(texts[r + offset]) for r in rows) for offset in range(1, period) if rows[-1] + offset < n
+            )):
+                found.update(r for r in rows if rules[r] in DATA_CELL_RULES)
+            break
+    return sorted(found)
+
+
 def page_evidence(classes: Sequence[BlockClass], texts: Sequence[str], rules: Sequence[str | None], indented: float) -> str | None:
     """What shows that a document is a page dump (see the constants above): "navigation",
     "menu-run" or None (nothing: it is left to the rules).

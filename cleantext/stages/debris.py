@@ -400,6 +400,10 @@ class StripDebris(Stage):
             navigation.append(rule.qualified_name if role in ("navigation", "comment") else None)
             if rule is not None:
                 line.removed = Removal(self.name, rule.qualified_name, score=1.0)
+        rule_names = [line.removed.rule if line.removed is not None else None for line in blocks]
+        for i in boilerplate.table_cells(texts, rule_names):
+            # A date in a table is the table's data, neither a byline nor page evidence.
+            blocks[i].removed, fixed[i], navigation[i] = None, None, None
         if self.repeated_in:
             for text in set(texts):
                 seen_in[text] = seen_in.get(text, 0) + 1
