@@ -105,3 +105,29 @@ def test_a_block_of_paragraphs_without_a_stopword_list_survives_between_menu_lin
              "Wal-Mart Eases Grip Medicare Cancer Patients\n")
     page = MENU + english + toolbar + georgian + links + english.replace("Paragraph", "Part") + FOOTER
     assert georgian in strip(page)
+
+
+# The fast paths of `languages.measure` (the `re` engine on Latin, Greek and Cyrillic
+# lines; the exact script searches only where Han, Kana or Hangul may be) must find
+# what the exact `regex` patterns find, on any text.
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from cleantext.stages import languages  # noqa: E402
+
+_PLAIN_TEXT = st.text(st.characters(max_codepoint=0x2BFF, exclude_categories=("Cs",)), max_size=40)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(_PLAIN_TEXT, st.text(max_size=40)))
+def test_words_of_plain_lines_are_those_of_the_exact_pattern(text):
+    if languages._PLAIN.fullmatch(text):
+        lowered = text.lower()
+        assert languages._WORD.findall(lowered) == languages._WORD_ANY.findall(lowered)
+
+
+def test_every_han_kana_and_hangul_character_is_looked_at():
+    missed = [hex(cp) for cp in range(0x80, 0x110000)
+              if (languages.HAN_KANA.match(chr(cp)) or languages._HANGUL.match(chr(cp)))
+              and not languages._MAYBE_WIDE.match(chr(cp))]
+    assert missed == []

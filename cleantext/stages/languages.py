@@ -33,7 +33,7 @@ CJK_LANGUAGES = frozenset({"zh", "ja"})
 CJK_CHAR_WEIGHT = 3
 HANGUL_CHAR_WEIGHT = 2
 
-# Per-line features run on the stdlib `re` engine for ASCII lines, faster than
+# Per-line features run on the stdlib `re` engine for ASCII and `_PLAIN` lines, faster than
 # `regex` on short strings: a word is a run of letters and digits (``[^\W_]``), with
 # apostrophe-joined parts. Other lines use `regex`, whose words keep their combining
 # marks (Indic vowel signs are not ``\w`` for `re`).
@@ -45,6 +45,21 @@ _HANGUL = regex.compile(r"[\p{Hangul}]")
 #: Scripts written without spaces between words.
 UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\p{Tibetan}]")
 _HIRAGANA = regex.compile(r"\p{Hiragana}")
+#: A superset of the Han, Kana and Hangul blocks, on the faster `re` engine: a line
+#: without any of these characters (most non-ASCII lines: accents, curly quotes)
+#: skips the exact `regex` script searches.
+#: Lines in Latin, Greek or Cyrillic with punctuation and symbols: scripts without
+#: combining marks or unspaced writing, whose words the faster `re` engine finds as
+#: `_WORD_ANY` does. Left out: the combining marks among them (U+0300-036F,
+#: U+0483-0489, U+20D0-20FF) and the numbers other than digits (superscripts,
+#: fractions, Roman numerals, circled numbers), which `re` joins after an apostrophe,
+#: and "İ", whose lower case takes a combining dot.
+_PLAIN = re.compile(
+    "[\x00-\u00b1\u00b4-\u00b8\u00ba\u00bb\u00bf-\u012f\u0131-\u02ff\u0370-\u0482\u048a-\u052f\u1e00-\u1fff"
+    "\u2000-\u206f\u20a0-\u20cf\u2100-\u214f\u2190-\u245f\u2500-\u2775\u2794-\u2bff]*"
+)
+_MAYBE_WIDE = re.compile("[\u1100-\u11ff\u2e80-\ua97f\uac00-\ud7ff\uf900-\ufaff\uff00-\uffef"
+                         "\U00016fe0-\U00016fff\U0001aff0-\U0001b16f\U0001f200\U00020000-\U0003ffff]")
 _NOT_LETTER = regex.compile(r"[^\p{L}]+")
 #: Sentence ends of many scripts: Latin, CJK, Devanagari and Bengali (danda), Arabic
 #: and Urdu, Ethiopic, Myanmar, Khmer, Armenian, Tibetan.
@@ -125,15 +140,16 @@ def measure(text: str, language: str | None = None, density: bool = True) -> tup
     text = text.strip()
     sentence = bool(_SENTENCE_END.search(text))
     if not density:
-        if text.isascii():
+        if text.isascii() or not _MAYBE_WIDE.search(text):
             return float(len(text)), 0.0, sentence, "", 0
         wide = len(HAN_KANA.findall(text))
         return float(len(text) + wide * (CJK_CHAR_WEIGHT - 1) + len(_HANGUL.findall(text)) * (HANGUL_CHAR_WEIGHT - 1)), 0.0, sentence, "", 0
-    if text.isascii():
+    if text.isascii() or _PLAIN.fullmatch(text):
         words = _WORD.findall(text.lower())
         length = float(len(text))
     else:
-        chars = HAN_KANA.findall(text)
+        wide = _MAYBE_WIDE.search(text) is not None
+        chars = HAN_KANA.findall(text) if wide else ()
         if chars and (language is None or language in CJK_LANGUAGES):
             if language is None:
                 language = "ja" if _HIRAGANA.search(text) else "zh"
@@ -141,7 +157,7 @@ def measure(text: str, language: str | None = None, density: bool = True) -> tup
             density = sum(1 for ch in chars if ch in function_chars) / len(chars)
             return len(text) + len(chars) * (CJK_CHAR_WEIGHT - 1), density, sentence, language, len(chars)
         words = _WORD_ANY.findall(text.lower())
-        length = len(text) + len(_HANGUL.findall(text)) * (HANGUL_CHAR_WEIGHT - 1)
+        length = len(text) + len(_HANGUL.findall(text)) * (HANGUL_CHAR_WEIGHT - 1) if wide else float(len(text))
         if not words:
             return 0.0, 0.0, sentence, "", 0
         if UNSPACED.search(text):  # Thai, Lao, Khmer...: words are not space-separated
