@@ -6,6 +6,7 @@ Usage (from the project root, with the project's virtualenv active):
     python bench/debris_quality.py --worst 5    # and the 5 worst pages of each set
     python bench/debris_quality.py --cv         # cross-validate the constants (a few minutes)
     python bench/debris_quality.py --swap       # multilingual articles in the other dev pages' chrome
+    python bench/debris_quality.py --code DIR   # speed only, of another checkout (a release worktree)
 
 Everything runs in process, with the shared scorers' own token functions, so the
 numbers match ``score_extraction.py -- 'cleantext clean'`` (news and CleanEval pages,
@@ -59,7 +60,9 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# --code DIR: the speed of another checkout's stage (e.g. a release in a git worktree),
+# for a ratio against it measured on the same loaded machine.
+sys.path.insert(0, sys.argv[sys.argv.index("--code") + 1] if "--code" in sys.argv[:-1] else str(ROOT))
 
 from cleantext import Dedup, FixEncoding, Pipeline, StripDebris, split_lines  # noqa: E402
 from cleantext.stages import boilerplate  # noqa: E402
@@ -359,6 +362,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="speed: best of this many passes (0: skip)")
     parser.add_argument("--cv", action="store_true", help="cross-validate the constants in GRID")
     parser.add_argument("--swap", action="store_true", help="multilingual articles in the other dev pages' chrome")
+    parser.add_argument("--code", metavar="DIR", help="speed only, of the cleantext checkout in DIR")
     args = parser.parse_args()
 
     sets = {"news": pages("extraction-dev"), "cleaneval": pages("cleaneval-dev")}
@@ -367,6 +371,10 @@ def main() -> None:
         return
     if args.swap:
         swapped(sets)
+        return
+    if args.code:
+        print(f"cleantext from {Path(sys.modules['cleantext'].__file__).parent.parent}")
+        print_speed(sets["news"], args.repeat or 5)
         return
     for name, rows in sets.items():
         scores = page_scores(rows)
@@ -390,11 +398,15 @@ def main() -> None:
     together, alone = stream(sets["news"])
     print(f"20 news pages on one stream: {together:,} bytes kept vs {alone:,} as 20 inputs ({together / alone:.3f})")
     if args.repeat:
-        rates = stage_speed(sets["news"], args.repeat)
-        stage = rates["strip-debris"]
-        print(f"speed: strip-debris {stage:,.0f} lines/s on {rates['lines']:,.0f} page lines; split_lines "
-              f"{rates['split_lines']:,.0f}/s (x{stage / rates['split_lines']:.3f}), awk '!seen[$0]++' {rates['awk']:,.0f}/s "
-              f"(x{stage / rates['awk']:.3f})")
+        print_speed(sets["news"], args.repeat)
+
+
+def print_speed(rows, repeat: int) -> None:
+    rates = stage_speed(rows, repeat)
+    stage = rates["strip-debris"]
+    print(f"speed: strip-debris {stage:,.0f} lines/s on {rates['lines']:,.0f} page lines; split_lines "
+          f"{rates['split_lines']:,.0f}/s (x{stage / rates['split_lines']:.3f}), awk '!seen[$0]++' {rates['awk']:,.0f}/s "
+          f"(x{stage / rates['awk']:.3f})")
 
 
 if __name__ == "__main__":
