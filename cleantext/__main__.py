@@ -22,11 +22,12 @@ EXIT_INTERRUPTED = 130
 def main() -> None:
     try:
         from .cli import main as run
+
+        run()  # handles its own interrupts from its first line on; this catches the call itself
     except (Interrupt, KeyboardInterrupt):
         if sys.stderr is not None:
             sys.stderr.write("cleantext: interrupted; no partial output was kept\n")
-        os._exit(EXIT_INTERRUPTED)  # no half-imported module's clean-up to run
-    run()
+        os._exit(EXIT_INTERRUPTED)  # no half-imported module's clean-up to run, no file made yet
 
 
 if __name__ == "__main__":
