@@ -12,24 +12,27 @@ Build your own pipeline from the stages:
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
 
-from .lines import Line, Removal, join_lines, split_lines
-from .pipeline import Pipeline, Run, Stage
-
+TYPE_CHECKING = False  # not `typing`'s: importing it would delay the command's Ctrl-C handler
 if TYPE_CHECKING:
+    from typing import Any
+
+    from .lines import Line, Removal, join_lines, split_lines
+    from .pipeline import Pipeline, Run, Stage
     from .stages import Dedup, FixEncoding, StripDebris
 
-_STAGES = ("Dedup", "FixEncoding", "StripDebris")
+_LAZY = {"Dedup": "stages", "FixEncoding": "stages", "StripDebris": "stages",
+         "Line": "lines", "Removal": "lines", "join_lines": "lines", "split_lines": "lines",
+         "Pipeline": "pipeline", "Run": "pipeline", "Stage": "pipeline"}
 
 
 def __getattr__(name: str) -> Any:
-    """The stage classes, imported on first use: the command starts (and takes Ctrl-C
-    gracefully) before their dependencies load."""
-    if name in _STAGES:
-        from . import stages
+    """The public names, imported on first use: the command installs its Ctrl-C handler
+    (`cleantext.__main__`) before anything heavier than this module loads."""
+    if name in _LAZY:
+        from importlib import import_module
 
-        return getattr(stages, name)
+        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
     raise AttributeError(f"module 'cleantext' has no attribute {name!r}")
 
 __version__ = "0.1.0"
@@ -63,6 +66,7 @@ def default_pipeline(
     debris (so dedup's blank-line folding tidies the gaps debris leaves), then dedup.
     Pass a configured stage to replace its default.
     """
+    from .pipeline import Pipeline
     from .stages import Dedup, FixEncoding, StripDebris
 
     return Pipeline([fix_encoding or FixEncoding(), strip_debris or StripDebris(), dedup or Dedup()])

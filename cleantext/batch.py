@@ -49,6 +49,7 @@ from .io import (
     read_lines,
     removed_row,
 )
+from .interrupts import check as check_interrupt, deferred
 from .lines import Line, join_lines, split_documents, split_lines
 from .pipeline import Pipeline, Run, StageStats
 
@@ -819,6 +820,10 @@ class _Outcomes:
             yield self._here(task, direct=stream_all)
 
     def close(self) -> None:
+        with deferred():  # once begun, stopping the workers runs to the end
+            self._close()
+
+    def _close(self) -> None:
         if self._executor is not None:
             self._stop.set()
             for kind, item in self._ahead:
@@ -939,6 +944,7 @@ def run_batch(
         stack.callback(outcomes.close)
         stack.callback(progress.clear)
         for position, outcome in enumerate(outcomes):
+            check_interrupt()  # in case an interrupt was swallowed (see `interrupts.check`)
             result = outcome.result
             report.files.append(result)
             for message in result.warnings if note is not None else ():

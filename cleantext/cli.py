@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import signal
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -20,6 +19,7 @@ import click
 from . import __version__
 from .batch import BAD_RECORD_POLICIES, STDIN, BatchUsageError, Options, run_batch
 from .config import ConfigError, config_from_args, describe_settings
+from .interrupts import Interrupt, exiting, install as install_interrupts
 from .io import InputError, closed_standard_streams, remove_temporary_files
 from .lines import SEPARATORS
 from .stages.dedup import SCOPES, Dedup
@@ -346,10 +346,6 @@ def config_command(ctx: click.Context) -> None:
     ctx.exit(EXIT_OK)
 
 
-def _terminate(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt  # unwinds like Ctrl-C: temporary files go, inputs stay
-
-
 def _guard_standard_streams() -> None:
     """Point closed standard descriptors (``<&-``, ``>&-``, ``2>&-``) at /dev/null.
 
@@ -372,15 +368,33 @@ def _guard_standard_streams() -> None:
 
 
 def main(args: list[str] | None = None) -> None:
-    """Console entry point: turns every outcome into a message and a documented exit code."""
-    signal.signal(signal.SIGTERM, _terminate)
+    """Console entry point: turns every outcome into a message and a documented exit code.
+
+    Ctrl-C and SIGTERM raise `Interrupt` once (see `interrupts`), which unwinds like an
+    error: temporary files go, inputs and existing outputs stay. If it lands while
+    another outcome is being reported, the outer handler still makes it exit 130; once
+    the outcome is known, both signals are blocked until the process is gone.
+    """
     try:
+        status = _run_command(args)
+    except Interrupt:  # landed in a handler below or in its clean-up, before `exiting`
+        exiting()
+        remove_temporary_files()
+        click.echo("cleantext: interrupted; no partial output was kept", err=True)
+        status = EXIT_INTERRUPTED
+    sys.exit(status if isinstance(status, int) else EXIT_OK)
+
+
+def _run_command(args: list[str] | None) -> Any:
+    try:
+        install_interrupts()
         _guard_standard_streams()
         status = cli.main(args, prog_name="cleantext", standalone_mode=False)
     except click.ClickException as error:
         error.show()
         status = error.exit_code
-    except (click.Abort, KeyboardInterrupt):
+    except (Interrupt, click.Abort, KeyboardInterrupt):  # KeyboardInterrupt: before install
+        exiting()
         click.echo("cleantext: interrupted; no partial output was kept", err=True)
         status = EXIT_INTERRUPTED
     except (BrokenPipeError, _OutputClosed):
@@ -395,5 +409,6 @@ def main(args: list[str] | None = None) -> None:
                    "(set CLEANTEXT_DEBUG=1 for a traceback, and please report it)", err=True)
         status = EXIT_INTERNAL_ERROR
     finally:
+        exiting()  # from here a signal cannot escape as a traceback (death by SIGINT, exit -2)
         remove_temporary_files()  # normally none are left; after an interrupt, maybe one
-    sys.exit(status if isinstance(status, int) else EXIT_OK)
+    return status

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from .interrupts import deferred
 from .lines import Line, split_lines
 
 #: How much of an input is inspected to tell text from binary data.
@@ -288,6 +289,12 @@ class PendingOutput:
     backup: str | None = None
 
     def commit(self) -> None:
+        """Rename into place; Ctrl-C waits until the backup and the rename are both done
+        (a backup alone would make the next run skip the file)."""
+        with deferred():
+            self._commit()
+
+    def _commit(self) -> None:
         exists = os.path.exists(self.target)
         if exists:
             os.chmod(self.temp, os.stat(self.target).st_mode & 0o7777)
