@@ -151,6 +151,9 @@ class _BandTables:
 
     LOAD = 0.75
     GROWTH = 2.0
+    #: Keys still probing when this few are left finish in a Python loop: a long probe
+    #: run would otherwise cost a dozen numpy calls per step for a handful of keys.
+    TAIL = 16
 
     def __init__(self, size: int = 1024) -> None:
         self._reset(size)
@@ -173,7 +176,7 @@ class _BandTables:
         slots = self._home(flat_keys)
         pending = np.arange(len(flat_keys))
         table_keys, table_owners = self.keys.ravel(), self.owners.ravel()
-        while len(pending):
+        while len(pending) > self.TAIL:
             at = bases[pending] + slots[pending]
             owners = table_owners[at]
             occupied = owners >= 0
@@ -182,6 +185,13 @@ class _BandTables:
             pending = pending[occupied & ~hit]
             slots[pending] += 1
             slots[pending[slots[pending] == self.size]] = 0
+        for i in pending.tolist():  # the last few long probe runs: cheaper one by one
+            base, slot, key = int(bases[i]), int(slots[i]), flat_keys[i]
+            while (owner := int(table_owners[base + slot])) >= 0:
+                if table_keys[base + slot] == key:
+                    found[i] = owner
+                    break
+                slot = slot + 1 if slot + 1 < self.size else 0
         return found.reshape(keys.shape)
 
     def put(self, bands: np.ndarray, keys: np.ndarray, owners: np.ndarray) -> np.ndarray:
@@ -223,6 +233,21 @@ class _BandTables:
             slots[move] += 1
             slots[move[slots[move] == self.size]] = 0
             pending = pending[~done]
+            if len(pending) <= self.TAIL:
+                break
+        for i in pending.tolist():  # the last few long probe runs: cheaper one by one
+            base, slot, key = int(bases[i]), int(slots[i]), keys[i]
+            while True:
+                at = base + slot
+                if table_owners[at] < 0:
+                    table_keys[at], table_owners[at] = key, owners[i]
+                    self.counts[bands[i]] += 1
+                    break
+                if table_keys[at] == key:
+                    replaced[i] = table_owners[at]
+                    table_owners[at] = owners[i]
+                    break
+                slot = slot + 1 if slot + 1 < self.size else 0
         return replaced
 
 
