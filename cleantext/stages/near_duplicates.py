@@ -198,16 +198,35 @@ class _BandTables:
         """Set the owner of each (band, key) (distinct pairs); returns the owners they replace, or -1."""
         needed = int((self.counts + np.bincount(bands, minlength=BANDS)).max())
         if needed > self.LOAD * self.size:
-            old_keys, old_owners, old_counts = self.keys, self.owners, self.counts
+            old_keys, old_owners = self.keys, self.owners
             size = self.size if self.counts.any() else max(self.size, int(needed / self.LOAD * self.GROWTH))
             while needed > self.LOAD * size:
                 size = -(-int(size * self.GROWTH) // 1024) * 1024
             self._reset(size)
             for band in range(BANDS):  # band by band: temporary arrays stay small
                 live = old_owners[band] >= 0
-                self._put(np.full(int(old_counts[band]), band, dtype=np.int64), old_keys[band][live],
-                          old_owners[band][live])
+                self._refill(band, old_keys[band][live], old_owners[band][live])
         return self._put(bands, keys, owners)
+
+    def _refill(self, band: int, keys: np.ndarray, owners: np.ndarray) -> None:
+        """Put distinct `keys` into band `band`'s empty table without probing step by step.
+
+        Inserted in order of home slot, each key lands in the first free slot from its
+        home: one past the previous key's slot, or its home when that is further
+        (a running maximum). Keys pushed past the end wrap around through `_put`.
+        """
+        homes = self._home(keys)
+        order = np.argsort(homes, kind="stable")
+        steps = np.arange(len(order))
+        slots = np.maximum.accumulate(homes[order] - steps) + steps
+        inside = slots < self.size
+        placed = order[inside]
+        self.keys[band, slots[inside]] = keys[placed]
+        self.owners[band, slots[inside]] = owners[placed]
+        self.counts[band] += len(placed)
+        wrapped = order[~inside]
+        if len(wrapped):
+            self._put(np.full(len(wrapped), band, dtype=np.int64), keys[wrapped], owners[wrapped])
 
     def _put(self, bands: np.ndarray, keys: np.ndarray, owners: np.ndarray) -> np.ndarray:
         replaced = np.full(len(keys), -1, dtype=np.int64)
