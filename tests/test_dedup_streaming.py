@@ -127,3 +127,38 @@ def test_rebuilding_the_window_index_never_indexes_lines_that_were_not_added():
             found = index.owners(stale, np.full(len(stale), 40))
             assert not set(found.ravel().tolist()) & set(skipped)
     assert rebuilds >= 1
+
+
+@given(st.integers(0, 2**32 - 1), st.booleans())
+@settings(max_examples=25, deadline=None)
+def test_band_tables_map_each_key_to_its_newest_owner_across_growth_and_wrap_around(seed, crowd_the_end):
+    """The tables grow by refilling in home order (no step-by-step probing) and finish
+    long probe runs one key at a time; either way each (band, key) must map to the owner
+    last put, and `put` must return the owner it replaced, exactly as a dict does."""
+    import numpy as np
+
+    from cleantext.stages.near_duplicates import BANDS, _BandTables
+
+    rng = np.random.default_rng(seed)
+    if crowd_the_end:  # keys whose home is in the last 2% of any table size: runs wrap around
+        mixed = rng.integers(int(0.98 * 2**32), 2**32, size=3000, dtype=np.uint64)
+        pool = (mixed * np.uint64(pow(0x9E3779B1, -1, 2**32)) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    else:
+        pool = rng.integers(0, 2**32, size=3000, dtype=np.uint64).astype(np.uint32)
+    tables, expected, owner = _BandTables(), {}, 0
+    for _ in range(6):
+        bands = rng.choice([0, 1, BANDS - 1], size=1500)  # few bands: each outgrows its table
+        keys = pool[rng.integers(0, len(pool), size=1500)]
+        pairs = dict.fromkeys(zip(bands.tolist(), keys.tolist()))  # distinct (band, key) pairs
+        bands = np.array([b for b, _ in pairs], dtype=np.int64)
+        keys = np.array([k for _, k in pairs], dtype=np.uint32)
+        owners = np.arange(owner, owner + len(keys), dtype=np.int32)
+        owner += len(keys)
+        replaced = tables.put(bands, keys, owners)
+        assert replaced.tolist() == [expected.get(pair, -1) for pair in pairs]
+        expected.update(zip(pairs, owners.tolist()))
+    queries = np.zeros((len(pool), BANDS), dtype=np.uint32) + pool[:, None]
+    found = tables.get(queries)
+    assert found.tolist() == [[expected.get((b, int(k)), -1) for b in range(BANDS)] for k in pool]
+    assert tables.counts.sum() == len(expected)
+    assert tables.size > 1024  # the tables grew

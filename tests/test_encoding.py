@@ -204,3 +204,16 @@ def test_every_pair_of_safe_characters_a_codec_can_produce_is_judged_like_ftfy(s
     texts += [a + " " for a in alphabet] + [a + "?" for a in alphabet]
     changed = [t for t in texts if stage._gate.search(t) is None and ftfy.fix_text(t, stage._config) != t]
     assert changed == []
+
+
+@pytest.mark.parametrize("straight_quotes", [False, True])
+@pytest.mark.parametrize("unescape_html", [False, True])
+def test_printable_ascii_without_an_ampersand_never_reaches_the_gate_because_it_never_matches(
+        straight_quotes, unescape_html):
+    """`fix` returns such lines before building the gate (which imports ftfy): sound only
+    because the gate finds nothing in them, alone, in pairs or around a space or "?"."""
+    stage = FixEncoding(straight_quotes=straight_quotes, unescape_html=unescape_html)
+    ascii_ = [chr(c) for c in range(0x20, 0x7F) if chr(c) != "&"]
+    texts = ["".join(ascii_)] + [a + b for a in ascii_ for b in ascii_] + [a + m + b for a in ascii_[::3]
+                                                                         for b in ascii_ for m in " ?"]
+    assert [t for t in texts if stage._gate.search(t)] == []

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleantext.stages.debris import _lowercase_pattern, _Matcher, builtin_rules
+from cleantext.stages import rule_prefilter
 from cleantext.stages.rule_prefilter import DIGIT, conditions, line_filter
 from test_debris_rules import EXAMPLES
 from test_rule_complexity import _pieces
@@ -95,3 +96,10 @@ def test_patterns_with_nothing_necessary_give_no_filter(pattern):
 def test_an_ordinary_sentence_skips_the_rules(matcher):
     assert not matcher._may_match("the council met on tuesday and voted to keep the ferry.")
     assert matcher._may_match("z says:")  # a needle anywhere: "NAME says:" (comment-chrome)
+
+
+def test_the_stored_filter_of_the_built_in_rules_equals_a_fresh_derivation():
+    """`rule_prefilter.write_cache()` regenerates it after a rule changes."""
+    patterns = rule_prefilter.builtin_patterns()
+    assert rule_prefilter._cached(patterns) == rule_prefilter.derive(patterns) is not None
+    assert rule_prefilter._cached(patterns[1:]) is None  # another rule set is derived afresh

@@ -105,12 +105,15 @@ class _Memory:
         self.exact[key] = kept_id
         if norm is not None:
             self.normalized[_comparable(norm, signature)] = kept_id
-        record = (self.numbers, self.sources, self.keys, self.norms, self.signatures)
-        values = (number, source, key, norm, signature)
         if self.window is None or kept_id < self.window:
-            for column, value in zip(record, values):
-                column.append(value)
+            self.numbers.append(number)
+            self.sources.append(source)
+            self.keys.append(key)
+            self.norms.append(norm)
+            self.signatures.append(signature)
         else:
+            record = (self.numbers, self.sources, self.keys, self.norms, self.signatures)
+            values = (number, source, key, norm, signature)
             slot = kept_id % self.window
             old_id = kept_id - self.window
             if self.exact.get(self.keys[slot]) == old_id:
@@ -268,6 +271,9 @@ class Dedup(Stage):
                 continue
             signature = statement_signature(key, norm)
             comparable = _comparable(norm, signature)
+            if not windowed and comparable in normalized:  # removed at its turn: no MinHash needed
+                todo.append((line, key, norm, signature, -1))
+                continue
             row = rows.get(comparable)
             if row is None:
                 row = rows[comparable] = len(rows)

@@ -132,6 +132,8 @@ class FixEncoding(Stage):
 
     def fix(self, text: str) -> str:
         """Return `text` (one line) repaired."""
+        if "&" not in text and text.isascii() and text.isprintable():
+            return text  # the gate never matches such a line: no need to build it (and import ftfy)
         if self._gate.search(text) is None:
             return text
         import ftfy

@@ -151,6 +151,9 @@ class _BandTables:
 
     LOAD = 0.75
     GROWTH = 2.0
+    #: Keys still probing when this few are left finish in a Python loop: a long probe
+    #: run would otherwise cost a dozen numpy calls per step for a handful of keys.
+    TAIL = 16
 
     def __init__(self, size: int = 1024) -> None:
         self._reset(size)
@@ -173,7 +176,7 @@ class _BandTables:
         slots = self._home(flat_keys)
         pending = np.arange(len(flat_keys))
         table_keys, table_owners = self.keys.ravel(), self.owners.ravel()
-        while len(pending):
+        while len(pending) > self.TAIL:
             at = bases[pending] + slots[pending]
             owners = table_owners[at]
             occupied = owners >= 0
@@ -182,22 +185,48 @@ class _BandTables:
             pending = pending[occupied & ~hit]
             slots[pending] += 1
             slots[pending[slots[pending] == self.size]] = 0
+        for i in pending.tolist():  # the last few long probe runs: cheaper one by one
+            base, slot, key = int(bases[i]), int(slots[i]), flat_keys[i]
+            while (owner := int(table_owners[base + slot])) >= 0:
+                if table_keys[base + slot] == key:
+                    found[i] = owner
+                    break
+                slot = slot + 1 if slot + 1 < self.size else 0
         return found.reshape(keys.shape)
 
     def put(self, bands: np.ndarray, keys: np.ndarray, owners: np.ndarray) -> np.ndarray:
         """Set the owner of each (band, key) (distinct pairs); returns the owners they replace, or -1."""
         needed = int((self.counts + np.bincount(bands, minlength=BANDS)).max())
         if needed > self.LOAD * self.size:
-            old_keys, old_owners, old_counts = self.keys, self.owners, self.counts
+            old_keys, old_owners = self.keys, self.owners
             size = self.size if self.counts.any() else max(self.size, int(needed / self.LOAD * self.GROWTH))
             while needed > self.LOAD * size:
                 size = -(-int(size * self.GROWTH) // 1024) * 1024
             self._reset(size)
             for band in range(BANDS):  # band by band: temporary arrays stay small
                 live = old_owners[band] >= 0
-                self._put(np.full(int(old_counts[band]), band, dtype=np.int64), old_keys[band][live],
-                          old_owners[band][live])
+                self._refill(band, old_keys[band][live], old_owners[band][live])
         return self._put(bands, keys, owners)
+
+    def _refill(self, band: int, keys: np.ndarray, owners: np.ndarray) -> None:
+        """Put distinct `keys` into band `band`'s empty table without probing step by step.
+
+        Inserted in order of home slot, each key lands in the first free slot from its
+        home: one past the previous key's slot, or its home when that is further
+        (a running maximum). Keys pushed past the end wrap around through `_put`.
+        """
+        homes = self._home(keys)
+        order = np.argsort(homes, kind="stable")
+        steps = np.arange(len(order))
+        slots = np.maximum.accumulate(homes[order] - steps) + steps
+        inside = slots < self.size
+        placed = order[inside]
+        self.keys[band, slots[inside]] = keys[placed]
+        self.owners[band, slots[inside]] = owners[placed]
+        self.counts[band] += len(placed)
+        wrapped = order[~inside]
+        if len(wrapped):
+            self._put(np.full(len(wrapped), band, dtype=np.int64), keys[wrapped], owners[wrapped])
 
     def _put(self, bands: np.ndarray, keys: np.ndarray, owners: np.ndarray) -> np.ndarray:
         replaced = np.full(len(keys), -1, dtype=np.int64)
@@ -223,6 +252,21 @@ class _BandTables:
             slots[move] += 1
             slots[move[slots[move] == self.size]] = 0
             pending = pending[~done]
+            if len(pending) <= self.TAIL:
+                break
+        for i in pending.tolist():  # the last few long probe runs: cheaper one by one
+            base, slot, key = int(bases[i]), int(slots[i]), keys[i]
+            while True:
+                at = base + slot
+                if table_owners[at] < 0:
+                    table_keys[at], table_owners[at] = key, owners[i]
+                    self.counts[bands[i]] += 1
+                    break
+                if table_keys[at] == key:
+                    replaced[i] = table_owners[at]
+                    table_owners[at] = owners[i]
+                    break
+                slot = slot + 1 if slot + 1 < self.size else 0
         return replaced
 
 
