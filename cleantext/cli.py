@@ -22,6 +22,7 @@ from .batch import BAD_RECORD_POLICIES, STDIN, BatchUsageError, Options, run_bat
 from .config import ConfigError, config_from_args, describe_settings
 from .io import InputError, closed_standard_streams, remove_temporary_files
 from .lines import SEPARATORS
+from .placement import misplaced_argument, misplaced_option
 from .stages.dedup import SCOPES, Dedup
 from .stages.debris import StripDebris
 from .stages.encoding import FixEncoding
@@ -127,14 +128,57 @@ io_options = _options(
                  help="Log one line per input: lines in, removed, changed, output, time."),
 )
 
+#: The stage subcommands, in the order `clean` runs them.
+STAGE_COMMANDS = ("fix-encoding", "strip-debris", "dedup")
+
 #: Group and `clean` options that describe the batch rather than a stage.
 BATCH_OPTIONS = ("output", "output_dir", "in_place", "backup", "overwrite_backup", "follow_symlinks",
                  "separator", "globs", "removed", "stats", "jsonl", "text_field", "on_bad_record", "jobs",
                  "fail_fast", "quiet", "verbose")
 
 
+def _argv(ctx: click.Context) -> list[str]:
+    return ctx.find_root().meta.get("cleantext.argv", [])
+
+
+def _hinted_parse(parse: Callable[[click.Context, list[str]], list[str]], ctx: click.Context,
+                  args: list[str]) -> list[str]:
+    """Parse as Click does; an option in the wrong part of the chain gets a message
+    showing where it belongs."""
+    try:
+        return parse(ctx, args)
+    except click.NoSuchOption as error:
+        group = ctx.find_root().command
+        hint = misplaced_option(group, _argv(ctx), error.option_name,  # type: ignore[arg-type]
+                                ctx.info_name if ctx.parent is not None else "cleantext")
+        if hint is None:
+            raise
+        raise click.UsageError(hint, ctx) from None
+
+
+class _StageCommand(click.Command):
+    """A stage subcommand; misplaced options and file names get a teaching message."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return _hinted_parse(super().parse_args, ctx, args)
+
+
 class _ConfiguredGroup(click.Group):
     """The top-level group: reads the config file before parsing, as Click defaults."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if ctx.parent is None:
+            ctx.meta["cleantext.argv"] = list(args)
+        return _hinted_parse(super().parse_args, ctx, args)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        try:
+            return super().resolve_command(ctx, args)
+        except click.exceptions.NoSuchCommand as error:
+            hint = misplaced_argument(self, _argv(ctx), args[0])
+            if hint is None:
+                raise
+            raise click.UsageError(hint, ctx) from error
 
     def make_context(self, info_name, args, parent=None, **extra: Any) -> click.Context:
         if parent is None and "default_map" not in extra:
@@ -244,7 +288,7 @@ def _progress_stream(options: Options, quiet: bool):
     return stderr
 
 
-@cli.command("fix-encoding")
+@cli.command("fix-encoding", cls=_StageCommand)
 @fix_encoding_options
 def fix_encoding_command(**options: Any) -> list[FixEncoding]:
     """Repair mojibake, HTML entities and control characters (ftfy).
@@ -256,7 +300,7 @@ def fix_encoding_command(**options: Any) -> list[FixEncoding]:
     return [_build(FixEncoding, options)]
 
 
-@cli.command("dedup")
+@cli.command("dedup", cls=_StageCommand)
 @dedup_options
 def dedup_command(**options: Any) -> list[Dedup]:
     """Remove duplicate and near-duplicate lines, keeping the first.
@@ -270,7 +314,7 @@ def dedup_command(**options: Any) -> list[Dedup]:
     return [_build(Dedup, options)]
 
 
-@cli.command("strip-debris")
+@cli.command("strip-debris", cls=_StageCommand)
 @strip_debris_options
 def strip_debris_command(**options: Any) -> list[StripDebris]:
     """Remove template errors and navigation debris (menus, share bars, footers).
@@ -282,7 +326,15 @@ def strip_debris_command(**options: Any) -> list[StripDebris]:
     return [_build(StripDebris, options)]
 
 
-class _StandaloneCommand(click.Command):
+#: `clean --help` sections: the options of each stage, then the rest.
+_HELP_SECTIONS = (
+    ("Fix-encoding options", fix_encoding_command),
+    ("Strip-debris options", strip_debris_command),
+    ("Dedup options", dedup_command),
+)
+
+
+class _StandaloneCommand(_StageCommand):
     """A subcommand that may mix options and file names (`clean a.txt -o out.txt`).
 
     In chain mode Click stops parsing a subcommand's options at its first argument, so
@@ -293,12 +345,25 @@ class _StandaloneCommand(click.Command):
         extra["allow_interspersed_args"] = True
         return super().make_context(info_name, args, parent=parent, **extra)
 
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Options grouped by the stage they configure, then input/output and the rest."""
+        records = {param.name: param.get_help_record(ctx) for param in self.get_params(ctx)
+                   if isinstance(param, click.Option)}
+        for title, command in _HELP_SECTIONS:
+            names = [param.name for param in command.params]
+            with formatter.section(title):
+                formatter.write_dl([records.pop(name) for name in names if records.get(name)])
+        with formatter.section("Input, output and other options"):
+            formatter.write_dl([record for record in records.values() if record])
+
 
 @cli.command("clean", cls=_StandaloneCommand)
 @click.argument("files", nargs=-1, type=click.Path(allow_dash=True))
 @fix_encoding_options
 @strip_debris_options
 @dedup_options
+@click.option("--skip", "skipped", multiple=True, type=click.Choice(STAGE_COMMANDS), metavar="STAGE",
+              help="Leave out this stage (fix-encoding, strip-debris or dedup); repeatable.")
 @io_options
 @click.pass_context
 def clean_command(ctx: click.Context, files: tuple[str, ...], **options: Any) -> list[Any]:
@@ -311,6 +376,7 @@ def clean_command(ctx: click.Context, files: tuple[str, ...], **options: Any) ->
     \b
     Examples:
       cleantext clean samples/news-article.txt
+      cleantext clean page.txt --skip dedup --keep '^Editor'
       cleantext clean a.txt b.txt -o out.txt --stats -
       cleantext clean corpus/ --glob '*.txt' --output-dir cleaned/ -j 4 -v
     """
@@ -324,7 +390,12 @@ def clean_command(ctx: click.Context, files: tuple[str, ...], **options: Any) ->
         value = options.pop(key)
         if ctx.get_parameter_source(key) is click.core.ParameterSource.COMMANDLINE:
             settings[key] = value
-    return [_build(FixEncoding, options), _build(StripDebris, options), _build(Dedup, options)]
+    skipped = set(options.pop("skipped"))
+    if len(skipped) == len(STAGE_COMMANDS):
+        raise click.UsageError("--skip leaves no stage to run; skip at most two of "
+                               f"{', '.join(STAGE_COMMANDS)}.")
+    stages = {"fix-encoding": FixEncoding, "strip-debris": StripDebris, "dedup": Dedup}
+    return [_build(stages[name], options) for name in STAGE_COMMANDS if name not in skipped]
 
 
 @cli.command("config")
