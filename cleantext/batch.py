@@ -20,6 +20,7 @@ import json
 import multiprocessing
 import os
 import re
+import shutil
 import signal
 import stat
 import sys
@@ -829,15 +830,29 @@ class _Outcomes:
         self._stack.close()
 
 
+def _fitted(parts: Sequence[str], width: int) -> str:
+    """As many of `parts` (most important first) as fit in `width` columns; a line that
+    wrapped would pile up copies of itself instead of being redrawn in place."""
+    text = parts[0]
+    for part in parts[1:]:
+        if len(text) + 2 + len(part) > width:
+            break
+        text += "  " + part
+    return text[:max(width, 1)]
+
+
 class Progress:
     """A one-line progress display on a terminal: files, bytes, rate and ETA.
 
     Drawn only once the work has taken `delay` seconds, at most ten times a second,
-    and erased at the end; `clear` makes room for a message.
+    never wider than the terminal (measured at each draw, so resizing is followed), and
+    erased at the end; `clear` makes room for a message.
     """
 
-    def __init__(self, stream: IO[str] | None, total_files: int, total_bytes: int, delay: float = 1.0):
+    def __init__(self, stream: IO[str] | None, total_files: int, total_bytes: int, delay: float = 1.0,
+                 columns: Callable[[], int] | None = None):
         self.stream = stream
+        self.columns = columns or (lambda: shutil.get_terminal_size().columns)
         self.total_files, self.total_bytes = total_files, total_bytes
         self.files = 0
         self.bytes_done = 0
@@ -873,9 +888,10 @@ class Progress:
             eta = f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
         elif self.total_bytes <= done:
             eta = "0:00:00"
-        text = (f"cleantext: {self.files}/{self.total_files} files  "
-                f"{_megabytes(done)}/{_megabytes(self.total_bytes)} MB  "
-                f"{_megabytes(rate)} MB/s  ETA {eta}")
+        parts = [f"cleantext: {self.files}/{self.total_files} files",
+                 f"{_megabytes(done)}/{_megabytes(self.total_bytes)} MB", f"{_megabytes(rate)} MB/s",
+                 f"ETA {eta}"]
+        text = _fitted(parts, self.columns() - 1)  # the last column would wrap on some terminals
         self.stream.write("\r" + text.ljust(self._width))
         self.stream.flush()
         self._width = len(text)
@@ -885,6 +901,28 @@ class Progress:
             self.stream.write("\r" + " " * self._width + "\r")
             self.stream.flush()
             self._width = 0
+
+
+def summary_lines(report: Report, top: int = 3) -> list[str]:
+    """The end-of-batch summary: totals, then each stage's removals with its `top` reasons."""
+    totals = report.as_dict()["totals"]
+    failed = f", {totals['failed']} failed" if totals["failed"] else ""
+    not_started = f", {totals['not_started']} not started" if totals["not_started"] else ""
+    lines = [f"{totals['files']} file{'s' if totals['files'] != 1 else ''}{failed}{not_started}: "
+             f"{totals['lines_in']:,} lines in, {totals['lines_out']:,} out, {totals['removed']:,} removed, "
+             f"{totals['changed']:,} changed in {report.seconds:.2f}s"]
+    for stage in report.stats.get("stages", []):
+        reasons = Counter(stage["removed_by_rule"]).most_common()
+        shown = ", ".join(f"{rule} {count:,}" for rule, count in reasons[:top])
+        if len(reasons) > top:
+            shown += f", {len(reasons) - top} more"
+        parts = [f"{stage['removed']:,} removed" + (f" ({shown})" if shown else "")]
+        if stage["changed"] and not stage["removed"]:
+            parts = []
+        if stage["changed"]:
+            parts.append(f"{stage['changed']:,} changed")
+        lines.append(f"  {stage['stage']}: {'; '.join(parts)}")
+    return lines
 
 
 def _megabytes(count: float) -> str:

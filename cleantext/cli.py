@@ -18,7 +18,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .batch import BAD_RECORD_POLICIES, STDIN, BatchUsageError, Options, run_batch
+from .batch import BAD_RECORD_POLICIES, STDIN, BatchUsageError, Options, run_batch, summary_lines
 from .config import ConfigError, config_from_args, describe_settings
 from .io import InputError, closed_standard_streams, remove_temporary_files
 from .lines import SEPARATORS
@@ -126,6 +126,9 @@ io_options = _options(
                  help="No progress bar and no warnings; errors are still shown."),
     click.option("-v", "--verbose", is_flag=True, default=False,
                  help="Log one line per input: lines in, removed, changed, output, time."),
+    click.option("--summary/--no-summary", default=None,
+                 help="Print totals and the top removal reasons per stage on stderr at the end "
+                      "(default: when stderr is a terminal, or with -v; never with -q)."),
 )
 
 #: The stage subcommands, in the order `clean` runs them.
@@ -134,7 +137,7 @@ STAGE_COMMANDS = ("fix-encoding", "strip-debris", "dedup")
 #: Group and `clean` options that describe the batch rather than a stage.
 BATCH_OPTIONS = ("output", "output_dir", "in_place", "backup", "overwrite_backup", "follow_symlinks",
                  "separator", "globs", "removed", "stats", "jsonl", "text_field", "on_bad_record", "jobs",
-                 "fail_fast", "quiet", "verbose")
+                 "fail_fast", "quiet", "verbose", "summary")
 
 
 def _argv(ctx: click.Context) -> list[str]:
@@ -269,12 +272,23 @@ def _run(ctx: click.Context, stage_lists: list[list[Any]], **_: Any) -> None:
         ctx.exit(EXIT_INPUT_ERROR)
     except BrokenPipeError:
         raise _OutputClosed() from None  # past Click, which would turn it into exit code 1
+    if _wants_summary(settings):
+        for line in summary_lines(report):
+            echo(line)
     # ctx.exit, not a return value: the exit code must survive standalone mode too
     ctx.exit(EXIT_INPUT_ERROR if report.failed else EXIT_OK)
 
 
 class _OutputClosed(Exception):
     """The reader of standard output went away."""
+
+
+def _wants_summary(settings: dict[str, Any]) -> bool:
+    if settings["quiet"]:
+        return False
+    if settings["summary"] is not None:
+        return bool(settings["summary"])
+    return settings["verbose"] or (sys.stderr is not None and sys.stderr.isatty())
 
 
 def _progress_stream(options: Options, quiet: bool):
