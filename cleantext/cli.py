@@ -126,6 +126,11 @@ io_options = _options(
                  help="No progress bar and no warnings; errors are still shown."),
     click.option("-v", "--verbose", is_flag=True, default=False,
                  help="Log one line per input: lines in, removed, changed, output, time."),
+    click.option("--review", is_flag=True, default=False,
+                 help="Instead of the cleaned text, show each document with removed lines marked "
+                      "('-', stage and reason) and fixed lines before and after ('~'); colour on a terminal."),
+    click.option("--review-html", metavar="FILE", type=click.Path(dir_okay=False), default=None,
+                 help="Instead of the cleaned text, write the review as an HTML page to open in a browser."),
     click.option("--summary/--no-summary", default=None,
                  help="Print totals and the top removal reasons per stage on stderr at the end "
                       "(default: when stderr is a terminal, or with -v; never with -q)."),
@@ -137,7 +142,7 @@ STAGE_COMMANDS = ("fix-encoding", "strip-debris", "dedup")
 #: Group and `clean` options that describe the batch rather than a stage.
 BATCH_OPTIONS = ("output", "output_dir", "in_place", "backup", "overwrite_backup", "follow_symlinks",
                  "separator", "globs", "removed", "stats", "jsonl", "text_field", "on_bad_record", "jobs",
-                 "fail_fast", "quiet", "verbose", "summary")
+                 "fail_fast", "quiet", "verbose", "summary", "review", "review_html")
 
 
 def _argv(ctx: click.Context) -> list[str]:
@@ -259,6 +264,8 @@ def _run(ctx: click.Context, stage_lists: list[list[Any]], **_: Any) -> None:
     def echo(message: str) -> None:
         click.echo(f"cleantext: {message}", err=True)
 
+    if settings["review"] or settings["review_html"]:
+        _review(ctx, Pipeline(stages), settings, options, echo)
     try:
         report = run_batch(
             Pipeline(stages), settings["inputs"] or [STDIN], options, warn=echo,
@@ -277,6 +284,48 @@ def _run(ctx: click.Context, stage_lists: list[list[Any]], **_: Any) -> None:
             echo(line)
     # ctx.exit, not a return value: the exit code must survive standalone mode too
     ctx.exit(EXIT_INPUT_ERROR if report.failed else EXIT_OK)
+
+
+def _review(ctx: click.Context, pipeline: Any, settings: dict[str, Any], options: Options,
+            echo: Callable[[str], None]) -> None:
+    """--review and --review-html: show what cleaning does instead of writing cleaned text."""
+    from .batch import plan_batch
+    from .io import AtomicOutput
+    from .review import encoded, render_html, render_text, review_inputs
+
+    for flag, used in (("--output-dir", options.output_dir), ("--in-place", options.in_place),
+                       ("--jsonl", options.jsonl), ("--removed", options.removed), ("--stats", options.stats)):
+        if used:
+            raise click.UsageError(f"--review and --review-html show what cleaning would do; they do not "
+                                   f"combine with {flag}. Run without them to clean.")
+    if options.output is not None and not settings["review"]:
+        raise click.UsageError("-o names where --review writes; --review-html takes its own file name.")
+    review_options = Options(output=options.output, globs=options.globs, follow_symlinks=options.follow_symlinks,
+                             separator=options.separator)
+    try:
+        tasks = plan_batch(settings["inputs"] or [STDIN], review_options, None if settings["quiet"] else echo)
+    except BatchUsageError as error:
+        raise click.UsageError(str(error)) from None
+    failed: list[str] = []
+    documents = list(review_inputs(pipeline, tasks, options.separator, echo, failed))
+    try:
+        if settings["review_html"]:
+            with AtomicOutput(settings["review_html"], compress=False) as page:
+                for chunk in render_html(documents):
+                    page.stream.write(chunk.encode("utf-8", "replace"))
+        if settings["review"]:
+            target = options.output or "-"
+            colour = target == "-" and sys.stdout is not None and sys.stdout.isatty() \
+                and not os.environ.get("NO_COLOR")
+            with AtomicOutput(target) as out:
+                for line in render_text(documents, colour):
+                    out.stream.write(encoded(line + "\n"))
+    except InputError as error:
+        echo(str(error))
+        ctx.exit(EXIT_INPUT_ERROR)
+    except BrokenPipeError:
+        raise _OutputClosed() from None
+    ctx.exit(EXIT_INPUT_ERROR if failed else EXIT_OK)
 
 
 class _OutputClosed(Exception):
