@@ -364,7 +364,7 @@ def _check_shared_outputs(tasks: Sequence[Task], options: Options) -> None:
 class _Account:
     """Counts lines and bytes of one input as they are written."""
 
-    def __init__(self, result: FileResult, out: BinaryIO | DocumentJoiner, removed: Any):
+    def __init__(self, result: FileResult, out: BinaryIO | DocumentJoiner | NamedWriter, removed: Any):
         self.result = result
         self.out = out
         self.removed = removed
@@ -396,7 +396,7 @@ class _Account:
         self.out.write(data)
 
 
-def clean_input(run: Run, task: Task, options: Options, out: BinaryIO | DocumentJoiner,
+def clean_input(run: Run, task: Task, options: Options, out: BinaryIO | DocumentJoiner | NamedWriter,
                 removed: Any, stop: Callable[[], bool] | None = None,
                 progress: Callable[[int], None] | None = None) -> FileResult:
     """Clean one input into `out` (and removed rows into `removed`); never raises for
@@ -567,19 +567,22 @@ def _with_field_replaced(record_text: str, field_name: str, value: str) -> bytes
 
 def _value_span(text: str, field_name: str) -> tuple[int, int]:
     """Where the value of the last top-level `field_name` of a JSON object starts and ends."""
+    def space(at: int) -> int:  # past any white space (the pattern matches the empty string too)
+        return _JSON_SPACE.match(text, at).end()  # type: ignore[union-attr]
+
     span = None
-    index = _JSON_SPACE.match(text).end() + 1  # past "{"
-    index = _JSON_SPACE.match(text, index).end()
+    index = space(0) + 1  # past "{"
+    index = space(index)
     while text[index] == '"':
-        key, index = json.decoder.scanstring(text, index + 1)
-        index = _JSON_SPACE.match(text, index).end() + 1  # past ":"
-        index = _JSON_SPACE.match(text, index).end()
+        key, index = json.decoder.scanstring(text, index + 1)  # type: ignore[attr-defined]
+        index = space(index) + 1  # past ":"
+        index = space(index)
         _, end = _JSON.raw_decode(text, index)
         if key == field_name:
             span = (index, end)
-        index = _JSON_SPACE.match(text, end).end()
+        index = space(end)
         if text[index] == ",":
-            index = _JSON_SPACE.match(text, index + 1).end()
+            index = space(index + 1)
     assert span is not None, "the record was parsed with this field"
     return span
 
@@ -706,7 +709,7 @@ def _discard(outcome: Outcome) -> None:
             spooled.close()
 
 
-def _copy_spool(spooled: Any, write: Callable[[bytes], None]) -> None:
+def _copy_spool(spooled: Any, write: Callable[[bytes], object]) -> None:
     if isinstance(spooled, str):
         with open(spooled, "rb") as source:
             while chunk := source.read(1 << 20):
@@ -760,8 +763,8 @@ class _Outcomes:
         self.runs: list[Run] = []
         self._stack = ExitStack()
         self._spool_dir: str | None = None
-        self._executor = None
-        self._stop = None
+        self._executor: Any = None
+        self._stop: Any = None
         self._ahead: deque = deque()
 
     def __iter__(self) -> Iterator[Outcome]:
@@ -953,7 +956,9 @@ def run_batch(
     report = Report(jobs=jobs, jsonl=options.jsonl)
     progress = Progress(progress_stream, len(tasks), sum(task.size for task in tasks))
 
-    def say(message: str, to: Callable[[str], None]) -> None:
+    def say(message: str, to: Callable[[str], None] | None) -> None:
+        if to is None:
+            return
         progress.clear()
         to(message)
 

@@ -158,7 +158,7 @@ def _hinted_parse(parse: Callable[[click.Context, list[str]], list[str]], ctx: c
     except click.NoSuchOption as error:
         group = ctx.find_root().command
         hint = misplaced_option(group, _argv(ctx), error.option_name,  # type: ignore[arg-type]
-                                ctx.info_name if ctx.parent is not None else "cleantext")
+                                ctx.info_name or "cleantext" if ctx.parent is not None else "cleantext")
         if hint is None:
             raise
         raise click.UsageError(hint, ctx) from None
@@ -410,14 +410,14 @@ class _StandaloneCommand(_StageCommand):
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """Options grouped by the stage they configure, then input/output and the rest."""
-        records = {param.name: param.get_help_record(ctx) for param in self.get_params(ctx)
-                   if isinstance(param, click.Option)}
+        records = {param.name: record for param in self.get_params(ctx)
+                   if isinstance(param, click.Option) and (record := param.get_help_record(ctx))}
         for title, command in _HELP_SECTIONS:
             names = [param.name for param in command.params]
             with formatter.section(title):
-                formatter.write_dl([records.pop(name) for name in names if records.get(name)])
+                formatter.write_dl([records.pop(name) for name in names if name in records])
         with formatter.section("Input, output and other options"):
-            formatter.write_dl([record for record in records.values() if record])
+            formatter.write_dl(list(records.values()))
 
 
 @cli.command("clean", cls=_StandaloneCommand)

@@ -108,7 +108,7 @@ def open_input(name: str) -> BinaryIO:
     except OSError as error:
         raise InputError(describe_os_error(name, error)) from None
     if kind == "gz":
-        return _GzipReader(raw)
+        return _GzipReader(raw)  # type: ignore[return-value]
     if zstandard is not None:
         reader = zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True, closefd=True)
         return io.BufferedReader(reader, buffer_size=1 << 16)  # type: ignore[arg-type]
@@ -427,7 +427,7 @@ class AtomicOutput:
             raise output_error(target, error) from None
         self._raw = os.fdopen(fd, "wb")
         if kind == "gz":
-            self._stream = gzip.GzipFile(fileobj=self._raw, mode="wb", compresslevel=GZIP_LEVEL,
+            self._stream = gzip.GzipFile(fileobj=self._raw, mode="wb", compresslevel=GZIP_LEVEL,  # type: ignore[assignment]
                                          filename="", mtime=0)  # reproducible bytes
         elif zstandard is not None:
             compressor = zstandard.ZstdCompressor(level=ZSTD_LEVEL)
@@ -517,7 +517,7 @@ class DocumentJoiner:
     with a newline, one is added before the next document's first byte.
     """
 
-    def __init__(self, stream: BinaryIO):
+    def __init__(self, stream: BinaryIO | NamedWriter):
         self.stream = stream
         self._open_line = False
         self._new_document = False
