@@ -100,7 +100,10 @@ def visible(text: str) -> str:
 def _reason(line: Line) -> str:
     removal = line.removed
     assert removal is not None
-    return f"{removal.stage}: {removal.describe()}"
+    score = ""
+    if removal.stage == "strip-debris" and removal.score is not None and removal.score < 1:
+        score = f" (debris score {removal.score:.2f})"  # a heuristic's judgement, not a rule match
+    return f"{removal.stage}: {removal.describe()}{score}"
 
 
 _STYLE = {"removed": "\x1b[9;31m", "reason": "\x1b[33m", "old": "\x1b[31m", "new": "\x1b[32m",
