@@ -20,6 +20,7 @@ import json
 import multiprocessing
 import os
 import re
+import shutil
 import signal
 import stat
 import sys
@@ -365,7 +366,7 @@ def _check_shared_outputs(tasks: Sequence[Task], options: Options) -> None:
 class _Account:
     """Counts lines and bytes of one input as they are written."""
 
-    def __init__(self, result: FileResult, out: BinaryIO | DocumentJoiner, removed: Any):
+    def __init__(self, result: FileResult, out: BinaryIO | DocumentJoiner | NamedWriter, removed: Any):
         self.result = result
         self.out = out
         self.removed = removed
@@ -397,7 +398,7 @@ class _Account:
         self.out.write(data)
 
 
-def clean_input(run: Run, task: Task, options: Options, out: BinaryIO | DocumentJoiner,
+def clean_input(run: Run, task: Task, options: Options, out: BinaryIO | DocumentJoiner | NamedWriter,
                 removed: Any, stop: Callable[[], bool] | None = None,
                 progress: Callable[[int], None] | None = None) -> FileResult:
     """Clean one input into `out` (and removed rows into `removed`); never raises for
@@ -571,19 +572,22 @@ def _with_field_replaced(record_text: str, field_name: str, value: str) -> bytes
 
 def _value_span(text: str, field_name: str) -> tuple[int, int]:
     """Where the value of the last top-level `field_name` of a JSON object starts and ends."""
+    def space(at: int) -> int:  # past any white space (the pattern matches the empty string too)
+        return _JSON_SPACE.match(text, at).end()  # type: ignore[union-attr]
+
     span = None
-    index = _JSON_SPACE.match(text).end() + 1  # past "{"
-    index = _JSON_SPACE.match(text, index).end()
+    index = space(0) + 1  # past "{"
+    index = space(index)
     while text[index] == '"':
-        key, index = json.decoder.scanstring(text, index + 1)
-        index = _JSON_SPACE.match(text, index).end() + 1  # past ":"
-        index = _JSON_SPACE.match(text, index).end()
+        key, index = json.decoder.scanstring(text, index + 1)  # type: ignore[attr-defined]
+        index = space(index) + 1  # past ":"
+        index = space(index)
         _, end = _JSON.raw_decode(text, index)
         if key == field_name:
             span = (index, end)
-        index = _JSON_SPACE.match(text, end).end()
+        index = space(end)
         if text[index] == ",":
-            index = _JSON_SPACE.match(text, index + 1).end()
+            index = space(index + 1)
     assert span is not None, "the record was parsed with this field"
     return span
 
@@ -710,7 +714,7 @@ def _discard(outcome: Outcome) -> None:
             spooled.close()
 
 
-def _copy_spool(spooled: Any, write: Callable[[bytes], None]) -> None:
+def _copy_spool(spooled: Any, write: Callable[[bytes], object]) -> None:
     if isinstance(spooled, str):
         with open(spooled, "rb") as source:
             while chunk := source.read(1 << 20):
@@ -764,8 +768,8 @@ class _Outcomes:
         self.runs: list[Run] = []
         self._stack = ExitStack()
         self._spool_dir: str | None = None
-        self._executor = None
-        self._stop = None
+        self._executor: Any = None
+        self._stop: Any = None
         self._ahead: deque = deque()
 
     def __iter__(self) -> Iterator[Outcome]:
@@ -838,15 +842,29 @@ class _Outcomes:
         self._stack.close()
 
 
+def _fitted(parts: Sequence[str], width: int) -> str:
+    """As many of `parts` (most important first) as fit in `width` columns; a line that
+    wrapped would pile up copies of itself instead of being redrawn in place."""
+    text = parts[0]
+    for part in parts[1:]:
+        if len(text) + 2 + len(part) > width:
+            break
+        text += "  " + part
+    return text[:max(width, 1)]
+
+
 class Progress:
     """A one-line progress display on a terminal: files, bytes, rate and ETA.
 
     Drawn only once the work has taken `delay` seconds, at most ten times a second,
-    and erased at the end; `clear` makes room for a message.
+    never wider than the terminal (measured at each draw, so resizing is followed), and
+    erased at the end; `clear` makes room for a message.
     """
 
-    def __init__(self, stream: IO[str] | None, total_files: int, total_bytes: int, delay: float = 1.0):
+    def __init__(self, stream: IO[str] | None, total_files: int, total_bytes: int, delay: float = 1.0,
+                 columns: Callable[[], int] | None = None):
         self.stream = stream
+        self.columns = columns or (lambda: shutil.get_terminal_size().columns)
         self.total_files, self.total_bytes = total_files, total_bytes
         self.files = 0
         self.bytes_done = 0
@@ -882,9 +900,10 @@ class Progress:
             eta = f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
         elif self.total_bytes <= done:
             eta = "0:00:00"
-        text = (f"cleantext: {self.files}/{self.total_files} files  "
-                f"{_megabytes(done)}/{_megabytes(self.total_bytes)} MB  "
-                f"{_megabytes(rate)} MB/s  ETA {eta}")
+        parts = [f"cleantext: {self.files}/{self.total_files} files",
+                 f"{_megabytes(done)}/{_megabytes(self.total_bytes)} MB", f"{_megabytes(rate)} MB/s",
+                 f"ETA {eta}"]
+        text = _fitted(parts, self.columns() - 1)  # the last column would wrap on some terminals
         self.stream.write("\r" + text.ljust(self._width))
         self.stream.flush()
         self._width = len(text)
@@ -894,6 +913,28 @@ class Progress:
             self.stream.write("\r" + " " * self._width + "\r")
             self.stream.flush()
             self._width = 0
+
+
+def summary_lines(report: Report, top: int = 3) -> list[str]:
+    """The end-of-batch summary: totals, then each stage's removals with its `top` reasons."""
+    totals = report.as_dict()["totals"]
+    failed = f", {totals['failed']} failed" if totals["failed"] else ""
+    not_started = f", {totals['not_started']} not started" if totals["not_started"] else ""
+    lines = [f"{totals['files']} file{'s' if totals['files'] != 1 else ''}{failed}{not_started}: "
+             f"{totals['lines_in']:,} lines in, {totals['lines_out']:,} out, {totals['removed']:,} removed, "
+             f"{totals['changed']:,} changed in {report.seconds:.2f}s"]
+    for stage in report.stats.get("stages", []):
+        reasons = Counter(stage["removed_by_rule"]).most_common()
+        shown = ", ".join(f"{rule} {count:,}" for rule, count in reasons[:top])
+        if len(reasons) > top:
+            shown += f", {len(reasons) - top} more"
+        parts = [f"{stage['removed']:,} removed" + (f" ({shown})" if shown else "")]
+        if stage["changed"] and not stage["removed"]:
+            parts = []
+        if stage["changed"]:
+            parts.append(f"{stage['changed']:,} changed")
+        lines.append(f"  {stage['stage']}: {'; '.join(parts)}")
+    return lines
 
 
 def _megabytes(count: float) -> str:
@@ -924,7 +965,9 @@ def run_batch(
     report = Report(jobs=jobs, jsonl=options.jsonl)
     progress = Progress(progress_stream, len(tasks), sum(task.size for task in tasks))
 
-    def say(message: str, to: Callable[[str], None]) -> None:
+    def say(message: str, to: Callable[[str], None] | None) -> None:
+        if to is None:
+            return
         progress.clear()
         to(message)
 

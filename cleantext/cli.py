@@ -17,11 +17,12 @@ from typing import Any
 import click
 
 from . import __version__
-from .batch import BAD_RECORD_POLICIES, STDIN, BatchUsageError, Options, run_batch
+from .batch import BAD_RECORD_POLICIES, STDIN, BatchUsageError, Options, run_batch, summary_lines
 from .config import ConfigError, config_from_args, describe_settings
 from .interrupts import Interrupt, exiting, install as install_interrupts
 from .io import InputError, closed_standard_streams, remove_temporary_files
 from .lines import SEPARATORS
+from .placement import misplaced_argument, misplaced_option
 from .stages.dedup import SCOPES, Dedup
 from .stages.debris import StripDebris
 from .stages.encoding import FixEncoding
@@ -126,16 +127,67 @@ io_options = _options(
                  help="No progress bar and no warnings; errors are still shown."),
     click.option("-v", "--verbose", is_flag=True, default=False,
                  help="Log one line per input: lines in, removed, changed, output, time."),
+    click.option("--review", is_flag=True, default=False,
+                 help="Instead of the cleaned text, show each document with removed lines marked "
+                      "('-', stage and reason) and fixed lines before and after ('~'); colour on a terminal."),
+    click.option("--review-html", metavar="FILE", type=click.Path(dir_okay=False), default=None,
+                 help="Instead of the cleaned text, write the review as an HTML page to open in a browser."),
+    click.option("--summary/--no-summary", default=None,
+                 help="Print totals and the top removal reasons per stage on stderr at the end "
+                      "(default: when stderr is a terminal, or with -v; never with -q)."),
 )
+
+#: The stage subcommands, in the order `clean` runs them.
+STAGE_COMMANDS = ("fix-encoding", "strip-debris", "dedup")
 
 #: Group and `clean` options that describe the batch rather than a stage.
 BATCH_OPTIONS = ("output", "output_dir", "in_place", "backup", "overwrite_backup", "follow_symlinks",
                  "separator", "globs", "removed", "stats", "jsonl", "text_field", "on_bad_record", "jobs",
-                 "fail_fast", "quiet", "verbose")
+                 "fail_fast", "quiet", "verbose", "summary", "review", "review_html")
+
+
+def _argv(ctx: click.Context) -> list[str]:
+    return ctx.find_root().meta.get("cleantext.argv", [])
+
+
+def _hinted_parse(parse: Callable[[click.Context, list[str]], list[str]], ctx: click.Context,
+                  args: list[str]) -> list[str]:
+    """Parse as Click does; an option in the wrong part of the chain gets a message
+    showing where it belongs."""
+    try:
+        return parse(ctx, args)
+    except click.NoSuchOption as error:
+        group = ctx.find_root().command
+        hint = misplaced_option(group, _argv(ctx), error.option_name,  # type: ignore[arg-type]
+                                ctx.info_name or "cleantext" if ctx.parent is not None else "cleantext")
+        if hint is None:
+            raise
+        raise click.UsageError(hint, ctx) from None
+
+
+class _StageCommand(click.Command):
+    """A stage subcommand; misplaced options and file names get a teaching message."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return _hinted_parse(super().parse_args, ctx, args)
 
 
 class _ConfiguredGroup(click.Group):
     """The top-level group: reads the config file before parsing, as Click defaults."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if ctx.parent is None:
+            ctx.meta["cleantext.argv"] = list(args)
+        return _hinted_parse(super().parse_args, ctx, args)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        try:
+            return super().resolve_command(ctx, args)
+        except click.exceptions.NoSuchCommand as error:
+            hint = misplaced_argument(self, _argv(ctx), args[0])
+            if hint is None:
+                raise
+            raise click.UsageError(hint, ctx) from error
 
     def make_context(self, info_name, args, parent=None, **extra: Any) -> click.Context:
         if parent is None and "default_map" not in extra:
@@ -213,6 +265,8 @@ def _run(ctx: click.Context, stage_lists: list[list[Any]], **_: Any) -> None:
     def echo(message: str) -> None:
         click.echo(f"cleantext: {message}", err=True)
 
+    if settings["review"] or settings["review_html"]:
+        _review(ctx, Pipeline(stages), settings, options, echo)
     try:
         report = run_batch(
             Pipeline(stages), settings["inputs"] or [STDIN], options, warn=echo,
@@ -226,12 +280,65 @@ def _run(ctx: click.Context, stage_lists: list[list[Any]], **_: Any) -> None:
         ctx.exit(EXIT_INPUT_ERROR)
     except BrokenPipeError:
         raise _OutputClosed() from None  # past Click, which would turn it into exit code 1
+    if _wants_summary(settings):
+        for line in summary_lines(report):
+            echo(line)
     # ctx.exit, not a return value: the exit code must survive standalone mode too
     ctx.exit(EXIT_INPUT_ERROR if report.failed else EXIT_OK)
 
 
+def _review(ctx: click.Context, pipeline: Any, settings: dict[str, Any], options: Options,
+            echo: Callable[[str], None]) -> None:
+    """--review and --review-html: show what cleaning does instead of writing cleaned text."""
+    from .batch import plan_batch
+    from .io import AtomicOutput
+    from .review import encoded, render_html, render_text, review_inputs
+
+    for flag, used in (("--output-dir", options.output_dir), ("--in-place", options.in_place),
+                       ("--jsonl", options.jsonl), ("--removed", options.removed), ("--stats", options.stats)):
+        if used:
+            raise click.UsageError(f"--review and --review-html show what cleaning would do; they do not "
+                                   f"combine with {flag}. Run without them to clean.")
+    if options.output is not None and not settings["review"]:
+        raise click.UsageError("-o names where --review writes; --review-html takes its own file name.")
+    review_options = Options(output=options.output, globs=options.globs, follow_symlinks=options.follow_symlinks,
+                             separator=options.separator)
+    try:
+        tasks = plan_batch(settings["inputs"] or [STDIN], review_options, None if settings["quiet"] else echo)
+    except BatchUsageError as error:
+        raise click.UsageError(str(error)) from None
+    failed: list[str] = []
+    documents = list(review_inputs(pipeline, tasks, options.separator, echo, failed))
+    try:
+        if settings["review_html"]:
+            with AtomicOutput(settings["review_html"], compress=False) as page:
+                for chunk in render_html(documents):
+                    page.stream.write(chunk.encode("utf-8", "replace"))
+        if settings["review"]:
+            target = options.output or "-"
+            colour = target == "-" and sys.stdout is not None and sys.stdout.isatty() \
+                and not os.environ.get("NO_COLOR")
+            with AtomicOutput(target) as out:
+                for line in render_text(documents, colour):
+                    out.stream.write(encoded(line + "\n"))
+    except InputError as error:
+        echo(str(error))
+        ctx.exit(EXIT_INPUT_ERROR)
+    except BrokenPipeError:
+        raise _OutputClosed() from None
+    ctx.exit(EXIT_INPUT_ERROR if failed else EXIT_OK)
+
+
 class _OutputClosed(Exception):
     """The reader of standard output went away."""
+
+
+def _wants_summary(settings: dict[str, Any]) -> bool:
+    if settings["quiet"]:
+        return False
+    if settings["summary"] is not None:
+        return bool(settings["summary"])
+    return settings["verbose"] or (sys.stderr is not None and sys.stderr.isatty())
 
 
 def _progress_stream(options: Options, quiet: bool):
@@ -245,7 +352,7 @@ def _progress_stream(options: Options, quiet: bool):
     return stderr
 
 
-@cli.command("fix-encoding")
+@cli.command("fix-encoding", cls=_StageCommand)
 @fix_encoding_options
 def fix_encoding_command(**options: Any) -> list[FixEncoding]:
     """Repair mojibake, HTML entities and control characters (ftfy).
@@ -257,7 +364,7 @@ def fix_encoding_command(**options: Any) -> list[FixEncoding]:
     return [_build(FixEncoding, options)]
 
 
-@cli.command("dedup")
+@cli.command("dedup", cls=_StageCommand)
 @dedup_options
 def dedup_command(**options: Any) -> list[Dedup]:
     """Remove duplicate and near-duplicate lines, keeping the first.
@@ -271,7 +378,7 @@ def dedup_command(**options: Any) -> list[Dedup]:
     return [_build(Dedup, options)]
 
 
-@cli.command("strip-debris")
+@cli.command("strip-debris", cls=_StageCommand)
 @strip_debris_options
 def strip_debris_command(**options: Any) -> list[StripDebris]:
     """Remove template errors and navigation debris (menus, share bars, footers).
@@ -283,7 +390,15 @@ def strip_debris_command(**options: Any) -> list[StripDebris]:
     return [_build(StripDebris, options)]
 
 
-class _StandaloneCommand(click.Command):
+#: `clean --help` sections: the options of each stage, then the rest.
+_HELP_SECTIONS = (
+    ("Fix-encoding options", fix_encoding_command),
+    ("Strip-debris options", strip_debris_command),
+    ("Dedup options", dedup_command),
+)
+
+
+class _StandaloneCommand(_StageCommand):
     """A subcommand that may mix options and file names (`clean a.txt -o out.txt`).
 
     In chain mode Click stops parsing a subcommand's options at its first argument, so
@@ -294,12 +409,25 @@ class _StandaloneCommand(click.Command):
         extra["allow_interspersed_args"] = True
         return super().make_context(info_name, args, parent=parent, **extra)
 
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Options grouped by the stage they configure, then input/output and the rest."""
+        records = {param.name: record for param in self.get_params(ctx)
+                   if isinstance(param, click.Option) and (record := param.get_help_record(ctx))}
+        for title, command in _HELP_SECTIONS:
+            names = [param.name for param in command.params]
+            with formatter.section(title):
+                formatter.write_dl([records.pop(name) for name in names if name in records])
+        with formatter.section("Input, output and other options"):
+            formatter.write_dl(list(records.values()))
+
 
 @cli.command("clean", cls=_StandaloneCommand)
 @click.argument("files", nargs=-1, type=click.Path(allow_dash=True))
 @fix_encoding_options
 @strip_debris_options
 @dedup_options
+@click.option("--skip", "skipped", multiple=True, type=click.Choice(STAGE_COMMANDS), metavar="STAGE",
+              help="Leave out this stage (fix-encoding, strip-debris or dedup); repeatable.")
 @io_options
 @click.pass_context
 def clean_command(ctx: click.Context, files: tuple[str, ...], **options: Any) -> list[Any]:
@@ -312,6 +440,7 @@ def clean_command(ctx: click.Context, files: tuple[str, ...], **options: Any) ->
     \b
     Examples:
       cleantext clean samples/news-article.txt
+      cleantext clean page.txt --skip dedup --keep '^Editor'
       cleantext clean a.txt b.txt -o out.txt --stats -
       cleantext clean corpus/ --glob '*.txt' --output-dir cleaned/ -j 4 -v
     """
@@ -325,7 +454,12 @@ def clean_command(ctx: click.Context, files: tuple[str, ...], **options: Any) ->
         value = options.pop(key)
         if ctx.get_parameter_source(key) is click.core.ParameterSource.COMMANDLINE:
             settings[key] = value
-    return [_build(FixEncoding, options), _build(StripDebris, options), _build(Dedup, options)]
+    skipped = set(options.pop("skipped"))
+    if len(skipped) == len(STAGE_COMMANDS):
+        raise click.UsageError("--skip leaves no stage to run; skip at most two of "
+                               f"{', '.join(STAGE_COMMANDS)}.")
+    stages = {"fix-encoding": FixEncoding, "strip-debris": StripDebris, "dedup": Dedup}
+    return [_build(stages[name], options) for name in STAGE_COMMANDS if name not in skipped]
 
 
 @cli.command("config")

@@ -23,6 +23,7 @@ defaults, and Click's own parsing does the rest.
 
 from __future__ import annotations
 
+import os
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -72,6 +73,13 @@ class Config:
             result["clean"] = stage_defaults  # `clean` takes every stage's options
         return result
 
+    def _relative(self, param: click.Parameter, value: Any) -> Any:
+        """A relative path in a config file names a file next to it, wherever cleantext runs."""
+        if (self.path is None or not isinstance(param.type, click.Path) or not isinstance(value, str)
+                or value == "-" or os.path.isabs(value)):
+            return value
+        return os.path.join(self.path.parent, value)
+
     def _where(self) -> str:
         return str(self.path) if self.path else "config"
 
@@ -79,10 +87,11 @@ class Config:
         try:
             if param.multiple:
                 values = value if isinstance(value, list) else [value]
-                return [param.type.convert(_checked_type(param, item), param, None) for item in values]
+                return [self._relative(param, param.type.convert(_checked_type(param, item), param, None))
+                        for item in values]
             if isinstance(value, (list, dict)):
                 raise click.BadParameter(f"expected one value, not {type(value).__name__}")
-            return param.type.convert(_checked_type(param, value), param, None)
+            return self._relative(param, param.type.convert(_checked_type(param, value), param, None))
         except click.BadParameter as error:
             raise ConfigError(f"{self._where()}: {key}: {error.message}") from None
 
@@ -222,6 +231,10 @@ def describe_settings(ctx: click.Context, config: Config | None) -> str:
     return "\n".join(lines)
 
 
+#: Click 8.3+ marks an option without a default with this sentinel (older Click: None).
+_UNSET: Any = getattr(getattr(click, "_utils", None), "UNSET", None)
+
+
 def _source_name(source: click.core.ParameterSource | None) -> str:
     names = {click.core.ParameterSource.COMMANDLINE: "command line",
              click.core.ParameterSource.DEFAULT_MAP: "config file",
@@ -230,7 +243,7 @@ def _source_name(source: click.core.ParameterSource | None) -> str:
 
 
 def _setting(key: str, value: Any, source: str) -> str:
-    if value is None or value == ():
+    if value is None or value == () or value is _UNSET:
         return f"# {key} is not set ({source})"
     return f"{key} = {_toml_value(value)}  # {source}"
 

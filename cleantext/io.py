@@ -6,16 +6,20 @@ not touch it write the same bytes back, and `FixEncoding` re-decodes them as
 Windows-1252. A UTF-8 byte order mark is dropped; UTF-32 and UTF-16 with a byte order
 mark are decoded (a UTF-16 mark only when the text after it looks like UTF-16). Only ``\\n`` and ``\\r\\n`` end lines, and each line keeps its own ending.
 
-Compression follows the file name: ``*.gz`` is gzip (standard library) and ``*.zst``
-is Zstandard (the optional ``zstandard`` module, ``pip install 'cleantext-cli[zstd]'``),
-for reading and for writing. Standard input and output are never decompressed.
+Compression follows the file name: ``*.gz`` (gzip), ``*.bz2`` (bzip2) and ``*.xz``
+(standard library) and ``*.zst`` (Zstandard, the optional ``zstandard`` module,
+``pip install 'cleantext-cli[zstd]'``), for reading and for writing. Standard input is
+decompressed when it starts with one of those formats' magic bytes; standard output is
+never compressed.
 """
 
 from __future__ import annotations
 
+import bz2
 import codecs
 import gzip
 import io
+import lzma
 import os
 import re
 import shutil
@@ -61,12 +65,22 @@ GZIP_LEVEL = 6
 ZSTD_LEVEL = 3
 
 
+#: Compressed formats by file-name suffix (all standard library but Zstandard).
+COMPRESSION_SUFFIXES = {".gz": "gz", ".bz2": "bz2", ".xz": "xz", ".zst": "zst"}
+#: The bytes each compressed format starts with: standard input has no name to go by.
+COMPRESSION_MAGIC = {b"\x1f\x8b": "gz", b"BZh": "bz2", b"\xfd7zXZ\x00": "xz", b"\x28\xb5\x2f\xfd": "zst"}
+
+
 def compression_of(name: str) -> str | None:
-    """``"gz"``, ``"zst"`` or None, from the file name alone."""
+    """``"gz"``, ``"bz2"``, ``"xz"``, ``"zst"`` or None, from the file name alone."""
     if name == "-":
         return None
-    suffix = Path(name).suffix.lower()
-    return {".gz": "gz", ".zst": "zst"}.get(suffix)
+    return COMPRESSION_SUFFIXES.get(Path(name).suffix.lower())
+
+
+def compression_by_magic(head: bytes) -> str | None:
+    """The compressed format `head` (the first bytes of a stream) starts with, if any."""
+    return next((kind for magic, kind in COMPRESSION_MAGIC.items() if head.startswith(magic)), None)
 
 
 def _zstandard(name: str):
@@ -94,12 +108,58 @@ class _GzipReader(gzip.GzipFile):
             self._raw.close()
 
 
+class _Bz2Reader(bz2.BZ2File):
+    """A bzip2 reader that closes the file it reads from."""
+
+    def __init__(self, raw: BinaryIO):
+        super().__init__(raw, "rb")
+        self._raw = raw
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._raw.close()
+
+
+class _XzReader(lzma.LZMAFile):
+    """An xz reader that closes the file it reads from."""
+
+    def __init__(self, raw: BinaryIO):
+        super().__init__(raw, "rb")
+        self._raw = raw
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._raw.close()
+
+
+def _decompressed_stdin(stream: BinaryIO) -> BinaryIO:
+    """Standard input, decompressed when its first bytes are a compressed format's magic."""
+    head = stream.peek(8)[:8] if hasattr(stream, "peek") else b""
+    kind = compression_by_magic(head)
+    if kind == "gz":
+        return gzip.GzipFile(fileobj=stream, mode="rb")  # type: ignore[return-value]
+    if kind == "bz2":
+        return bz2.BZ2File(stream, "rb")  # type: ignore[return-value]
+    if kind == "xz":
+        return lzma.LZMAFile(stream, "rb")  # type: ignore[return-value]
+    if kind == "zst":
+        zstandard = _zstandard("<stdin>")
+        reader = zstandard.ZstdDecompressor().stream_reader(stream, read_across_frames=True, closefd=False)
+        return io.BufferedReader(reader, buffer_size=1 << 16)  # type: ignore[arg-type]
+    return stream
+
+
 def open_input(name: str) -> BinaryIO:
-    """Open a file (or ``-`` for standard input) for reading bytes, decompressing by name."""
+    """Open a file (or ``-`` for standard input) for reading bytes, decompressing by
+    name (standard input: by its first bytes)."""
     if name == "-":
         if sys.stdin is None:
             raise InputError("<stdin>: closed (the command was run with standard input closed)")
-        return sys.stdin.buffer
+        return _decompressed_stdin(sys.stdin.buffer)
     if os.path.isdir(name):
         raise InputError(f"{name}: is a directory")
     kind = compression_of(name)
@@ -109,7 +169,11 @@ def open_input(name: str) -> BinaryIO:
     except OSError as error:
         raise InputError(describe_os_error(name, error)) from None
     if kind == "gz":
-        return _GzipReader(raw)
+        return _GzipReader(raw)  # type: ignore[return-value]
+    if kind == "bz2":
+        return _Bz2Reader(raw)  # type: ignore[return-value]
+    if kind == "xz":
+        return _XzReader(raw)  # type: ignore[return-value]
     if zstandard is not None:
         reader = zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True, closefd=True)
         return io.BufferedReader(reader, buffer_size=1 << 16)  # type: ignore[arg-type]
@@ -125,6 +189,10 @@ def read_error_message(name: str, error: BaseException) -> str | None:
         return str(error)
     if isinstance(error, gzip.BadGzipFile) or isinstance(error, zlib.error):
         return f"{name}: corrupt gzip data ({error})"
+    if isinstance(error, lzma.LZMAError):
+        return f"{name}: corrupt xz data ({error})"
+    if isinstance(error, OSError) and compression_of(name) == "bz2" and not error.errno:
+        return f"{name}: corrupt bzip2 data ({error})"
     if isinstance(error, EOFError):
         return f"{name}: compressed data ends early (truncated file?)"
     if type(error).__name__ == "ZstdError":
@@ -148,6 +216,16 @@ def looks_binary(sample: bytes) -> bool:
         return False
     controls = sum(1 for byte in sample if byte < 0x20 and byte not in _TEXT_CONTROLS)
     return controls > BINARY_CONTROL_SHARE * len(sample)
+
+
+_HTML_START = re.compile(rb"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
+                         rb"<(?:!doctype\s+html|html|head|body|meta|title|div|p|table|script|style|section|"
+                         rb"article|span|a\s+href)\b", re.IGNORECASE | re.DOTALL)
+
+
+def looks_like_html(sample: bytes) -> bool:
+    """Whether an input starts like an HTML page (a doctype or an HTML element first)."""
+    return _HTML_START.match(sample.removeprefix(_UTF8_BOM)) is not None
 
 
 def read_lines(
@@ -175,6 +253,9 @@ def read_lines(
         return
     if looks_binary(head.replace(b"\x00", b"") if nul_separated else head):
         raise InputError(f"{source}: looks like binary data, not text (skipped)")
+    if looks_like_html(head):
+        warn(f"{source}: looks like HTML; cleantext expects text and passes markup through as it is "
+             "(extract the text first, e.g. with trafilatura, html2text or lynx -dump)")
     invalid: list[int] = []
     number = 0
     for number, raw in enumerate(stream, start=1):
@@ -434,8 +515,12 @@ class AtomicOutput:
             raise output_error(target, error) from None
         self._raw = os.fdopen(fd, "wb")
         if kind == "gz":
-            self._stream = gzip.GzipFile(fileobj=self._raw, mode="wb", compresslevel=GZIP_LEVEL,
+            self._stream = gzip.GzipFile(fileobj=self._raw, mode="wb", compresslevel=GZIP_LEVEL,  # type: ignore[assignment]
                                          filename="", mtime=0)  # reproducible bytes
+        elif kind == "bz2":
+            self._stream = bz2.BZ2File(self._raw, "wb")  # type: ignore[assignment]
+        elif kind == "xz":
+            self._stream = lzma.LZMAFile(self._raw, "wb")  # type: ignore[assignment]
         elif zstandard is not None:
             compressor = zstandard.ZstdCompressor(level=ZSTD_LEVEL)
             self._stream = compressor.stream_writer(self._raw, closefd=False)  # type: ignore[assignment]
@@ -524,7 +609,7 @@ class DocumentJoiner:
     with a newline, one is added before the next document's first byte.
     """
 
-    def __init__(self, stream: BinaryIO):
+    def __init__(self, stream: BinaryIO | NamedWriter):
         self.stream = stream
         self._open_line = False
         self._new_document = False

@@ -583,3 +583,65 @@ def test_an_output_inside_a_walked_directory_is_refused_on_the_next_run(runner, 
     second = runner.invoke(cli, args)
     assert second.exit_code == 2 and "all.txt" in second.stderr
     assert (corpus / "all.txt").read_text() == written
+
+
+# --- end-of-batch summary and a progress line that fits (issue 13, point 2) ---
+
+def test_summary_on_stderr_counts_files_lines_and_reasons(runner, tmp_path):
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("Title\n\nTitle\n\nBody text of the first page, long enough.\n")
+    b.write_text("Body of b.\nBody of b.\nRead more\n")
+    plain = runner.invoke(cli, ["clean", str(a), str(b)])
+    result = runner.invoke(cli, ["clean", str(a), str(b), "--summary"])
+    assert result.exit_code == 0 and result.stdout == plain.stdout  # stdout never changes
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("cleantext: 2 files: 8 lines in, 4 out, 4 removed, 0 changed in ")
+    stages = {line.split(":")[1].strip(): line for line in lines[1:]}
+    assert set(stages) == {"fix-encoding", "strip-debris", "dedup"}
+    assert "exact-duplicate 2" in stages["dedup"] and stages["fix-encoding"].endswith("0 removed")
+
+
+def test_summary_is_off_when_stderr_is_not_a_terminal_and_hidden_by_quiet(runner, tmp_path):
+    a = tmp_path / "a.txt"
+    a.write_text("Some words here.\nSome words here.\n")
+    assert runner.invoke(cli, ["clean", str(a)]).stderr == ""
+    assert runner.invoke(cli, ["clean", str(a), "-q", "--summary"]).stderr == ""
+    assert "1 file: 2 lines in, 1 out" in runner.invoke(cli, ["clean", str(a), "-v"]).stderr
+    assert runner.invoke(cli, ["clean", str(a), "-v", "--no-summary"]).stderr.count("\n") == 1
+
+
+def test_summary_shows_top_reasons_and_how_many_more():
+    from cleantext.batch import Report, summary_lines
+
+    report = Report(stats={"stages": [{"stage": "strip-debris", "removed": 10, "changed": 0,
+                                       "removed_by_rule": {"a": 1, "b": 5, "c": 3, "d": 1}}]})
+    assert summary_lines(report)[1] == "  strip-debris: 10 removed (b 5, c 3, a 1, 1 more)"
+
+
+def test_summary_in_a_real_terminal(tmp_path):
+    import shutil as sh
+    if sh.which("script") is None:
+        pytest.skip("needs script(1) for a pseudo-terminal")
+    a = tmp_path / "a.txt"
+    a.write_text("Some words here.\nSome words here.\n")
+    command = f"{sys.executable} -m cleantext clean {a} -o {tmp_path / 'out.txt'}"
+    done = subprocess.run(["script", "-qec", command, "/dev/null"], capture_output=True, text=True, timeout=60)
+    assert "1 file: 2 lines in, 1 out, 1 removed" in done.stdout
+
+
+@pytest.mark.parametrize("columns", [20, 40, 80])
+def test_progress_line_fits_the_terminal(columns):
+    import io
+
+    from cleantext.batch import Progress
+
+    screen = io.StringIO()
+    progress = Progress(screen, total_files=1200, total_bytes=4_000_000_000, delay=0, columns=lambda: columns)
+    for _ in range(3):
+        progress._drawn_at = 0
+        progress.file_done(1_000_000)
+    drawn = [piece for piece in screen.getvalue().split("\r") if piece]
+    assert drawn and all(len(piece) < columns for piece in drawn)
+    assert all(piece.startswith("cleantext: ") for piece in drawn)
+    if columns >= 80:
+        assert "ETA" in drawn[-1]

@@ -269,3 +269,102 @@ def test_separator_applies_to_files_and_mixes_with_corpus_scope(runner, tmp_path
 @pytest.mark.parametrize("args", [["--separator", "a\nb", "dedup"], ["--separator", "nul", "--jsonl", "dedup"]])
 def test_bad_separators_are_usage_errors(runner, args):
     assert runner.invoke(cli, args, input="x\n").exit_code == 2
+
+
+# --- misplaced words in the chain teach the right command line (issue 13, point 4) ---
+
+def _usage_error(runner, args, tmp_path):
+    result = runner.invoke(cli, args, input="")
+    assert result.exit_code == 2 and result.stdout == ""
+    return result.stderr
+
+
+def test_file_after_a_stage_shows_the_input_option(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "file.txt").write_text("text\n")
+    message = _usage_error(runner, ["dedup", "file.txt"], tmp_path)
+    assert "No such command 'file.txt'" in message
+    assert "Try: cleantext -i file.txt dedup\n" in message
+
+
+def test_several_files_after_stages_all_move_to_inputs(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    message = _usage_error(runner, ["fix-encoding", "a.txt", "b.txt", "dedup", "--threshold", "90"], tmp_path)
+    assert "Try: cleantext -i a.txt -i b.txt fix-encoding dedup --threshold 90\n" in message
+
+
+def test_output_option_after_a_stage_moves_before_it(runner, tmp_path):
+    message = _usage_error(runner, ["dedup", "-o", "out.txt"], tmp_path)
+    assert "-o is not an option of 'dedup' but of cleantext itself" in message
+    assert "Try: cleantext -o out.txt dedup\n" in message
+    assert "No such option" not in message
+
+
+def test_stage_option_before_clean_moves_after_it(runner, tmp_path):
+    message = _usage_error(runner, ["--threshold", "95", "clean", "in.txt"], tmp_path)
+    assert "Did you mean '--removed'" not in message
+    assert "--threshold is not an option of cleantext itself but of 'dedup' and 'clean'" in message
+    assert "Try: cleantext clean in.txt --threshold 95\n" in message
+
+
+def test_option_of_another_stage_moves_to_that_stage(runner, tmp_path):
+    message = _usage_error(runner, ["strip-debris", "--scope=corpus", "dedup"], tmp_path)
+    assert "Try: cleantext strip-debris dedup --scope=corpus\n" in message
+    alone = _usage_error(runner, ["strip-debris", "--scope", "corpus"], tmp_path)
+    assert "--scope is not an option of 'strip-debris' but of 'dedup' and 'clean'" in alone
+    assert "Try:" not in alone  # no stage in the chain takes it: nothing to move it to
+
+
+def test_misspelt_command_and_unknown_option_keep_clicks_suggestions(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert "Did you mean 'dedup'?" in _usage_error(runner, ["dedpu"], tmp_path)
+    assert "No such option '--bogus'" in _usage_error(runner, ["clean", "--bogus"], tmp_path)
+
+
+def test_placement_errors_from_the_real_command(tmp_path):
+    import subprocess
+    import sys
+    result = subprocess.run([sys.executable, "-m", "cleantext", "dedup", "-o", "out.txt"],
+                            capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    assert result.returncode == 2 and "Try: cleantext -o out.txt dedup" in result.stderr
+    assert not (tmp_path / "out.txt").exists()
+
+
+def test_clean_skip_leaves_out_stages(runner):
+    skipped = runner.invoke(cli, ["clean", "--skip", "dedup"], input=TEXT)
+    chained = runner.invoke(cli, ["fix-encoding", "strip-debris"], input=TEXT)
+    assert skipped.exit_code == 0 and skipped.stdout == chained.stdout
+    two = runner.invoke(cli, ["clean", "--skip", "dedup", "--skip", "fix-encoding"], input=TEXT)
+    assert two.stdout == runner.invoke(cli, ["strip-debris"], input=TEXT).stdout
+    every = runner.invoke(cli, ["clean", "--skip", "dedup", "--skip", "fix-encoding", "--skip", "strip-debris"],
+                          input=TEXT)
+    assert every.exit_code == 2 and "leaves no stage" in every.stderr
+    assert runner.invoke(cli, ["clean", "--skip", "nope"], input=TEXT).exit_code == 2
+
+
+def test_clean_help_groups_options_by_stage(runner):
+    text = runner.invoke(cli, ["clean", "--help"]).stdout
+    sections = ["Fix-encoding options:", "Strip-debris options:", "Dedup options:", "Input, output and other options:"]
+    positions = [text.index(title) for title in sections]
+    assert positions == sorted(positions)
+    assert positions[0] < text.index("--straight-quotes") < positions[1] < text.index("--keep PATTERN") \
+        < positions[2] < text.index("--threshold") < positions[3] < text.index("-o, --output FILE")
+    assert text.count("--threshold FLOAT") == 1
+
+
+def test_documented_shell_completion_completes_commands_and_options():
+    import os
+    import subprocess
+    import sys
+    env = {**os.environ, "_CLEANTEXT_COMPLETE": "bash_complete", "COMP_CWORD": "1"}
+    script = "from cleantext.__main__ import main; main()"
+    commands = subprocess.run([sys.executable, "-c", script], env={**env, "COMP_WORDS": "cleantext de"},
+                              capture_output=True, text=True, timeout=60)
+    assert commands.stdout.split() == ["plain,dedup"]
+    env["COMP_CWORD"] = "2"
+    options = subprocess.run([sys.executable, "-c", script], env={**env, "COMP_WORDS": "cleantext clean --sk"},
+                             capture_output=True, text=True, timeout=60)
+    assert options.stdout.split() == ["plain,--skip"]
+    source = subprocess.run([sys.executable, "-c", script], env={**env, "_CLEANTEXT_COMPLETE": "bash_source"},
+                            capture_output=True, text=True, timeout=60)
+    assert "complete " in source.stdout and "_cleantext_completion" in source.stdout

@@ -19,8 +19,9 @@ import tomllib
 import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from importlib import resources
+from os import PathLike, fspath
 from pathlib import Path
 from typing import ClassVar
 
@@ -62,6 +63,12 @@ class Rule:
     @property
     def qualified_name(self) -> str:
         return f"{self.category}:{self.name}"
+
+
+@cache
+def _builtin_rules_once() -> tuple[Rule, ...]:
+    """The built-in catalogue read once, for comparing against (`StripDebris.__repr__`)."""
+    return builtin_rules()
 
 
 def builtin_rules() -> tuple[Rule, ...]:
@@ -315,6 +322,23 @@ class StripDebris(Stage):
         return self.repeated_in > 0
 
     def __post_init__(self) -> None:
+        for name, kinds in (("keep", (str,)), ("rules_file", (str, PathLike))):
+            value = getattr(self, name)
+            if isinstance(value, (str, bytes, PathLike)):  # tuple('^Editor') would be six one-letter items
+                raise TypeError(f"StripDebris({name}=...) takes a tuple of {'patterns' if name == 'keep' else 'paths'},"
+                                f" not a single {type(value).__name__}: write {name}=({value!r},)")
+            try:
+                items = tuple(value)
+            except TypeError:
+                raise TypeError(f"StripDebris({name}=...) takes a tuple, not {type(value).__name__}") from None
+            for item in items:
+                if not isinstance(item, kinds):
+                    raise TypeError(f"StripDebris({name}=...) items must be "
+                                    f"{' or '.join(kind.__name__ for kind in kinds)}, not {type(item).__name__}")
+            # a list becomes a tuple (the stage stays hashable), a Path its string
+            object.__setattr__(self, name, tuple(fspath(item) for item in items))
+        if isinstance(self.repeated_in, bool) or not isinstance(self.repeated_in, int) or self.repeated_in < 0:
+            raise ValueError(f"repeated_in must be a whole number, 0 or more, not {self.repeated_in!r}")
         if self.lang is not None and self.lang not in boilerplate.LANGUAGES:
             raise ValueError(f"unknown language {self.lang!r}; choose from {', '.join(boilerplate.LANGUAGES)}")
         for pattern in self.keep:
@@ -323,6 +347,18 @@ class StripDebris(Stage):
             except regex.error as error:
                 raise ValueError(f"bad --keep pattern {pattern!r}: {error}") from None
         self._user_rules  # read the rule files now, so errors surface before any input is read
+
+    def __repr__(self) -> str:
+        """Only the settings that differ from the defaults; the rule catalogue as a count."""
+        shown = []
+        if self.rules != _builtin_rules_once():
+            shown.append(f"rules=<{len(self.rules)} rules>")
+        for name, default in (("rules_file", ()), ("keep", ()), ("lang", None), ("heuristics", True),
+                              ("repeated_in", 0)):
+            value = getattr(self, name)
+            if value != default:
+                shown.append(f"{name}={value!r}")
+        return f"StripDebris({', '.join(shown)})"
 
     @cached_property
     def _user_rules(self) -> tuple[tuple[Rule, ...], frozenset[str]]:

@@ -204,6 +204,14 @@ class Dedup(Stage):
         return self.scope == "corpus"
 
     def __post_init__(self) -> None:
+        import numbers
+
+        for name, kind, what in (("threshold", numbers.Real, "a number"), ("min_length", numbers.Integral,
+                                 "a whole number"), ("window", numbers.Integral, "a whole number"),
+                                 ("scope", str, "a string")):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, kind):
+                raise TypeError(f"Dedup({name}=...) must be {what}, not {type(value).__name__} {value!r}")
         if not 0 <= self.threshold <= 100:
             raise ValueError(f"threshold must be between 0 and 100, not {self.threshold}")
         if self.scope not in SCOPES:
