@@ -684,7 +684,9 @@ def _item_shape(text: str) -> str | None:
 
 def data_runs(texts: Sequence[str], classes: Sequence[BlockClass], fixed: Sequence[str | None]) -> list[int]:
     """Indices of lines in runs of at least `DATA_RUN_MIN` short data lines of one shape."""
-    found, run, shape = [], [], None
+    found: list[int] = []
+    run: list[int] = []
+    shape = None
     for i, (text, c, f) in enumerate(zip(texts, classes, fixed)):
         this = _item_shape(text) if f is None and c.length < LENGTH_HIGH else None
         if this is not None and this == shape:

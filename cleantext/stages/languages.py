@@ -154,8 +154,8 @@ def measure(text: str, language: str | None = None, density: bool = True) -> tup
             if language is None:
                 language = "ja" if _HIRAGANA.search(text) else "zh"
             function_chars = stopwords(language)
-            density = sum(1 for ch in chars if ch in function_chars) / len(chars)
-            return len(text) + len(chars) * (CJK_CHAR_WEIGHT - 1), density, sentence, language, len(chars)
+            share = sum(1 for ch in chars if ch in function_chars) / len(chars)
+            return len(text) + len(chars) * (CJK_CHAR_WEIGHT - 1), share, sentence, language, len(chars)
         words = _WORD_ANY.findall(text.lower())
         length = len(text) + len(_HANGUL.findall(text)) * (HANGUL_CHAR_WEIGHT - 1) if wide else float(len(text))
         if not words:
