@@ -26,7 +26,7 @@ def main() -> None:
         run()  # handles its own interrupts from its first line on; this catches the call itself
     except (Interrupt, KeyboardInterrupt):
         if sys.stderr is not None:
-            sys.stderr.write("cleantext: interrupted; no partial output was kept\n")
+            sys.stderr.write("cleantext: interrupted; no output was written and no partial output was kept\n")
         os._exit(EXIT_INTERRUPTED)  # no half-imported module's clean-up to run, no file made yet
 
 

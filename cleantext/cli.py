@@ -501,6 +501,18 @@ def _guard_standard_streams() -> None:
                 sys.stderr = open(os.devnull, "w")
 
 
+def interrupted_message() -> str:
+    """The one line printed on Ctrl-C or SIGTERM, true about the files already finished."""
+    from .io import committed_outputs
+
+    if not committed_outputs:
+        return "cleantext: interrupted; no output was written and no partial output was kept"
+    count = len(committed_outputs)
+    files = "1 output file was" if count == 1 else f"{count} output files were"
+    return (f"cleantext: interrupted; {files} finished before it (last: {committed_outputs[-1]}); "
+            "no partial output was kept")
+
+
 def main(args: list[str] | None = None) -> None:
     """Console entry point: turns every outcome into a message and a documented exit code.
 
@@ -514,7 +526,7 @@ def main(args: list[str] | None = None) -> None:
     except Interrupt:  # landed in a handler below or in its clean-up, before `exiting`
         exiting()
         remove_temporary_files()
-        click.echo("cleantext: interrupted; no partial output was kept", err=True)
+        click.echo(interrupted_message(), err=True)
         status = EXIT_INTERRUPTED
     sys.exit(status if isinstance(status, int) else EXIT_OK)
 
@@ -529,7 +541,7 @@ def _run_command(args: list[str] | None) -> Any:
         status = error.exit_code
     except (Interrupt, click.Abort, KeyboardInterrupt):  # KeyboardInterrupt: before install
         exiting()
-        click.echo("cleantext: interrupted; no partial output was kept", err=True)
+        click.echo(interrupted_message(), err=True)
         status = EXIT_INTERRUPTED
     except (BrokenPipeError, _OutputClosed):
         # the reader went away (`| head`): stop quietly, like other Unix filters

@@ -328,6 +328,11 @@ def encode_line(line: Line, original: bool = False) -> bytes:
 _live_temporary_files: set[str] = set()
 
 
+#: Output files this process has renamed into place, in order: what an interrupted run
+#: did finish (an interrupt message must not claim that nothing was written).
+committed_outputs: list[str] = []
+
+
 def remove_temporary_files() -> None:
     """Remove every temporary output file of this process still on disk."""
     while _live_temporary_files:
@@ -387,6 +392,7 @@ class PendingOutput:
             _atomic_copy(self.target, self.target + self.backup)
         os.replace(self.temp, self.target)
         _live_temporary_files.discard(self.temp)
+        committed_outputs.append(self.target)
 
     def discard(self) -> None:
         try:

@@ -60,7 +60,7 @@ def test_interrupt_leaves_no_output_file(tmp_path):
     stderr = process.stderr.read()
     assert process.returncode == 130
     assert list(tmp_path.iterdir()) == []
-    assert stderr == b"cleantext: interrupted; no partial output was kept\n"  # one line, no blank one
+    assert stderr == b"cleantext: interrupted; no output was written and no partial output was kept\n"  # one line
 
 
 def test_interrupt_keeps_existing_output_intact(tmp_path):
@@ -255,7 +255,8 @@ io._atomic_copy = copy_then_interrupt
     done = subprocess.run([*COMMAND, "clean", str(source), "--in-place", "--backup", ".orig"],
                           capture_output=True, env=env, timeout=60)
     assert done.returncode == 130
-    assert done.stderr == b"cleantext: interrupted; no partial output was kept\n"
+    assert done.stderr.decode() == (f"cleantext: interrupted; 1 output file was finished before it "
+                                    f"(last: {source}); no partial output was kept\n")
     assert source.read_text() == "Text.\n"
     assert (tmp_path / "a.txt.orig").read_text() == "Text.\nText.\n"
     assert not list(tmp_path.glob("*.tmp")) and not list(tmp_path.glob(".*.tmp"))
@@ -286,4 +287,28 @@ batch.clean_input = clean_input
                            "--output-dir", str(out), "-j", "1"], capture_output=True, env=env, timeout=60)
     assert done.returncode == 130, done.stderr
     assert not (out / "b.txt").exists()
-    assert done.stderr.endswith(b"\ncleantext: interrupted; no partial output was kept\n")
+    assert not (out / "a.txt").exists()  # the interrupt is noticed before a.txt is renamed into place
+    assert done.stderr.endswith(b"\ncleantext: interrupted; no output was written and no partial output was kept\n")
+
+
+def test_interrupt_message_names_the_files_already_finished(tmp_path):
+    """Ctrl-C after some files of an --output-dir batch were written: the message says
+    how many were finished instead of claiming that nothing was kept."""
+    env = _hooked(tmp_path, """
+import cleantext.io as io
+real = io.PendingOutput._commit
+def commit_then_interrupt(self):
+    real(self)
+    if self.target.endswith("b.txt"):
+        os.kill(os.getpid(), signal.SIGINT)
+io.PendingOutput._commit = commit_then_interrupt
+""")
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (tmp_path / name).write_text(f"Text of {name}.\n")
+    out = tmp_path / "out"
+    done = subprocess.run([*COMMAND, "clean", *(str(tmp_path / n) for n in ("a.txt", "b.txt", "c.txt")),
+                           "--output-dir", str(out), "-j", "1"], capture_output=True, env=env, timeout=60)
+    assert done.returncode == 130, done.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["a.txt", "b.txt"]
+    assert done.stderr.decode() == (f"cleantext: interrupted; 2 output files were finished before it "
+                                    f"(last: {out / 'b.txt'}); no partial output was kept\n")
