@@ -49,6 +49,9 @@ from .io import (
     read_error_message,
     read_lines,
     removed_row,
+    remove_orphaned_temporary_files,
+    set_temporary_tag,
+    temporary_tag,
 )
 from .interrupts import check as check_interrupt, deferred
 from .lines import Line, join_lines, split_documents, split_lines
@@ -657,7 +660,8 @@ def _clean_task(run: Run, task: Task, options: Options, spool_dir: str | None,
 _worker: dict[str, Any] = {}
 
 
-def _start_worker(pipeline: Pipeline, options: Options, spool_dir: str, stop_event) -> None:
+def _start_worker(pipeline: Pipeline, options: Options, spool_dir: str, stop_event, tag: str) -> None:
+    set_temporary_tag(tag)  # the batch can find what this worker leaves behind
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process decides when to stop
     # SIGTERM to the whole process group (a service manager stopping the job) reaches the
     # workers too; by default it would kill one mid-file and leave its temporary output.
@@ -783,7 +787,7 @@ class _Outcomes:
         self._stop = context.Event()
         self._executor = concurrent.futures.ProcessPoolExecutor(
             self.jobs, mp_context=context, initializer=_start_worker,
-            initargs=(self.pipeline, self.options, self._spool_dir, self._stop))
+            initargs=(self.pipeline, self.options, self._spool_dir, self._stop, temporary_tag()))
         queue = iter(self.tasks)
         for task in queue:
             self._submit(task)
@@ -839,6 +843,9 @@ class _Outcomes:
             self._ahead.clear()
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
+            # every worker is gone: a temporary output of this batch still on disk was
+            # handed over but never committed (lost in transit, or dropped by an interrupt)
+            remove_orphaned_temporary_files([t.target for t in self.tasks if t.target], temporary_tag())
         self._stack.close()
 
 

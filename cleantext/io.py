@@ -25,7 +25,7 @@ import re
 import shutil
 import sys
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -342,6 +342,37 @@ def remove_temporary_files() -> None:
             pass
 
 
+#: Part of every temporary file's name: the process that runs the batch (its worker
+#: processes take their parent's tag), so the batch can remove a temporary output that a
+#: worker finished and handed over but that never reached a commit (the worker ended on
+#: SIGTERM before its result was sent, or the interrupt came before the rename).
+_temporary_tag = str(os.getpid())
+
+
+def temporary_tag() -> str:
+    return _temporary_tag
+
+
+def set_temporary_tag(tag: str) -> None:
+    """Name this (worker) process's temporary files after the batch that owns them."""
+    global _temporary_tag
+    _temporary_tag = tag
+
+
+def remove_orphaned_temporary_files(targets: Iterable[str], tag: str) -> None:
+    """Remove temporary files that processes tagged `tag` made for `targets` and left behind."""
+    import glob
+
+    for target in targets:
+        directory, name = os.path.split(target)
+        pattern = os.path.join(glob.escape(directory or "."), glob.escape(f".{name}.{tag}-") + "*.tmp")
+        for path in glob.glob(pattern, include_hidden=True):
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+
+
 def _create_temporary(directory: str, prefix: str) -> tuple[int, str]:
     """Create a new temporary file (mode 0600) and return its descriptor and path.
 
@@ -350,7 +381,7 @@ def _create_temporary(directory: str, prefix: str) -> tuple[int, str]:
     `tempfile.mkstemp` there is a gap between creating the file and learning its name).
     """
     for _ in range(100):
-        path = os.path.join(directory, f"{prefix}{os.urandom(6).hex()}.tmp")
+        path = os.path.join(directory, f"{prefix}{_temporary_tag}-{os.urandom(6).hex()}.tmp")
         _live_temporary_files.add(path)
         try:
             return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600), path

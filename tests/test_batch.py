@@ -527,6 +527,36 @@ def test_sigterm_to_the_process_group_leaves_no_temporary_files(tmp_path, mode):
         assert leftovers == [], f"round {round_number}"
 
 
+def test_a_worker_result_lost_in_transit_leaves_no_temporary_file(tmp_path):
+    """A worker can finish a file's temporary output and end (SIGTERM to the process
+    group reaching it while idle) before its result reaches the main process; nobody
+    commits that file, so the batch must remove it. Here the worker dies right after
+    finishing f1.txt, deterministically."""
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(
+        "import os, signal\n"
+        "import cleantext.batch as batch\n"
+        "real = batch._work\n"
+        "def work_then_vanish(task):\n"
+        "    outcome = real(task)\n"
+        "    if task.name.endswith('f1.txt'):\n"
+        "        os.kill(os.getpid(), signal.SIGKILL)  # its result never reaches the main process\n"
+        "    return outcome\n"
+        "batch._work = work_then_vanish\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(hook), os.environ.get("PYTHONPATH")]))}
+    root = tmp_path / "in"
+    root.mkdir()
+    for n in range(4):
+        (root / f"f{n}.txt").write_text(f"Text of file {n}.\n")
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "cleantext", "clean", str(root), "--output-dir", str(out),
+                           "-j", "2"], capture_output=True, env=env, timeout=120)
+    assert done.returncode != 0
+    assert b"Traceback" not in done.stderr
+    assert [p.name for p in tmp_path.rglob(".*")] == []  # no temporary file left anywhere
+
+
 def _group_alive(pgid: int) -> bool:
     try:
         os.killpg(pgid, 0)

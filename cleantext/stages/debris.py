@@ -72,7 +72,7 @@ def _builtin_rules_once() -> tuple[Rule, ...]:
 
 
 def builtin_rules() -> tuple[Rule, ...]:
-    rules = []
+    rules: list[Rule] = []
     for category, filename in RULE_FILES.items():
         data = tomllib.loads(resources.files("cleantext.rules").joinpath(filename).read_text("utf-8"))
         rules.extend(
@@ -254,7 +254,7 @@ class _Matcher:
             text = text.strip().lower()
             if self._may_match is None or self._may_match(text):
                 found = self._fast(text)
-                if found is not None:
+                if found is not None and found.lastgroup is not None:
                     return self.rules[int(found.lastgroup[1:])]
             for needles, find, rule in self._gated:
                 for needle in needles:
@@ -433,7 +433,7 @@ class StripDebris(Stage):
             ):  # short lines only: a repeated paragraph is a duplicate, Dedup's business
                 role = "repeated"
             fixed.append(role)
-            navigation.append(rule.qualified_name if role in ("navigation", "comment") else None)
+            navigation.append(rule.qualified_name if rule is not None and role in ("navigation", "comment") else None)
             if rule is not None:
                 line.removed = Removal(self.name, rule.qualified_name, score=1.0)
         rule_names = [line.removed.rule if line.removed is not None else None for line in blocks]
@@ -464,22 +464,22 @@ class StripDebris(Stage):
                 for line, role, text in zip(blocks, fixed, texts):
                     if role in ("navigation", "comment") and (text_file or boilerplate.paragraph_like(text)):
                         line.removed = None
-            for line, verdict, forced in zip(blocks, classes, fixed):
-                if verdict.reason == "rule-match-inside-prose":
+            for line, judged, forced in zip(blocks, classes, fixed):
+                if judged.reason == "rule-match-inside-prose":
                     line.removed = None
-                elif forced == "repeated" and verdict.label == "bad":
+                elif forced == "repeated" and judged.label == "bad":
                     line.removed = Removal(
-                        self.name, f"boilerplate:{verdict.reason}",
-                        f"in {seen_in[line.text.strip()] - 1} earlier documents of this run", score=verdict.score,
+                        self.name, f"boilerplate:{judged.reason}",
+                        f"in {seen_in[line.text.strip()] - 1} earlier documents of this run", score=judged.score,
                     )
-                elif forced is None and verdict.label == "bad":
+                elif forced is None and judged.label == "bad":
                     line.removed = Removal(
                         self.name,
-                        f"boilerplate:{verdict.reason}",
-                        f"{verdict.length:.0f} chars, "
-                        + (f"stopwords {verdict.density:.2f} ({verdict.language})" if verdict.language
+                        f"boilerplate:{judged.reason}",
+                        f"{judged.length:.0f} chars, "
+                        + (f"stopwords {judged.density:.2f} ({judged.language})" if judged.language
                            else "stopwords not counted (short line or no list)"),
-                        score=verdict.score,
+                        score=judged.score,
                     )
         memo.trim()
         yield from document

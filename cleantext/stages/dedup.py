@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
 from operator import itemgetter
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 import regex
 
@@ -112,7 +112,7 @@ class _Memory:
             self.norms.append(norm)
             self.signatures.append(signature)
         else:
-            record = (self.numbers, self.sources, self.keys, self.norms, self.signatures)
+            record: tuple[list[Any], ...] = (self.numbers, self.sources, self.keys, self.norms, self.signatures)
             values = (number, source, key, norm, signature)
             slot = kept_id % self.window
             old_id = kept_id - self.window
@@ -273,21 +273,21 @@ class Dedup(Stage):
             if not windowed and key in exact:
                 todo.append((line, key, None, "", -1))
                 continue
-            norm = normalize(key)
-            if len(norm) < min_length:
+            normalized_key = normalize(key)
+            if len(normalized_key) < min_length:
                 todo.append((line, key, None, "", -1))
                 continue
-            signature = statement_signature(key, norm)
-            comparable = _comparable(norm, signature)
+            signature = statement_signature(key, normalized_key)
+            comparable = _comparable(normalized_key, signature)
             if not windowed and comparable in normalized:  # removed at its turn: no MinHash needed
-                todo.append((line, key, norm, signature, -1))
+                todo.append((line, key, normalized_key, signature, -1))
                 continue
             row = rows.get(comparable)
             if row is None:
                 row = rows[comparable] = len(rows)
-                row_texts.append(norm)
+                row_texts.append(normalized_key)
                 row_signatures.append(signature)
-            todo.append((line, key, norm, signature, row))
+            todo.append((line, key, normalized_key, signature, row))
         fuzzy = threshold < 100
         use_index = fuzzy and threshold >= INDEX_MIN_THRESHOLD and bool(rows)
         if use_index:

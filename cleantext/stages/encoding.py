@@ -56,7 +56,9 @@ def _needs_ftfy(straight_quotes: bool, unescape_html: bool, safe_characters: str
     safe = regex.compile(f"[{safe_characters}]")
     if straight_quotes:
         safe = regex.compile(f"(?V1)[[{safe_characters}]--[{_CURLY_QUOTES}]]")
-    leads, continuations, leads_before_space = set(), set(), set()
+    leads: set[str] = set()
+    continuations: set[str] = set()
+    leads_before_space: set[str] = set()
     for encoding in CHARMAP_ENCODINGS:
         for byte in range(0x80, 0x100):
             char = bytes([byte]).decode(encoding, "replace")

@@ -335,6 +335,7 @@ class BandIndex:
             self._previous = previous
         self._lengths[self._slots(ids)] = lengths
         if self._keys is not None:
+            assert self._ring_ids is not None  # a ring has both
             self._keys[self._slots(ids)] = keys
             self._ring_ids[self._slots(ids)] = ids
         self._next_id = int(ids[-1]) + 1
@@ -364,6 +365,7 @@ class BandIndex:
         live = self._next_id - first_live
         if self._keys is None or len(self) <= 4 * BANDS * max(live, 1024):
             return
+        assert self._ring_ids is not None  # a ring has both
         self._tables._reset(1024)
         ids = np.arange(first_live, self._next_id, dtype=np.int64)
         ids = ids[self._ring_ids[self._slots(ids)] == ids]

@@ -62,7 +62,8 @@ def _element(op, arg, at_start: bool) -> tuple[frozenset[str], bool, bool]:
     if op is sre.ATOMIC_GROUP:
         return _sequence(arg, at_start)
     if op is sre.BRANCH:
-        strings, complete = set(), True
+        strings: set[str] = set()
+        complete = True
         for branch in arg[1]:
             s, c, w = _sequence(branch, at_start)
             if w:
@@ -149,8 +150,9 @@ def _needles(state, items) -> tuple[frozenset[str], float] | None:
         inner = None
         if op is sre.BRANCH:
             found = [_needles(state, b) for b in arg[1]]
-            if all(x is not None for x in found):
-                inner = (frozenset().union(*(x[0] for x in found)), max(x[1] for x in found))
+            complete = [x for x in found if x is not None]
+            if len(complete) == len(found):
+                inner = (frozenset().union(*(x[0] for x in complete)), max(x[1] for x in complete))
         elif op is sre.SUBPATTERN and not (arg[1] or arg[2]):
             inner = _needles(state, arg[-1])
         elif op is sre.ATOMIC_GROUP:
@@ -175,7 +177,8 @@ def conditions(pattern: str) -> tuple[set[str], list[tuple[frozenset[str], float
         return None
     items = list(parsed)
     branches = items[0][1][1] if len(items) == 1 and items[0][0] is sre.BRANCH else [items]
-    prefixes, needles = set(), []
+    prefixes: set[str] = set()
+    needles = []
     for branch in branches:
         s, c, w = _sequence(branch, True)
         if not w and "" not in s and min(len(x) for x in s) >= 1:
