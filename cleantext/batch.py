@@ -756,6 +756,34 @@ def _mp_context():
     return context
 
 
+#: What a file's failure says when the worker process cleaning it vanished.
+WORKER_LOST = "the worker process cleaning it ended abruptly (killed, or out of memory)"
+
+
+def _submitted(executor: Any, task: Task) -> Any:
+    """`task` submitted to the pool; once the pool is broken, a future holding that error."""
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        return executor.submit(_work, task)
+    except BrokenProcessPool as error:
+        future: Future = Future()
+        future.set_exception(error)
+        return future
+
+
+def _worker_outcome(task: Task, future: Any) -> Outcome:
+    """The worker's outcome, or a failure of `task` when its worker process died (the
+    pool is then broken: every later file fails the same way, each named)."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        return Outcome(task, FileResult(task.name, error=f"{task.name}: {WORKER_LOST}"))
+
+
 class _Outcomes:
     """Yields the outcome of every task in task order, cleaning ahead in worker processes.
 
@@ -794,8 +822,8 @@ class _Outcomes:
             if len(self._ahead) >= 4 * self.jobs:
                 break
         while self._ahead:
-            kind, item = self._ahead[0]  # stays queued until done, so `close` can discard it
-            outcome = self._here(item) if kind == "here" else item.result()
+            task, future = self._ahead[0]  # stays queued until done, so `close` can discard it
+            outcome = self._here(task) if future is None else _worker_outcome(task, future)
             self._ahead.popleft()
             next_task = next(queue, None)
             if next_task is not None:
@@ -804,9 +832,9 @@ class _Outcomes:
 
     def _submit(self, task: Task) -> None:
         if task.source == STDIN:  # standard input belongs to the main process
-            self._ahead.append(("here", task))
+            self._ahead.append((task, None))
         else:
-            self._ahead.append(("worker", self._executor.submit(_work, task)))
+            self._ahead.append((task, _submitted(self._executor, task)))
 
     def _here(self, task: Task, direct: bool = False) -> Outcome:
         """Clean `task` in this process; `direct` streams it straight to the shared output."""
@@ -834,10 +862,10 @@ class _Outcomes:
     def _close(self) -> None:
         if self._executor is not None:
             self._stop.set()
-            for kind, item in self._ahead:
-                if kind == "worker" and not item.cancel():
+            for _, future in self._ahead:
+                if future is not None and not future.cancel():
                     try:
-                        _discard(item.result())
+                        _discard(future.result())
                     except BaseException:  # noqa: BLE001 - a worker that failed has nothing to keep
                         pass
             self._ahead.clear()
