@@ -94,46 +94,35 @@ def _zstandard(name: str):
     return zstandard
 
 
-class _GzipReader(gzip.GzipFile):
-    """A gzip reader that closes the file it reads from."""
+class _ClosesItsSource:
+    """Mixin for a decompressing reader: closing it also closes the file it reads from
+    (the standard library's readers leave a file object they were given open)."""
 
+    _raw: BinaryIO
+
+    def close(self) -> None:
+        try:
+            super().close()  # type: ignore[misc]
+        finally:
+            self._raw.close()
+
+
+class _GzipReader(_ClosesItsSource, gzip.GzipFile):
     def __init__(self, raw: BinaryIO):
         super().__init__(fileobj=raw, mode="rb")
         self._raw = raw
 
-    def close(self) -> None:
-        try:
-            super().close()
-        finally:
-            self._raw.close()
 
-
-class _Bz2Reader(bz2.BZ2File):
-    """A bzip2 reader that closes the file it reads from."""
-
+class _Bz2Reader(_ClosesItsSource, bz2.BZ2File):
     def __init__(self, raw: BinaryIO):
         super().__init__(raw, "rb")
         self._raw = raw
 
-    def close(self) -> None:
-        try:
-            super().close()
-        finally:
-            self._raw.close()
 
-
-class _XzReader(lzma.LZMAFile):
-    """An xz reader that closes the file it reads from."""
-
+class _XzReader(_ClosesItsSource, lzma.LZMAFile):
     def __init__(self, raw: BinaryIO):
         super().__init__(raw, "rb")
         self._raw = raw
-
-    def close(self) -> None:
-        try:
-            super().close()
-        finally:
-            self._raw.close()
 
 
 def _decompressed_stdin(stream: BinaryIO) -> BinaryIO:
