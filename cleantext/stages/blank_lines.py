@@ -24,58 +24,36 @@ def collapse_blank_lines(lines: Iterator[Line], stage: str, keep: Container[int]
     removed lines is; a trailing blank line then comes after the lines removed behind
     it. A blank line whose ``id`` is in `keep` (inside a code block) counts as text.
     """
-    if stream:
-        yield from _collapse_streaming(lines, stage, keep)
-        return
-    seen_text = False
-    held: list[Line] = []  # a kept blank line, then lines that arrived after it
-    for line in lines:
-        if line.removed is not None:
-            if held:
-                held.append(line)
-            else:
-                yield line
-        elif not line.text.strip() and id(line) not in keep:
-            if not seen_text:
-                line.removed = Removal(stage, "leading-blank")
-                yield line
-            elif held:
-                line.removed = Removal(stage, "blank-run")
-                held.append(line)
-            else:
-                held.append(line)
-        else:
-            if held:
-                yield from held
-                held.clear()
-            seen_text = True
-            yield line
-    if held:
-        held[0].removed = Removal(stage, "trailing-blank")
-        yield from held
-
-
-def _collapse_streaming(lines: Iterator[Line], stage: str, keep: Container[int]) -> Iterator[Line]:
     seen_text = False
     pending: Line | None = None  # the kept blank line after the last kept text line
+    behind: list[Line] = []  # lines that arrived after `pending` (always empty with `stream`)
     for line in lines:
         if line.removed is not None:
-            yield line
+            if pending is not None and not stream:
+                behind.append(line)
+            else:
+                yield line
         elif not line.text.strip() and id(line) not in keep:
             if not seen_text:
                 line.removed = Removal(stage, "leading-blank")
                 yield line
             elif pending is not None:
                 line.removed = Removal(stage, "blank-run")
-                yield line
+                if stream:
+                    yield line
+                else:
+                    behind.append(line)
             else:
                 pending = line
         else:
             if pending is not None:
                 yield pending
+                yield from behind
                 pending = None
+                behind.clear()
             seen_text = True
             yield line
     if pending is not None:
         pending.removed = Removal(stage, "trailing-blank")
         yield pending
+        yield from behind
