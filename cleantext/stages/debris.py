@@ -17,15 +17,13 @@ import re
 import time
 import tomllib
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from importlib import resources
 from os import PathLike, fspath
 from pathlib import Path
 from typing import ClassVar
-
-import regex
 
 from ..lines import Line, Removal
 from ..pipeline import DocumentCleaner, Stage
@@ -140,6 +138,8 @@ def read_rules_file(path: str) -> tuple[list[Rule], set[str]]:
     known = {name for rule in builtin_rules() for name in (rule.name, rule.qualified_name)}
     for name in sorted(disabled - known):
         raise ValueError(f"{path}: 'disable': no built-in rule is named {name!r}")
+    import regex  # user patterns run on `regex` (timeouts); imported only when there are some
+
     for rule in rules:
         try:
             regex.compile(rule.pattern)
@@ -220,7 +220,7 @@ class _Matcher:
     def __init__(self, rules: Sequence[Rule], timeout: float | None = None, whole_line: bool = True):
         self.rules = tuple(rules)
         self.timeout = timeout
-        self._fast = None
+        self._fast: Callable[[str], re.Match | None] | None = None
         self._may_match = None
         self._gated: list = []
         self._find: tuple = ()
@@ -228,9 +228,15 @@ class _Matcher:
             return
         if timeout is None:
             always = [(i, r) for i, r in enumerate(self.rules) if not r.requires]
-            alternatives = "|".join(f"(?P<r{i}>{_lowercase_pattern(r.pattern)})" for i, r in always)
+            patterns = tuple(_lowercase_pattern(r.pattern) for _, r in always)
+            self._alternatives = "|".join(f"(?P<r{i}>{p})" for (i, _), p in zip(always, patterns)) or "(?!)"
+            # Built-in rules are known to compile on `re` (tests/test_debris_rules.py): their
+            # alternation (about 30 ms to compile) waits for the first line the prefilter
+            # lets through, so a run of plain lines never pays for it.
+            builtin = set(_builtin_rules_once())
+            lazy = whole_line and all(r in builtin for _, r in always)
             try:
-                compiled = re.compile(alternatives or "(?!)")
+                compiled = None if lazy else re.compile(self._alternatives)
                 gated = [
                     (tuple(s.lower() for s in r.requires), re.compile(_lowercase_pattern(r.pattern)), r)
                     for r in self.rules if r.requires
@@ -238,16 +244,26 @@ class _Matcher:
             except re.error:
                 pass
             else:
-                self._fast = compiled.fullmatch if whole_line else compiled.search
                 if whole_line:
-                    self._may_match = line_filter(tuple(_lowercase_pattern(r.pattern) for _, r in always))
+                    self._may_match = line_filter(patterns)
+                if compiled is None and self._may_match is None:
+                    compiled = re.compile(self._alternatives)
+                self._fast = self._first_fast if compiled is None else (
+                    compiled.fullmatch if whole_line else compiled.search)
                 self._gated = [(needles, (p.fullmatch if whole_line else p.search), r) for needles, p, r in gated]
                 return
+        import regex
+
         compiled_rules = [(rule, regex.compile(rule.pattern, regex.IGNORECASE | regex.V0)) for rule in self.rules]
         self._find = tuple(
             (rule, tuple(s.lower() for s in rule.requires), p.fullmatch if whole_line else p.search)
             for rule, p in compiled_rules
         )
+
+    def _first_fast(self, text: str) -> re.Match | None:
+        """Compile the alternation (on the first line that needs it) and match `text`."""
+        self._fast = re.compile(self._alternatives).fullmatch
+        return self._fast(text)
 
     def match(self, text: str, budget: _PatternBudget | None = None) -> Rule | None:
         if self._fast is not None:
@@ -341,11 +357,14 @@ class StripDebris(Stage):
             raise ValueError(f"repeated_in must be a whole number, 0 or more, not {self.repeated_in!r}")
         if self.lang is not None and self.lang not in boilerplate.LANGUAGES:
             raise ValueError(f"unknown language {self.lang!r}; choose from {', '.join(boilerplate.LANGUAGES)}")
-        for pattern in self.keep:
-            try:
-                regex.compile(pattern)
-            except regex.error as error:
-                raise ValueError(f"bad --keep pattern {pattern!r}: {error}") from None
+        if self.keep:
+            import regex  # user patterns run on `regex`; imported only when there are some
+
+            for pattern in self.keep:
+                try:
+                    regex.compile(pattern)
+                except regex.error as error:
+                    raise ValueError(f"bad --keep pattern {pattern!r}: {error}") from None
         self._user_rules  # read the rule files now, so errors surface before any input is read
 
     def __repr__(self) -> str:

@@ -18,8 +18,6 @@ from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
 
-import regex
-
 #: The languages with a stopword list in cleantext/rules/stopwords/ (see LICENSE-stopwords-iso.txt there).
 LANGUAGES = tuple(sorted(
     entry.name[:-4] for entry in resources.files("cleantext.rules").joinpath("stopwords").iterdir()
@@ -38,16 +36,31 @@ HANGUL_CHAR_WEIGHT = 2
 # apostrophe-joined parts. Other lines use `regex`, whose words keep their combining
 # marks (Indic vowel signs are not ``\w`` for `re`).
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W\d_]+)*")
-_WORD_ANY = regex.compile(r"[\p{L}\p{M}\p{N}]+(?:['’][\p{L}\p{M}]+)*")
+
+
+class _Lazy:
+    """A `regex` pattern compiled on first use: importing `regex` costs about 25 ms of
+    start-up, and plain ASCII and `_PLAIN` lines never need its Unicode classes."""
+
+    def __init__(self, pattern: str):
+        self.pattern = pattern
+
+    def __getattr__(self, name: str):
+        import regex
+
+        compiled = regex.compile(self.pattern)
+        for method in ("search", "match", "fullmatch", "findall", "finditer", "sub"):
+            setattr(self, method, getattr(compiled, method))  # later calls skip __getattr__
+        return getattr(compiled, name)
+
+
+_WORD_ANY = _Lazy(r"[\p{L}\p{M}\p{N}]+(?:['’][\p{L}\p{M}]+)*")
 #: Han and Kana: scripts written without spaces whose lists hold characters.
-HAN_KANA = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
-_HANGUL = regex.compile(r"[\p{Hangul}]")
+HAN_KANA = _Lazy(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
+_HANGUL = _Lazy(r"[\p{Hangul}]")
 #: Scripts written without spaces between words.
-UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\p{Tibetan}]")
-_HIRAGANA = regex.compile(r"\p{Hiragana}")
-#: A superset of the Han, Kana and Hangul blocks, on the faster `re` engine: a line
-#: without any of these characters (most non-ASCII lines: accents, curly quotes)
-#: skips the exact `regex` script searches.
+UNSPACED = _Lazy(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\p{Tibetan}]")
+_HIRAGANA = _Lazy(r"\p{Hiragana}")
 #: Lines in Latin, Greek or Cyrillic with punctuation and symbols: scripts without
 #: combining marks or unspaced writing, whose words the faster `re` engine finds as
 #: `_WORD_ANY` does. Left out: the combining marks among them (U+0300-036F,
@@ -58,9 +71,12 @@ _PLAIN = re.compile(
     "[\x00-\u00b1\u00b4-\u00b8\u00ba\u00bb\u00bf-\u012f\u0131-\u02ff\u0370-\u0482\u048a-\u052f\u1e00-\u1fff"
     "\u2000-\u206f\u20a0-\u20cf\u2100-\u214f\u2190-\u245f\u2500-\u2775\u2794-\u2bff]*"
 )
+#: A superset of the Han, Kana and Hangul blocks, on the faster `re` engine: a line
+#: without any of these characters (most non-ASCII lines: accents, curly quotes)
+#: skips the exact `regex` script searches.
 _MAYBE_WIDE = re.compile("[\u1100-\u11ff\u2e80-\ua97f\uac00-\ud7ff\uf900-\ufaff\uff00-\uffef"
                          "\U00016fe0-\U00016fff\U0001aff0-\U0001b16f\U0001f200\U00020000-\U0003ffff]")
-_NOT_LETTER = regex.compile(r"[^\p{L}]+")
+_NOT_LETTER = _Lazy(r"[^\p{L}]+")
 #: Sentence ends of many scripts: Latin, CJK, Devanagari and Bengali (danda), Arabic
 #: and Urdu, Ethiopic, Myanmar, Khmer, Armenian, Tibetan.
 _STOPS = ".!?。！？…:;।॥۔؟።፧။។៕։།"
