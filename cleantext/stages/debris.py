@@ -266,6 +266,8 @@ class _Matcher:
         return self._fast(text)
 
     def match(self, text: str, budget: _PatternBudget | None = None) -> Rule | None:
+        if not self.rules:
+            return None  # no --keep patterns or user rules: every distinct line asks
         if self._fast is not None:
             text = text.strip().lower()
             if self._may_match is None or self._may_match(text):

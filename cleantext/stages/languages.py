@@ -14,9 +14,11 @@ covers a line, the classifier falls back on its shape (`boilerplate.paragraph_sh
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
+from itertools import repeat
 
 #: The languages with a stopword list in cleantext/rules/stopwords/ (see LICENSE-stopwords-iso.txt there).
 LANGUAGES = tuple(sorted(
@@ -128,8 +130,39 @@ def _words(lowered: str) -> list[str]:
     return _WORD.findall(lowered) if lowered.isascii() else _WORD_ANY.findall(lowered)
 
 
+#: Languages with a word list, in order: field i of a `_packed_index` count is language i.
+_WORD_LANGUAGES = tuple(language for language in LANGUAGES if language not in CJK_LANGUAGES)
+#: Bits per language in a packed count: up to 65,535 words per line (`best_language`).
+_FIELD_BITS = 16
+
+
+@lru_cache(maxsize=None)
+def _packed_index() -> dict[str, int]:
+    """Each stopword as one integer holding a 1 in the field of every language that
+    lists it: adding a line's integers counts its stopwords in all languages at once."""
+    position = {language: i for i, language in enumerate(_WORD_LANGUAGES)}
+    return {word: sum(1 << (_FIELD_BITS * position[language]) for language in languages)
+            for word, languages in _stopword_index().items()}
+
+
 def best_language(words: Sequence[str]) -> tuple[str | None, int]:
-    """The language whose stopwords cover most of `words`, and how many it covers."""
+    """The language whose stopwords cover most of `words`, and how many it covers.
+
+    Ties go to the first language in alphabetical order, so results are stable.
+    """
+    if len(words) >= 1 << _FIELD_BITS:  # a field could overflow into the next one
+        return _best_language_by_dict(words)
+    total = sum(map(_packed_index().get, words, repeat(0)))
+    if not total:
+        return None, 0
+    size = len(_WORD_LANGUAGES) * _FIELD_BITS // 8
+    counts = memoryview(total.to_bytes(size, sys.byteorder)).cast("H").tolist()
+    best = max(counts)
+    return _WORD_LANGUAGES[counts.index(best)], best
+
+
+def _best_language_by_dict(words: Sequence[str]) -> tuple[str | None, int]:
+    """`best_language` one word and language at a time (no limit on the number of words)."""
     index = _stopword_index()
     hits: dict[str, int] = {}
     for word in words:
@@ -140,7 +173,6 @@ def best_language(words: Sequence[str]) -> tuple[str | None, int]:
     if not hits:
         return None, 0
     best = max(hits.values())
-    # Ties go to the first language in alphabetical order, so results are stable.
     return min(language for language, count in hits.items() if count == best), best
 
 
