@@ -77,3 +77,18 @@ def test_script_patterns_compiled_on_first_use_find_what_regex_finds():
 def test_mojibake_loads_ftfy_and_is_repaired():
     code = f"{STAGES}assert pipeline.clean('cafÃ© crÃ¨me\\n') == 'café crème\\n'"
     assert "ftfy" in loaded(code)
+
+
+def test_ascii_and_latin_lines_never_compile_the_unicode_script_patterns():
+    """Dedup imports `regex` anyway; strip-debris must not need its patterns for such
+    lines, long ones (measured for stopwords and paragraph shape) included."""
+    lines = ["Home", "Share on Facebook", "Ferry timetable 2025: departures 06:10, 07:45, 09:30, 12:15, "
+             "14:40, 17:05, 19:20 and 21:55 from Pier 3, returning 40 minutes later; fares 4.50 EUR.",
+             "Le conseil municipal a voté le budget après un long débat, et la séance s'est terminée tard.",
+             "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut "
+             "labore et dolore magna aliqua. Ut enim ad minim veniam, quis nostrud exercitation ullamco."]
+    code = (f"{STAGES}pipeline.clean({chr(10).join(lines)!r})\n"
+            "from cleantext.stages import languages\n"
+            "compiled = [n for n, v in vars(languages).items() if isinstance(v, languages._Lazy) and 'search' in vars(v)]\n"
+            "assert compiled == [], compiled")
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

@@ -81,14 +81,15 @@ def paragraph_shaped(text: str, length: float, sentence: bool, words: int) -> bo
     """Whether a line is shaped like a paragraph of prose, in any language or script."""
     if length < LENGTH_HIGH:
         return False
-    if UNSPACED.search(text) and not HAN_KANA.search(text):
+    plain = text.isascii()  # no unspaced script, no Han or Kana: skips the `regex` searches
+    if not plain and UNSPACED.search(text) and not HAN_KANA.search(text):
         # Thai, Lao, Khmer, Myanmar: no spaces between words and often no full stop;
         # spaces separate phrases and sentences, which menu items do not have.
         return words >= 3
     marks = len(SENTENCE_MARK.findall(text))
     if not (sentence or marks):  # a sentence ends somewhere in it, at least
         return False
-    if words >= PARAGRAPH_WORDS or (length >= 2 * LENGTH_HIGH and HAN_KANA.search(text)):
+    if words >= PARAGRAPH_WORDS or (length >= 2 * LENGTH_HIGH and not plain and HAN_KANA.search(text)):
         return True
     return marks >= 2
 
