@@ -100,12 +100,32 @@ def paragraph_like(text: str) -> bool:
     return length >= LENGTH_HIGH and (density >= STOPWORDS_HIGH or paragraph_shaped(text, length, sentence, words))
 
 
+#: `line_facts` remembers the verdicts on lines up to this long, this many at most (then
+#: starts afresh): pages of one site repeat their menus and footers, in one run or across
+#: the files of a batch, each file a run of its own. A verdict depends on the line alone.
+FACTS_MEMO_LINE = 1000
+FACTS_MEMO_SIZE = 100_000
+_facts_memo: dict[tuple[str, str | None], tuple] = {}
+
+
 def line_facts(text: str, language: str | None = None) -> tuple:
     """The context-free verdict on one line, as a tuple of `BlockClass` fields.
 
-    A tuple, so a run can cache it per distinct line and build fresh (mutable)
-    `BlockClass` objects from it: ``BlockClass(*line_facts(text))``.
+    A tuple, so it can be cached per distinct line and fresh (mutable) `BlockClass`
+    objects built from it: ``BlockClass(*line_facts(text))``.
     """
+    if len(text) > FACTS_MEMO_LINE:
+        return _line_facts(text, language)
+    key = (text, language)
+    facts = _facts_memo.get(key)
+    if facts is None:
+        if len(_facts_memo) >= FACTS_MEMO_SIZE:
+            _facts_memo.clear()
+        facts = _facts_memo[key] = _line_facts(text, language)
+    return facts
+
+
+def _line_facts(text: str, language: str | None) -> tuple:
     length, density, sentence, measured_in, words = measure(text, language, density=False)
     announces = text.rstrip().endswith((":", "："))
     # Shorter than a paragraph and ending neither like a sentence nor with a comma (a

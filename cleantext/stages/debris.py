@@ -224,6 +224,7 @@ class _Matcher:
         self._may_match = None
         self._gated: list = []
         self._find: tuple = ()
+        self._memo: dict[str, Rule | None] = {}
         if not self.rules:
             return
         if timeout is None:
@@ -265,22 +266,43 @@ class _Matcher:
         self._fast = re.compile(self._alternatives).fullmatch
         return self._fast(text)
 
+    #: Verdicts of the trusted rules on lines up to this long, this many at most (then it
+    #: starts afresh), kept across the runs of the stage (the files of a batch): pages of
+    #: one site repeat their menus and footers.
+    MEMO_LINE = 1000
+    MEMO_SIZE = 100_000
+
     def match(self, text: str, budget: _PatternBudget | None = None) -> Rule | None:
         if not self.rules:
             return None  # no --keep patterns or user rules: every distinct line asks
         if self._fast is not None:
-            text = text.strip().lower()
-            if self._may_match is None or self._may_match(text):
-                found = self._fast(text)
-                if found is not None and found.lastgroup is not None:
-                    return self.rules[int(found.lastgroup[1:])]
-            for needles, find, rule in self._gated:
-                for needle in needles:
-                    if needle in text:
-                        if find(text) is not None:
-                            return rule
-                        break
-            return None
+            if len(text) > self.MEMO_LINE:
+                return self._match_fast(text)
+            memo = self._memo
+            found = memo.get(text, memo)  # the memo itself stands for "not seen"
+            if found is memo:
+                if len(memo) >= self.MEMO_SIZE:
+                    memo.clear()
+                found = memo[text] = self._match_fast(text)
+            return found  # type: ignore[return-value]
+        return self._match_careful(text, budget)
+
+    def _match_fast(self, text: str) -> Rule | None:
+        text = text.strip().lower()
+        assert self._fast is not None
+        if self._may_match is None or self._may_match(text):
+            found = self._fast(text)
+            if found is not None and found.lastgroup is not None:
+                return self.rules[int(found.lastgroup[1:])]
+        for needles, find, rule in self._gated:
+            for needle in needles:
+                if needle in text:
+                    if find(text) is not None:
+                        return rule
+                    break
+        return None
+
+    def _match_careful(self, text: str, budget: _PatternBudget | None) -> Rule | None:
         if budget is None:
             budget = _PatternBudget(float("inf"))  # alone: each line on its own timeout
         text = text.strip()
