@@ -268,9 +268,9 @@ class _Matcher:
 
     #: Verdicts of the trusted rules on lines up to this long, this many at most (then it
     #: starts afresh), kept across the runs of the stage (the files of a batch): pages of
-    #: one site repeat their menus and footers.
-    MEMO_LINE = 1000
-    MEMO_SIZE = 100_000
+    #: one site repeat their menus and footers (as `boilerplate.FACTS_MEMO_LINE`).
+    MEMO_LINE = 300
+    MEMO_SIZE = 50_000
 
     def match(self, text: str, budget: _PatternBudget | None = None) -> Rule | None:
         if not self.rules:
