@@ -30,7 +30,7 @@ import regex
 from ..lines import Line, Removal
 from ..pipeline import DocumentCleaner, Stage
 from .blank_lines import collapse_blank_lines
-from .statements import CodeLines, statement_signature
+from .statements import CodeLines, ascii_signature, statement_signature
 
 Scope = Literal["document", "window", "corpus"]
 SCOPES: tuple[str, ...] = ("document", "window", "corpus")
@@ -44,7 +44,9 @@ INDEX_MIN_THRESHOLD = 80.0
 _PUNCTUATION = regex.compile(r"[\p{P}\p{S}]+")
 _WHITESPACE = regex.compile(r"\s+")
 #: ASCII punctuation and symbols (all of them are Unicode P or S), deleted on the fast path.
-_ASCII_PUNCTUATION = str.maketrans("", "", "".join(chr(c) for c in range(128) if _PUNCTUATION.match(chr(c))))
+_ASCII_PUNCTUATION = bytes(c for c in range(128) if _PUNCTUATION.match(chr(c)))
+_LOWERCASE_AND_SPACE = b"abcdefghijklmnopqrstuvwxyz "
+_DIGITS = b"0123456789"
 
 
 def normalize(text: str) -> str:
@@ -53,11 +55,26 @@ def normalize(text: str) -> str:
     >>> normalize("  The  Title -- Part 2! ")
     'the title part 2'
     """
-    if text.isascii():
-        folded = text.lower().translate(_ASCII_PUNCTUATION)
-        if folded.isprintable():  # only spaces left as whitespace: the fast path agrees
-            return " ".join(folded.split())
+    if text.isascii():  # bytes methods do the same for ASCII at a fraction of the cost
+        folded = text.encode().lower().translate(None, _ASCII_PUNCTUATION)
+        rest = folded.translate(None, _LOWERCASE_AND_SPACE)
+        if not rest or not rest.translate(None, _DIGITS):  # printable: spaces are the only whitespace
+            return b" ".join(folded.split()).decode()
     return _WHITESPACE.sub(" ", _PUNCTUATION.sub("", text.casefold())).strip()
+
+
+def normalize_and_sign(text: str) -> tuple[str, str]:
+    """``(normalize(text), statement_signature(text, normalize(text)))``, computed together:
+    on the ASCII fast path the words are split once for both, and lines without digits
+    skip the number search."""
+    if text.isascii():
+        folded = text.encode().lower().translate(None, _ASCII_PUNCTUATION)
+        rest = folded.translate(None, _LOWERCASE_AND_SPACE)
+        if not rest or not rest.translate(None, _DIGITS):
+            words = folded.split()
+            return b" ".join(words).decode(), ascii_signature(text, words, bool(rest))
+    norm = normalize(text)
+    return norm, statement_signature(text, norm)
 
 
 class _Memory:
@@ -243,9 +260,40 @@ class Dedup(Stage):
                batch_size: int) -> Iterator[Line]:
         lines = iter(lines)
         code = CodeLines()
+        judge = self._judge_batch if self.threshold < 100 else self._judge_exactly
         while batch := list(islice(lines, batch_size)):
-            self._judge_batch(batch, memory, code, code_blanks)
+            judge(batch, memory, code, code_blanks)
             yield from batch
+
+    def _judge_exactly(self, batch: list[Line], memory: _Memory, code: CodeLines, code_blanks: set[int]) -> None:
+        """Threshold 100: a line repeats a kept line as it is or as normalized; one pass, no index."""
+        min_length = self.min_length
+        exact, normalized = memory.exact, memory.normalized
+        is_code, add = code.is_code, memory.add
+        for line in batch:
+            text = line.text
+            if is_code(text):  # code is left alone, blank lines of a code block too
+                if line.removed is None and not text.strip():
+                    code_blanks.add(id(line))
+                continue
+            if line.removed is not None:
+                continue
+            key = text.strip()
+            if not key:
+                continue
+            kept_id = exact.get(key)
+            if kept_id is not None:
+                line.removed = self._removal("exact-duplicate", line, memory, kept_id, 100.0)
+                continue
+            norm, signature = normalize_and_sign(key)
+            if len(norm) < min_length:
+                add(key, None, "", line.number, line.source)
+                continue
+            kept_id = normalized.get(_comparable(norm, signature))
+            if kept_id is not None:
+                line.removed = self._removal("near-duplicate", line, memory, kept_id, 100.0)
+                continue
+            add(key, norm, signature, line.number, line.source)
 
     def _judge_batch(self, batch: list[Line], memory: _Memory, code: CodeLines, code_blanks: set[int]) -> None:
         """Judge each line of `batch` in order against earlier kept lines."""
@@ -273,11 +321,10 @@ class Dedup(Stage):
             if not windowed and key in exact:
                 todo.append((line, key, None, "", -1))
                 continue
-            normalized_key = normalize(key)
+            normalized_key, signature = normalize_and_sign(key)
             if len(normalized_key) < min_length:
                 todo.append((line, key, None, "", -1))
                 continue
-            signature = statement_signature(key, normalized_key)
             comparable = _comparable(normalized_key, signature)
             if not windowed and comparable in normalized:  # removed at its turn: no MinHash needed
                 todo.append((line, key, normalized_key, signature, -1))
