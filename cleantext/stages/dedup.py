@@ -404,7 +404,7 @@ class Dedup(Stage):
                 new_ids.append(kept_id)
                 new_rows.append(row)
         if use_index and new_ids:
-            memory.index.add(np.array(new_ids, dtype=np.int64), keys[new_rows], lengths[new_rows])
+            memory.index.add(np.array(new_ids, dtype=np.int64), keys[new_rows], lengths[new_rows], np.array(new_rows))
         if use_index and windowed:
             memory.index.drop_before(memory.first_live)
 

@@ -159,6 +159,7 @@ class _BandTables:
         self._reset(size)
 
     def _reset(self, size: int) -> None:
+        self.generation = getattr(self, "generation", 0) + 1  # `probed` slots hold until the next reset
         self.size = size
         self.keys = np.zeros((BANDS, size), dtype=np.uint32)
         self.owners = np.full((BANDS, size), -1, dtype=np.int32)
@@ -169,7 +170,11 @@ class _BandTables:
         return ((mixed * _U64(self.size)) >> _U64(32)).astype(np.int64)  # uniform in [0, size)
 
     def get(self, keys: np.ndarray) -> np.ndarray:
-        """The owner of each key of a ``(rows, BANDS)`` array (band = column), -1 where absent."""
+        """The owner of each key of a ``(rows, BANDS)`` array (band = column), -1 where absent.
+
+        Also keeps where each probe ended (the key's slot, or the empty slot that ended
+        the search) in `probed`, for `put` to start from: slots are never emptied, so
+        until the tables grow every slot before it still holds another key."""
         flat_keys = keys.ravel()
         bases = np.tile(np.arange(BANDS, dtype=np.int64) * self.size, len(keys))
         found = np.full(len(flat_keys), -1, dtype=np.int64)
@@ -192,10 +197,16 @@ class _BandTables:
                     found[i] = owner
                     break
                 slot = slot + 1 if slot + 1 < self.size else 0
+            slots[i] = slot
+        self.probed = (self.generation, slots.reshape(keys.shape))
         return found.reshape(keys.shape)
 
-    def put(self, bands: np.ndarray, keys: np.ndarray, owners: np.ndarray) -> np.ndarray:
-        """Set the owner of each (band, key) (distinct pairs); returns the owners they replace, or -1."""
+    def put(self, bands: np.ndarray, keys: np.ndarray, owners: np.ndarray,
+            starts: np.ndarray | None = None) -> np.ndarray:
+        """Set the owner of each (band, key) (distinct pairs); returns the owners they replace, or -1.
+
+        `starts`, where known, are the slots the last `get` of these keys ended at (from
+        `probed`): probing resumes there unless the tables grow first."""
         needed = int((self.counts + np.bincount(bands, minlength=BANDS)).max())
         if needed > self.LOAD * self.size:
             old_keys, old_owners = self.keys, self.owners
@@ -206,7 +217,8 @@ class _BandTables:
             for band in range(BANDS):  # band by band: temporary arrays stay small
                 live = old_owners[band] >= 0
                 self._refill(band, old_keys[band][live], old_owners[band][live])
-        return self._put(bands, keys, owners)
+            starts = None
+        return self._put(bands, keys, owners, starts)
 
     def _refill(self, band: int, keys: np.ndarray, owners: np.ndarray) -> None:
         """Put distinct `keys` into band `band`'s empty table without probing step by step.
@@ -228,9 +240,10 @@ class _BandTables:
         if len(wrapped):
             self._put(np.full(len(wrapped), band, dtype=np.int64), keys[wrapped], owners[wrapped])
 
-    def _put(self, bands: np.ndarray, keys: np.ndarray, owners: np.ndarray) -> np.ndarray:
+    def _put(self, bands: np.ndarray, keys: np.ndarray, owners: np.ndarray,
+             starts: np.ndarray | None = None) -> np.ndarray:
         replaced = np.full(len(keys), -1, dtype=np.int64)
-        slots = self._home(keys)
+        slots = self._home(keys) if starts is None else starts.astype(np.int64)
         bases = bands * self.size
         pending = np.arange(len(keys))
         table_keys, table_owners = self.keys.ravel(), self.owners.ravel()
@@ -294,6 +307,8 @@ class BandIndex:
         #: per id and band, the next older kept line with the same key (-1: none)
         self._previous = np.full((self._ring or 4096, BANDS), -1, dtype=np.int32)
         self._next_id = 0
+        #: (table generation, probe end slots) of the last `owners` query, for `add`
+        self._probed: tuple[int, np.ndarray] | None = None
 
     def __len__(self) -> int:
         return int(self._tables.counts.sum())
@@ -306,6 +321,7 @@ class BandIndex:
         lines with that key, newest first; -1 where there are fewer, or where a line's
         length cannot reach the threshold with the row's (a placeholder that keeps positions)."""
         newest = self._tables.get(keys)
+        self._probed = self._tables.probed
         chain = np.full((len(keys), DEPTH, BANDS), -1, dtype=np.int64)
         chain[:, 0] = newest
         bands = np.broadcast_to(np.arange(BANDS), newest.shape)
@@ -323,8 +339,11 @@ class BandIndex:
         chain[~valid] = -1
         return chain
 
-    def add(self, ids: np.ndarray, keys: np.ndarray, lengths: np.ndarray) -> None:
-        """Index kept lines `ids` (ascending) with their band keys (one row each) and text lengths."""
+    def add(self, ids: np.ndarray, keys: np.ndarray, lengths: np.ndarray, rows: np.ndarray | None = None) -> None:
+        """Index kept lines `ids` (ascending) with their band keys (one row each) and text lengths.
+
+        `rows`, when given, are the rows of the last `owners` query that these lines are
+        (same keys): insertion then resumes where that query's probes ended."""
         if len(ids) == 0:
             return
         if self._ring is None and ids[-1] >= len(self._lengths):
@@ -339,9 +358,13 @@ class BandIndex:
             self._keys[self._slots(ids)] = keys
             self._ring_ids[self._slots(ids)] = ids
         self._next_id = int(ids[-1]) + 1
-        self._put(ids, keys)
+        starts = None
+        if rows is not None and self._probed is not None and self._probed[0] == self._tables.generation:
+            starts = self._probed[1][rows]
+        self._probed = None
+        self._put(ids, keys, starts)
 
-    def _put(self, ids: np.ndarray, keys: np.ndarray) -> None:
+    def _put(self, ids: np.ndarray, keys: np.ndarray, starts: np.ndarray | None = None) -> None:
         """The newest of equal (band, key) entries becomes the owner; each links to the next older."""
         banded = ((np.arange(BANDS, dtype=np.uint64) << np.uint64(32)) | keys.astype(np.uint64)).ravel()
         order = np.argsort(banded, kind="stable")  # equal keys stay in ascending id order
@@ -356,7 +379,8 @@ class BandIndex:
         oldest = np.ones(len(order), dtype=bool)
         oldest[1:] = ~same
         previous[oldest] = self._tables.put(bands[newest], (ordered[newest] & _MASK32).astype(np.uint32),
-                                            owners[newest].astype(np.int32))
+                                            owners[newest].astype(np.int32),
+                                            None if starts is None else starts.ravel()[order[newest]])
         self._previous[self._slots(owners), bands] = previous
 
     def drop_before(self, first_live: int) -> None:
