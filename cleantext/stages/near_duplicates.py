@@ -143,10 +143,10 @@ def signature_salts(signatures: Sequence[str]) -> np.ndarray:
 class _BandTables:
     """One open-addressing hash table per band (linear probing), probed for all bands at once.
 
-    Row ``b`` of `keys` and `owners` is band ``b``'s table; an owner of -1 marks an
-    empty slot. All bands share one size, doubled once the fullest is `LOAD` full
-    (8 bytes a slot). Nothing is deleted: `BandIndex` rebuilds the tables when
-    expired owners pile up.
+    Row ``b`` of `entries` is band ``b``'s table; an entry holds a key and its owner
+    (``key << 32 | owner + 1``, so one read answers both), 0 marks an empty slot. All
+    bands share one size, doubled once the fullest is `LOAD` full (8 bytes a slot).
+    Nothing is deleted: `BandIndex` rebuilds the tables when expired owners pile up.
     """
 
     LOAD = 0.75
@@ -161,8 +161,7 @@ class _BandTables:
     def _reset(self, size: int) -> None:
         self.generation = getattr(self, "generation", 0) + 1  # `probed` slots hold until the next reset
         self.size = size
-        self.keys = np.zeros((BANDS, size), dtype=np.uint32)
-        self.owners = np.full((BANDS, size), -1, dtype=np.int32)
+        self.entries = np.zeros((BANDS, size), dtype=np.uint64)
         self.counts = np.zeros(BANDS, dtype=np.int64)
 
     def _home(self, keys: np.ndarray) -> np.ndarray:
@@ -176,25 +175,29 @@ class _BandTables:
         the search) in `probed`, for `put` to start from: slots are never emptied, so
         until the tables grow every slot before it still holds another key."""
         flat_keys = keys.ravel()
-        bases = np.tile(np.arange(BANDS, dtype=np.int64) * self.size, len(keys))
+        wanted = flat_keys.astype(np.uint64)
         found = np.full(len(flat_keys), -1, dtype=np.int64)
         slots = self._home(flat_keys)
+        at = slots + np.tile(np.arange(BANDS, dtype=np.int64) * self.size, len(keys))
         pending = np.arange(len(flat_keys))
-        table_keys, table_owners = self.keys.ravel(), self.owners.ravel()
+        table = self.entries.ravel()
         while len(pending) > self.TAIL:
-            at = bases[pending] + slots[pending]
-            owners = table_owners[at]
-            occupied = owners >= 0
-            hit = occupied & (table_keys[at] == flat_keys[pending])
-            found[pending[hit]] = owners[hit]
-            pending = pending[occupied & ~hit]
+            entries = table[at]
+            occupied = entries != 0
+            hit = occupied & ((entries >> _U64(32)) == wanted[pending])
+            found[pending[hit]] = (entries[hit] & _MASK32).astype(np.int64) - 1
+            going_on = occupied & ~hit
+            pending, at = pending[going_on], at[going_on] + 1
             slots[pending] += 1
-            slots[pending[slots[pending] == self.size]] = 0
+            wrapped = slots[pending] == self.size
+            if wrapped.any():
+                slots[pending[wrapped]] = 0
+                at[wrapped] -= self.size
         for i in pending.tolist():  # the last few long probe runs: cheaper one by one
-            base, slot, key = int(bases[i]), int(slots[i]), flat_keys[i]
-            while (owner := int(table_owners[base + slot])) >= 0:
-                if table_keys[base + slot] == key:
-                    found[i] = owner
+            base, slot, key = i % BANDS * self.size, int(slots[i]), int(flat_keys[i])
+            while entry := int(table[base + slot]):
+                if entry >> 32 == key:
+                    found[i] = (entry & 0xFFFFFFFF) - 1
                     break
                 slot = slot + 1 if slot + 1 < self.size else 0
             slots[i] = slot
@@ -209,55 +212,53 @@ class _BandTables:
         `probed`): probing resumes there unless the tables grow first."""
         needed = int((self.counts + np.bincount(bands, minlength=BANDS)).max())
         if needed > self.LOAD * self.size:
-            old_keys, old_owners = self.keys, self.owners
+            old = self.entries
             size = self.size if self.counts.any() else max(self.size, int(needed / self.LOAD * self.GROWTH))
             while needed > self.LOAD * size:
                 size = -(-int(size * self.GROWTH) // 1024) * 1024
             self._reset(size)
             for band in range(BANDS):  # band by band: temporary arrays stay small
-                live = old_owners[band] >= 0
-                self._refill(band, old_keys[band][live], old_owners[band][live])
+                self._refill(band, old[band][old[band] != 0])
             starts = None
-        return self._put(bands, keys, owners, starts)
+        entries = (keys.astype(np.uint64) << _U64(32)) | (owners.astype(np.uint64) + _U64(1))
+        return self._put(bands, entries, starts)
 
-    def _refill(self, band: int, keys: np.ndarray, owners: np.ndarray) -> None:
-        """Put distinct `keys` into band `band`'s empty table without probing step by step.
+    def _refill(self, band: int, entries: np.ndarray) -> None:
+        """Put `entries` of distinct keys into band `band`'s empty table without probing step by step.
 
         Inserted in order of home slot, each key lands in the first free slot from its
         home: one past the previous key's slot, or its home when that is further
         (a running maximum). Keys pushed past the end wrap around through `_put`.
         """
-        homes = self._home(keys)
+        homes = self._home(entries >> _U64(32))
         order = np.argsort(homes, kind="stable")
         steps = np.arange(len(order))
         slots = np.maximum.accumulate(homes[order] - steps) + steps
         inside = slots < self.size
-        placed = order[inside]
-        self.keys[band, slots[inside]] = keys[placed]
-        self.owners[band, slots[inside]] = owners[placed]
-        self.counts[band] += len(placed)
+        self.entries[band, slots[inside]] = entries[order[inside]]
+        self.counts[band] += int(inside.sum())
         wrapped = order[~inside]
         if len(wrapped):
-            self._put(np.full(len(wrapped), band, dtype=np.int64), keys[wrapped], owners[wrapped])
+            self._put(np.full(len(wrapped), band, dtype=np.int64), entries[wrapped])
 
-    def _put(self, bands: np.ndarray, keys: np.ndarray, owners: np.ndarray,
-             starts: np.ndarray | None = None) -> np.ndarray:
-        replaced = np.full(len(keys), -1, dtype=np.int64)
-        slots = self._home(keys) if starts is None else starts.astype(np.int64)
+    def _put(self, bands: np.ndarray, entries: np.ndarray, starts: np.ndarray | None = None) -> np.ndarray:
+        replaced = np.full(len(entries), -1, dtype=np.int64)
+        wanted = entries >> _U64(32)
+        slots = self._home(wanted) if starts is None else starts.astype(np.int64)
         bases = bands * self.size
-        pending = np.arange(len(keys))
-        table_keys, table_owners = self.keys.ravel(), self.owners.ravel()
+        pending = np.arange(len(entries))
+        table = self.entries.ravel()
         while len(pending):
             at = bases[pending] + slots[pending]
-            empty = table_owners[at] < 0
-            hit = ~empty & (table_keys[at] == keys[pending])
-            replaced[pending[hit]] = table_owners[at[hit]]
-            table_owners[at[hit]] = owners[pending[hit]]
-            # claim empty slots; where several claim one, the key left in it won
+            found = table[at]
+            empty = found == 0
+            hit = ~empty & ((found >> _U64(32)) == wanted[pending])
+            replaced[pending[hit]] = (found[hit] & _MASK32).astype(np.int64) - 1
+            table[at[hit]] = entries[pending[hit]]
+            # claim empty slots; where several claim one, the entry left in it won
             claiming, claimed = pending[empty], at[empty]
-            table_keys[claimed] = keys[claiming]
-            won = table_keys[claimed] == keys[claiming]
-            table_owners[claimed[won]] = owners[claiming[won]]
+            table[claimed] = entries[claiming]
+            won = table[claimed] == entries[claiming]
             self.counts += np.bincount(bands[claiming[won]], minlength=BANDS)
             done = hit
             done[np.flatnonzero(empty)[won]] = True
@@ -268,16 +269,17 @@ class _BandTables:
             if len(pending) <= self.TAIL:
                 break
         for i in pending.tolist():  # the last few long probe runs: cheaper one by one
-            base, slot, key = int(bases[i]), int(slots[i]), keys[i]
+            base, slot, entry, key = int(bases[i]), int(slots[i]), int(entries[i]), int(wanted[i])
             while True:
                 at = base + slot
-                if table_owners[at] < 0:
-                    table_keys[at], table_owners[at] = key, owners[i]
+                held = int(table[at])
+                if not held:
+                    table[at] = entry
                     self.counts[bands[i]] += 1
                     break
-                if table_keys[at] == key:
-                    replaced[i] = table_owners[at]
-                    table_owners[at] = owners[i]
+                if held >> 32 == key:
+                    replaced[i] = (held & 0xFFFFFFFF) - 1
+                    table[at] = entry
                     break
                 slot = slot + 1 if slot + 1 < self.size else 0
         return replaced
