@@ -34,6 +34,20 @@ def test_results_do_not_depend_on_the_batch_size(texts, threshold, min_length, s
     assert judged(texts, stage, batch) == judged(texts, stage, BATCH)
 
 
+def test_a_line_kept_again_after_leaving_the_window_is_the_one_its_near_copy_resembles():
+    """In one batch, a line leaves the window and is kept again: the index must then
+    point its keys at the newer copy, not the expired one (the near copy comes in the
+    next batch, so it is looked up in the index)."""
+    first = "The river council approved the new garden budget"
+    fillers = ["Heavy storms delayed every morning train", "A local school opened its library",
+               "Market stalls sold apples and pears"]
+    texts = [first, *fillers, first, first.replace("garden", "gardn")]
+    stage = Dedup(scope="window", window=3)
+    got = judged(texts, stage, 5)
+    assert got == judged(texts, stage, 1)
+    assert got[-1][1] is not None and got[-1][1].duplicate_of == 5
+
+
 def test_window_scope_gives_the_same_answer_across_line_4096():
     block = ["river", "the", "the", "of", "the the the", "river", "the river"]
 

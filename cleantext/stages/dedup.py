@@ -146,7 +146,8 @@ class _Memory:
 
 
 def _index_candidates(memory: _Memory, texts: list[str], signatures: list[str]):
-    """Band keys and lengths of a batch's distinct texts, and what the index proposes.
+    """Band keys and lengths of a batch's distinct texts, which keys no other row has, and
+    what the index proposes.
 
     Per row and band, the candidates are the `DEPTH` newest kept lines holding that band
     key. For a key no other row of the batch has, those lines are in the index already:
@@ -174,7 +175,7 @@ def _index_candidates(memory: _Memory, texts: list[str], signatures: list[str]):
     shared_rows, shared_bands = shared.nonzero()
     shared_bounds = np.searchsorted(shared_rows, np.arange(len(texts) + 1))
     groups = groups.reshape(keys.shape)
-    return keys, lengths, ((unshared[valid].tolist(), bounds.tolist()),
+    return keys, lengths, ~shared, ((unshared[valid].tolist(), bounds.tolist()),
                            (groups[shared_rows, shared_bands].tolist(), chains[shared_rows, :, shared_bands].tolist(),
                             shared_bounds.tolist()))
 
@@ -340,7 +341,7 @@ class Dedup(Stage):
         if use_index:
             import numpy as np
 
-            keys, lengths, candidates_of = _index_candidates(memory, row_texts, row_signatures)
+            keys, lengths, alone, candidates_of = _index_candidates(memory, row_texts, row_signatures)
             (index_flat, index_bounds), (shared_groups, shared_chains, shared_bounds) = candidates_of
             group_kept: dict[int, list[int]] = {}  # in-batch key group -> kept ids holding it, oldest first
             from .near_duplicates import DEPTH
@@ -404,7 +405,13 @@ class Dedup(Stage):
                 new_ids.append(kept_id)
                 new_rows.append(row)
         if use_index and new_ids:
-            memory.index.add(np.array(new_ids, dtype=np.int64), keys[new_rows], lengths[new_rows], np.array(new_rows))
+            new_rows_array = np.array(new_rows)
+            alone = alone[new_rows_array]
+            if len(set(new_rows)) < len(new_rows):  # a text kept twice (window scope): its keys are not alone
+                _, copies, counts = np.unique(new_rows_array, return_inverse=True, return_counts=True)
+                alone &= (counts[copies] == 1)[:, None]
+            memory.index.add(np.array(new_ids, dtype=np.int64), keys[new_rows_array], lengths[new_rows_array],
+                             new_rows_array, alone)
         if use_index and windowed:
             memory.index.drop_before(memory.first_live)
 

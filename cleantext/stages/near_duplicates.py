@@ -341,11 +341,14 @@ class BandIndex:
         chain[~valid] = -1
         return chain
 
-    def add(self, ids: np.ndarray, keys: np.ndarray, lengths: np.ndarray, rows: np.ndarray | None = None) -> None:
+    def add(self, ids: np.ndarray, keys: np.ndarray, lengths: np.ndarray, rows: np.ndarray | None = None,
+            alone: np.ndarray | None = None) -> None:
         """Index kept lines `ids` (ascending) with their band keys (one row each) and text lengths.
 
         `rows`, when given, are the rows of the last `owners` query that these lines are
-        (same keys): insertion then resumes where that query's probes ended."""
+        (same keys): insertion then resumes where that query's probes ended. `alone`,
+        when given, marks (row, band) keys that no other of these lines has, which need
+        no sorting into chains."""
         if len(ids) == 0:
             return
         if self._ring is None and ids[-1] >= len(self._lengths):
@@ -364,13 +367,33 @@ class BandIndex:
         if rows is not None and self._probed is not None and self._probed[0] == self._tables.generation:
             starts = self._probed[1][rows]
         self._probed = None
-        self._put(ids, keys, starts)
+        if alone is None:
+            self._put(ids, keys, starts)
+            return
+        generation = self._tables.generation
+        lone_rows, lone_bands = alone.nonzero()
+        lone_ids = ids[lone_rows]
+        previous = self._tables.put(lone_bands, keys[lone_rows, lone_bands], lone_ids.astype(np.int32),
+                                    None if starts is None else starts[lone_rows, lone_bands])
+        self._previous[self._slots(lone_ids), lone_bands] = previous
+        if self._tables.generation != generation:
+            starts = None
+        self._put(ids, keys, starts, ~alone)
 
-    def _put(self, ids: np.ndarray, keys: np.ndarray, starts: np.ndarray | None = None) -> None:
-        """The newest of equal (band, key) entries becomes the owner; each links to the next older."""
+    def _put(self, ids: np.ndarray, keys: np.ndarray, starts: np.ndarray | None = None,
+             which: np.ndarray | None = None) -> None:
+        """The newest of equal (band, key) entries becomes the owner; each links to the next older.
+        `which` (a mask like `keys`) limits this to some entries."""
         banded = ((np.arange(BANDS, dtype=np.uint64) << np.uint64(32)) | keys.astype(np.uint64)).ravel()
+        chosen = None if which is None else np.flatnonzero(which.ravel())
+        if chosen is not None:
+            if not len(chosen):
+                return
+            banded = banded[chosen]
         order = np.argsort(banded, kind="stable")  # equal keys stay in ascending id order
         ordered = banded[order]
+        if chosen is not None:
+            order = chosen[order]  # positions in the full (ids, BANDS) grid
         owners = ids[order // BANDS]
         bands = (order % BANDS).astype(np.int64)
         same = ordered[1:] == ordered[:-1]
