@@ -5,7 +5,8 @@ Runs ``cleantext dedup`` from this tree and from `--old` (a checkout, e.g.
 each mode (default, ``--scope window``, ``--scope corpus``, ``--threshold 100``), and
 compares the cleaned text and the ``--removed`` report byte for byte. Inputs: every
 ``.txt`` under ``../shared/eval`` and ``samples/`` in one run (each file its own
-document, so corpus scope spans them), and the generated corpora of `bench_dedup.py`.
+document, so corpus scope spans them), the generated corpora of `bench_dedup.py` and
+the low-variety text of `bench_dedup_shapes.py`.
 
 Example:
     python bench/dedup_same_output.py --old /tmp/old --sizes 10000 100000
@@ -25,9 +26,10 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from bench_dedup import corpus  # noqa: E402
+from bench_dedup_shapes import low_variety  # noqa: E402
 
-MODES = {"default": [], "window": ["--scope", "window"], "corpus": ["--scope", "corpus"],
-         "threshold-100": ["--threshold", "100"]}
+MODES = {"default": [], "window": ["--scope", "window"], "window-500": ["--scope", "window", "--window", "500"],
+         "corpus": ["--scope", "corpus"], "threshold-100": ["--threshold", "100"]}
 
 
 def run(code: Path, inputs: list[Path], mode: list[str], out: Path, removed: Path) -> None:
@@ -41,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--old", type=Path, required=True, help="the checkout to compare with")
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000])
+    parser.add_argument("--low-variety", type=int, nargs="*", default=[20_000])
     parser.add_argument("--modes", nargs="+", default=list(MODES), choices=list(MODES))
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--data", type=Path, default=HERE / "data")
@@ -50,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
                    for p in root.rglob("*.txt"))
     sets = [(f"{len(pages)} dev pages and samples", pages)]
     sets += [(f"corpus {size:,}", [corpus(size, args.seed, args.data).resolve()]) for size in args.sizes]
+    sets += [(f"low variety {size:,}", [low_variety(size, args.seed, args.data).resolve()])
+             for size in args.low_variety]
     differing = 0
     with tempfile.TemporaryDirectory() as temp:
         folder = Path(temp)
