@@ -362,10 +362,11 @@ class Dedup(Stage):
                     line.removed = self._removal("near-duplicate", line, memory, kept_id, 100.0)
                     continue
                 if fuzzy:
-                    first_live = memory.first_live
+                    first_live = memory.first_live if window is not None else 0
                     if use_index:
-                        candidates = index_flat[index_bounds[row]:index_bounds[row + 1]]
+                        low, high = index_bounds[row], index_bounds[row + 1]
                         start, end = shared_bounds[row], shared_bounds[row + 1]
+                        candidates = index_flat[low:high] if low < high else ()
                         if start < end:  # keys other lines of this batch have: the newest kept ones first
                             found = set(candidates)
                             for group, chain in zip(shared_groups[start:end], shared_chains[start:end]):
@@ -382,22 +383,24 @@ class Dedup(Stage):
                         candidates = range(first_live, memory.next_id)
                     if first_live:
                         candidates = [c for c in candidates if c >= first_live]
-                    # only lines saying the same thing: equal numbers and negations
-                    slots = [c % window for c in candidates] if window is not None else candidates
-                    if signature:
-                        same = [i for i, s in enumerate(slots) if signatures[s] == signature]
-                    else:
-                        same = [i for i, s in enumerate(slots) if not signatures[s]]
-                    if len(same) < len(slots):
-                        candidates = [candidates[i] for i in same]
-                        slots = [slots[i] for i in same]
-                    if slots:
-                        texts = [norms[slots[0]]] if len(slots) == 1 else itemgetter(*slots)(norms)
-                        best_match = best_match or _best_match()
-                        best = best_match(norm, texts, score_cutoff=threshold)
-                        if best is not None:
-                            line.removed = self._removal("near-duplicate", line, memory, candidates[best[2]], best[1])
-                            continue
+                    if candidates:
+                        # only lines saying the same thing: equal numbers and negations
+                        slots = [c % window for c in candidates] if window is not None else candidates
+                        if signature:
+                            same = [i for i, s in enumerate(slots) if signatures[s] == signature]
+                        else:
+                            same = [i for i, s in enumerate(slots) if not signatures[s]]
+                        if len(same) < len(slots):
+                            candidates = [candidates[i] for i in same]
+                            slots = [slots[i] for i in same]
+                        if slots:
+                            texts = [norms[slots[0]]] if len(slots) == 1 else itemgetter(*slots)(norms)
+                            best_match = best_match or _best_match()
+                            best = best_match(norm, texts, score_cutoff=threshold)
+                            if best is not None:
+                                line.removed = self._removal("near-duplicate", line, memory, candidates[best[2]],
+                                                            best[1])
+                                continue
             kept_id = memory.add(key, norm, signature, line.number, line.source)
             if norm is not None and use_index:
                 for group in shared_groups[shared_bounds[row]:shared_bounds[row + 1]]:
