@@ -49,17 +49,28 @@ _LOWERCASE_AND_SPACE = b"abcdefghijklmnopqrstuvwxyz "
 _DIGITS = b"0123456789"
 
 
+def _ascii_folded(text: str) -> tuple[bytes, bool] | None:
+    """For printable ASCII `text`: its lowercase bytes without punctuation, and whether
+    it holds digits. ``None`` otherwise (a control character, or not ASCII): bytes
+    methods do the Unicode rules' work for ASCII at a fraction of the cost."""
+    if not text.isascii():
+        return None
+    folded = text.encode().lower().translate(None, _ASCII_PUNCTUATION)
+    rest = folded.translate(None, _LOWERCASE_AND_SPACE)
+    if rest and rest.translate(None, _DIGITS):  # not printable: leave it to the Unicode rules
+        return None
+    return folded, bool(rest)
+
+
 def normalize(text: str) -> str:
     """The form lines are compared in: case-folded, punctuation dropped, spaces folded.
 
     >>> normalize("  The  Title -- Part 2! ")
     'the title part 2'
     """
-    if text.isascii():  # bytes methods do the same for ASCII at a fraction of the cost
-        folded = text.encode().lower().translate(None, _ASCII_PUNCTUATION)
-        rest = folded.translate(None, _LOWERCASE_AND_SPACE)
-        if not rest or not rest.translate(None, _DIGITS):  # printable: spaces are the only whitespace
-            return b" ".join(folded.split()).decode()
+    ascii_form = _ascii_folded(text)
+    if ascii_form is not None:  # only spaces are left as whitespace: split() folds them
+        return b" ".join(ascii_form[0].split()).decode()
     return _WHITESPACE.sub(" ", _PUNCTUATION.sub("", text.casefold())).strip()
 
 
@@ -67,12 +78,10 @@ def normalize_and_sign(text: str) -> tuple[str, str]:
     """``(normalize(text), statement_signature(text, normalize(text)))``, computed together:
     on the ASCII fast path the words are split once for both, and lines without digits
     skip the number search."""
-    if text.isascii():
-        folded = text.encode().lower().translate(None, _ASCII_PUNCTUATION)
-        rest = folded.translate(None, _LOWERCASE_AND_SPACE)
-        if not rest or not rest.translate(None, _DIGITS):
-            words = folded.split()
-            return b" ".join(words).decode(), ascii_signature(text, words, bool(rest))
+    ascii_form = _ascii_folded(text)
+    if ascii_form is not None:
+        words = ascii_form[0].split()
+        return b" ".join(words).decode(), ascii_signature(text, words, ascii_form[1])
     norm = normalize(text)
     return norm, statement_signature(text, norm)
 
