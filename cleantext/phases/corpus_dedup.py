@@ -1,0 +1,218 @@
+"""Corpus-scope `Dedup` as phases, with the streaming run's results line for line.
+
+Every line has a global position, ``(order key, index in its document)``, so "earlier"
+means the same on any engine. What a line's fate depends on:
+
+* A short line (normalized shorter than ``min_length``) only matches exactly, and the
+  first occurrence of a text is always kept: each later one repeats the smallest
+  position with its key. One fold gives that table (repeated keys only).
+* A long line belongs to a *row*: its normalized text plus statement signature (what
+  `Dedup` calls comparable). A row none of whose MinHash band keys is shared with
+  another row can never be offered a candidate by the index, so its first occurrence
+  is kept and the later ones repeat it (exactly, or as a near-duplicate at score 100
+  when only the comparable form is equal): the same fold resolves it.
+* The other rows are *contested*: rows sharing a band bucket. Buckets are found with a
+  fold per round of `BANDS_PER_ROUND` bands (each worker holds a few bands' keys of its
+  partition at a time). The occurrences of contested rows, and only those, go to the
+  driver in position order, where `Dedup`'s own judging (index, DEPTH newest holders per
+  key, rapidfuzz verification, first kept line wins) runs over them. This is exact:
+  uncontested rows never share a bucket with a contested one, so they can neither be
+  a candidate nor take a candidate's place among the DEPTH newest holders of a key.
+  Below `INDEX_MIN_THRESHOLD` every kept line is a candidate, so every long row is
+  contested.
+* An apply pass marks the lines and folds blank lines as `Dedup` does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from functools import partial
+from typing import Any, NamedTuple
+
+from ..lines import Line
+from ..pipeline import StageStats
+from ..stages.blank_lines import collapse_blank_lines
+from ..stages.dedup import BATCH, INDEX_MIN_THRESHOLD, Dedup, _comparable, _Memory, duplicate_removal, normalize
+from ..stages.statements import CodeLines, statement_signature
+from .hashing import line_key
+
+#: Band keys per fold round; see `near_duplicates.BANDS` for how many there are.
+BANDS_PER_ROUND = 8
+
+Item = tuple[Any, list[Line], list[StageStats]]
+
+
+class _Fact(NamedTuple):
+    """A line `Dedup` judges (not code, not blank, not removed before)."""
+
+    index: int
+    line: Line
+    key: str
+    norm: str | None  # None for a short line
+    signature: str
+    row: int  # line_key of the short key, or of the long line's comparable form
+
+
+def _facts(stage: Dedup, lines: list[Line], code_blanks: set[int] | None = None) -> Iterator[_Fact]:
+    """The lines of one document that `Dedup` judges, as it sees them."""
+    code = CodeLines()
+    for index, line in enumerate(lines):
+        if code.is_code(line.text):
+            if code_blanks is not None and line.removed is None and not line.text.strip():
+                code_blanks.add(id(line))
+            continue
+        if line.removed is not None:
+            continue
+        key = line.text.strip()
+        if not key:
+            continue
+        norm = normalize(key)
+        if len(norm) < stage.min_length:
+            yield _Fact(index, line, key, None, "", line_key(key))
+        else:
+            signature = statement_signature(key, norm)
+            yield _Fact(index, line, key, norm, signature, line_key(_comparable(norm, signature)))
+
+
+class _First(NamedTuple):
+    """How often a short key or a row occurs, and its first occurrence."""
+
+    count: int
+    position: tuple
+    number: int
+    source: str
+    key: int  # line_key of the first occurrence's stripped text
+
+
+def _earliest(one: _First, other: _First) -> _First:
+    first = one if one.position <= other.position else other
+    return first._replace(count=one.count + other.count)
+
+
+def _repeated(first: _First) -> bool:
+    return first.count > 1
+
+
+def _first_occurrences(items: Iterable[Item], stage: Dedup) -> Iterator[tuple[tuple[bool, int], _First]]:
+    for order_key, lines, _ in items:
+        for fact in _facts(stage, lines):
+            yield (fact.norm is None, fact.row), _First(1, (order_key, fact.index), fact.line.number,
+                                                        fact.line.source, line_key(fact.key))
+
+
+def _bucket_rows(items: Iterable[Item], stage: Dedup, bands: range) -> Iterator[tuple[tuple[int, int], frozenset]]:
+    """((band, key), rows holding it) for this partition's distinct rows and the round's bands."""
+    from ..stages.near_duplicates import band_keys, signature_salts
+
+    rows: dict[int, tuple[str, str]] = {}
+    for _, lines, _ in items:
+        for fact in _facts(stage, lines):
+            if fact.norm is not None:
+                rows.setdefault(fact.row, (fact.norm, fact.signature))
+    if not rows:
+        return
+    ids = list(rows)
+    norms, signatures = zip(*rows.values())
+    keys = (band_keys(norms) ^ signature_salts(signatures))[:, bands.start:bands.stop].tolist()
+    table: dict[tuple[int, int], set[int]] = {}
+    for row, row_keys in zip(ids, keys):
+        for band, key in zip(bands, row_keys):
+            table.setdefault((band, key), set()).add(row)
+    for bucket, members in table.items():
+        yield bucket, frozenset(members)
+
+
+def _union(one: frozenset, other: frozenset) -> frozenset:
+    return one | other
+
+
+def _shared(members: frozenset) -> bool:
+    return len(members) > 1
+
+
+def _contested_rows(engine, items, stage: Dedup) -> frozenset[int] | None:
+    """Rows sharing a band bucket with another row; None when every long row is contested."""
+    from ..stages.near_duplicates import BANDS
+
+    if stage.threshold >= 100:
+        return frozenset()
+    if stage.threshold < INDEX_MIN_THRESHOLD:
+        return None
+    contested: set[int] = set()
+    for start in range(0, BANDS, BANDS_PER_ROUND):
+        bands = range(start, min(start + BANDS_PER_ROUND, BANDS))
+        buckets = engine.fold(items, partial(_bucket_rows, stage=stage, bands=bands), _union, _shared)
+        for members in buckets.values():
+            contested.update(members)
+    return frozenset(contested)
+
+
+def _is_contested(fact: _Fact, contested: frozenset[int] | None) -> bool:
+    return fact.norm is not None and (contested is None or fact.row in contested)
+
+
+def _contested_lines(items: list[Item], *, stage: Dedup, contested: frozenset[int] | None) -> list:
+    out = []
+    for order_key, lines, _ in items:
+        for fact in _facts(stage, lines):
+            if _is_contested(fact, contested):
+                line = fact.line
+                out.append(((order_key, fact.index), Line(line.number, line.text, line.ending, line.source)))
+    return out
+
+
+class _NoCode(CodeLines):
+    """The driver's stream holds no code: the documents' code was left out already."""
+
+    def is_code(self, text: str) -> bool:
+        return False
+
+
+def _judge_contested(stage: Dedup, contested_lines: list) -> dict[tuple, Any]:
+    """`Dedup`'s judging over the contested lines in position order: removal by position."""
+    contested_lines.sort(key=lambda pair: pair[0])
+    memory = _Memory(stage.threshold, None, BATCH)
+    code = _NoCode()
+    for start in range(0, len(contested_lines), BATCH):
+        stage._judge_batch([line for _, line in contested_lines[start:start + BATCH]], memory, code, set())
+    return {position: line.removed for position, line in contested_lines if line.removed is not None}
+
+
+def _apply(items: list[Item], firsts: dict, contested: frozenset[int] | None, decisions: dict, *,
+           stage: Dedup) -> list[Item]:
+    from ..pipeline import _counted
+
+    out = []
+    for order_key, lines, stats in items:
+        stage_stats = StageStats()
+
+        def clean(stream: Iterator[Line], order_key: Any = order_key) -> Iterator[Line]:
+            document = list(stream)
+            code_blanks: set[int] = set()
+            for fact in _facts(stage, document, code_blanks):
+                position = (order_key, fact.index)
+                if _is_contested(fact, contested):
+                    fact.line.removed = decisions.get(position)
+                    continue
+                first = firsts.get((fact.norm is None, fact.row))
+                if first is None or first.position == position:
+                    continue  # kept: the first of its key or row
+                exact = fact.norm is None or line_key(fact.key) == first.key
+                fact.line.removed = duplicate_removal(stage.name, "exact-duplicate" if exact else "near-duplicate",
+                                                      fact.line, first.number, first.source, 100.0)
+            return collapse_blank_lines(iter(document), stage.name, keep=code_blanks, stream=True)
+
+        out.append((order_key, list(_counted(clean, iter(lines), stage_stats)), [*stats, stage_stats]))
+    return out
+
+
+def run(engine, stage: Dedup, items):
+    """`stage` (corpus scope) applied to every item of `items`, as the streaming run would."""
+    firsts = engine.fold(items, partial(_first_occurrences, stage=stage), _earliest, _repeated)
+    contested = _contested_rows(engine, items, stage)
+    decisions: dict = {}
+    if contested is None or contested:
+        found = engine.map_partitions(items, partial(_contested_lines, stage=stage, contested=contested))
+        decisions = _judge_contested(stage, engine.collect(found))
+    return engine.map_partitions(items, partial(_apply, stage=stage), engine.share(firsts), engine.share(contested),
+                                 engine.share(decisions))
