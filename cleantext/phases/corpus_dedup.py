@@ -84,6 +84,38 @@ class _First(NamedTuple):
     key: int  # line_key of the first occurrence's stripped text
 
 
+class _Evidence(NamedTuple):
+    """What one partition's documents hold for dedup, computed once and kept for the phases.
+
+    `documents`: per document, its order key and per judged line ``(index, short, row,
+    key)`` (row and key as in `_Fact`, key = line_key of the stripped text); `rows`: the
+    partition's distinct long rows, and `bands` their band keys (one row each), when
+    the index is used."""
+
+    documents: list[tuple[Any, list[tuple[int, bool, int, int]]]]
+    rows: list[int]
+    bands: Any
+
+
+def _evidence(items: Iterable[Item], *, stage: Dedup) -> list[_Evidence]:
+    documents = []
+    rows: dict[int, tuple[str, str]] = {}
+    for order_key, lines, _ in items:
+        facts = []
+        for fact in _facts(stage, lines):
+            facts.append((fact.index, fact.norm is None, fact.row, line_key(fact.key)))
+            if fact.norm is not None:
+                rows.setdefault(fact.row, (fact.norm, fact.signature))
+        documents.append((order_key, facts))
+    bands = None
+    if rows and INDEX_MIN_THRESHOLD <= stage.threshold < 100:
+        from ..stages.near_duplicates import band_keys, signature_salts
+
+        norms, signatures = zip(*rows.values())
+        bands = band_keys(norms) ^ signature_salts(signatures)
+    return [_Evidence(documents, list(rows), bands)]
+
+
 def _earliest(one: _First, other: _First) -> _First:
     first = one if one.position <= other.position else other
     return first._replace(count=one.count + other.count)
@@ -93,33 +125,25 @@ def _repeated(first: _First) -> bool:
     return first.count > 1
 
 
-def _first_occurrences(items: Iterable[Item], stage: Dedup) -> Iterator[tuple[tuple[bool, int], _First]]:
-    for order_key, lines, _ in items:
-        for fact in _facts(stage, lines):
-            yield (fact.norm is None, fact.row), _First(1, (order_key, fact.index), fact.line.number,
-                                                        fact.line.source, line_key(fact.key))
+def _first_occurrences(parts: Iterable[tuple[_Evidence, Item]]) -> Iterator[tuple[tuple[bool, int], _First]]:
+    for evidence, items in parts:
+        for (order_key, facts), (_, lines, _) in zip(evidence.documents, items):
+            for index, short, row, key in facts:
+                line = lines[index]
+                yield (short, row), _First(1, (order_key, index), line.number, line.source, key)
 
 
-def _bucket_rows(items: Iterable[Item], stage: Dedup, bands: range) -> Iterator[tuple[tuple[int, int], frozenset]]:
-    """((band, key), rows holding it) for this partition's distinct rows and the round's bands."""
-    from ..stages.near_duplicates import band_keys, signature_salts
-
-    rows: dict[int, tuple[str, str]] = {}
-    for _, lines, _ in items:
-        for fact in _facts(stage, lines):
-            if fact.norm is not None:
-                rows.setdefault(fact.row, (fact.norm, fact.signature))
-    if not rows:
-        return
-    ids = list(rows)
-    norms, signatures = zip(*rows.values())
-    keys = (band_keys(norms) ^ signature_salts(signatures))[:, bands.start:bands.stop].tolist()
-    table: dict[tuple[int, int], set[int]] = {}
-    for row, row_keys in zip(ids, keys):
-        for band, key in zip(bands, row_keys):
-            table.setdefault((band, key), set()).add(row)
-    for bucket, members in table.items():
-        yield bucket, frozenset(members)
+def _bucket_rows(parts: Iterable[tuple[_Evidence, Item]], bands: range) -> Iterator[tuple[tuple[int, int], frozenset]]:
+    """((band, key), rows holding it) for a partition's distinct rows and the round's bands."""
+    for evidence, _ in parts:
+        if evidence.bands is None:
+            continue
+        table: dict[tuple[int, int], set[int]] = {}
+        for row, row_keys in zip(evidence.rows, evidence.bands[:, bands.start:bands.stop].tolist()):
+            for band, key in zip(bands, row_keys):
+                table.setdefault((band, key), set()).add(row)
+        for bucket, members in table.items():
+            yield bucket, frozenset(members)
 
 
 def _union(one: frozenset, other: frozenset) -> frozenset:
@@ -130,7 +154,12 @@ def _shared(members: frozenset) -> bool:
     return len(members) > 1
 
 
-def _contested_rows(engine, items, stage: Dedup) -> frozenset[int] | None:
+def _paired(items: list[Item], evidence: list[_Evidence]) -> list[tuple[_Evidence, list[Item]]]:
+    """A partition's evidence with its items (Dask zips the two bags partition by partition)."""
+    return [(evidence[0], items)]
+
+
+def _contested_rows(engine, pairs, stage: Dedup) -> frozenset[int] | None:
     """Rows sharing a band bucket with another row; None when every long row is contested."""
     from ..stages.near_duplicates import BANDS
 
@@ -141,23 +170,23 @@ def _contested_rows(engine, items, stage: Dedup) -> frozenset[int] | None:
     contested: set[int] = set()
     for start in range(0, BANDS, BANDS_PER_ROUND):
         bands = range(start, min(start + BANDS_PER_ROUND, BANDS))
-        buckets = engine.fold(items, partial(_bucket_rows, stage=stage, bands=bands), _union, _shared)
+        buckets = engine.fold(pairs, partial(_bucket_rows, bands=bands), _union, _shared)
         for members in buckets.values():
             contested.update(members)
     return frozenset(contested)
 
 
-def _is_contested(fact: _Fact, contested: frozenset[int] | None) -> bool:
-    return fact.norm is not None and (contested is None or fact.row in contested)
+def _is_contested(short: bool, row: int, contested: frozenset[int] | None) -> bool:
+    return not short and (contested is None or row in contested)
 
 
-def _contested_lines(items: list[Item], *, stage: Dedup, contested: frozenset[int] | None) -> list:
+def _contested_lines(items: list[Item], evidence: list[_Evidence], contested: frozenset[int] | None) -> list:
     out = []
-    for order_key, lines, _ in items:
-        for fact in _facts(stage, lines):
-            if _is_contested(fact, contested):
-                line = fact.line
-                out.append(((order_key, fact.index), Line(line.number, line.text, line.ending, line.source)))
+    for (order_key, facts), (_, lines, _) in zip(evidence[0].documents, items):
+        for index, short, row, _ in facts:
+            if _is_contested(short, row, contested):
+                line = lines[index]
+                out.append(((order_key, index), Line(line.number, line.text, line.ending, line.source)))
     return out
 
 
@@ -178,41 +207,50 @@ def _judge_contested(stage: Dedup, contested_lines: list) -> dict[tuple, Any]:
     return {position: line.removed for position, line in contested_lines if line.removed is not None}
 
 
-def _apply(items: list[Item], firsts: dict, contested: frozenset[int] | None, decisions: dict, *,
-           stage: Dedup) -> list[Item]:
+def _apply(items: list[Item], evidence: list[_Evidence], firsts: dict, contested: frozenset[int] | None,
+           decisions: dict, *, stage: Dedup) -> list[Item]:
     from ..pipeline import _counted
 
     out = []
-    for order_key, lines, stats in items:
+    for (order_key, facts), (_, lines, stats) in zip(evidence[0].documents, items):
         stage_stats = StageStats()
 
-        def clean(stream: Iterator[Line], order_key: Any = order_key) -> Iterator[Line]:
+        def clean(stream: Iterator[Line], order_key: Any = order_key, facts: list = facts) -> Iterator[Line]:
             document = list(stream)
-            code_blanks: set[int] = set()
-            for fact in _facts(stage, document, code_blanks):
-                position = (order_key, fact.index)
-                if _is_contested(fact, contested):
-                    fact.line.removed = decisions.get(position)
+            for index, short, row, key in facts:
+                position = (order_key, index)
+                line = document[index]
+                if _is_contested(short, row, contested):
+                    line.removed = decisions.get(position)
                     continue
-                first = firsts.get((fact.norm is None, fact.row))
+                first = firsts.get((short, row))
                 if first is None or first.position == position:
                     continue  # kept: the first of its key or row
-                exact = fact.norm is None or line_key(fact.key) == first.key
-                fact.line.removed = duplicate_removal(stage.name, "exact-duplicate" if exact else "near-duplicate",
-                                                      fact.line, first.number, first.source, 100.0)
+                rule = "exact-duplicate" if short or key == first.key else "near-duplicate"
+                line.removed = duplicate_removal(stage.name, rule, line, first.number, first.source, 100.0)
+            code_blanks = _code_blanks(document)
             return collapse_blank_lines(iter(document), stage.name, keep=code_blanks, stream=True)
 
         out.append((order_key, list(_counted(clean, iter(lines), stage_stats)), [*stats, stage_stats]))
     return out
 
 
+def _code_blanks(lines: list[Line]) -> set[int]:
+    """Ids of the kept blank lines inside code blocks: text, for blank-line folding."""
+    code = CodeLines()
+    return {id(line) for line in lines if code.is_code(line.text) and line.removed is None and not line.text.strip()}
+
+
 def run(engine, stage: Dedup, items):
     """`stage` (corpus scope) applied to every item of `items`, as the streaming run would."""
-    firsts = engine.fold(items, partial(_first_occurrences, stage=stage), _earliest, _repeated)
-    contested = _contested_rows(engine, items, stage)
+    evidence = engine.persist(engine.map_partitions(items, partial(_evidence, stage=stage)))
+    pairs = engine.map_partitions(items, _paired, evidence)
+    firsts = engine.fold(pairs, _first_occurrences, _earliest, _repeated)
+    contested = _contested_rows(engine, pairs, stage)
     decisions: dict = {}
+    shared_contested = engine.share(contested)
     if contested is None or contested:
-        found = engine.map_partitions(items, partial(_contested_lines, stage=stage, contested=contested))
+        found = engine.map_partitions(items, _contested_lines, evidence, shared_contested)
         decisions = _judge_contested(stage, engine.collect(found))
-    return engine.map_partitions(items, partial(_apply, stage=stage), engine.share(firsts), engine.share(contested),
-                                 engine.share(decisions))
+    return engine.map_partitions(items, partial(_apply, stage=stage), evidence, engine.share(firsts),
+                                 shared_contested, engine.share(decisions))
