@@ -88,11 +88,11 @@ class _Evidence(NamedTuple):
     """What one partition's documents hold for dedup, computed once and kept for the phases.
 
     `documents`: per document, its order key and per judged line ``(index, short, row,
-    key)`` (row and key as in `_Fact`, key = line_key of the stripped text); `rows`: the
+    key, number, source)`` (row as in `_Fact`, key = line_key of the stripped text); `rows`: the
     partition's distinct long rows, and `bands` their band keys (one row each), when
     the index is used."""
 
-    documents: list[tuple[Any, list[tuple[int, bool, int, int]]]]
+    documents: list[tuple[Any, list[tuple[int, bool, int, int, int, str]]]]
     rows: list[int]
     bands: Any
 
@@ -103,7 +103,8 @@ def _evidence(items: Iterable[Item], *, stage: Dedup) -> list[_Evidence]:
     for order_key, lines, _ in items:
         facts = []
         for fact in _facts(stage, lines):
-            facts.append((fact.index, fact.norm is None, fact.row, line_key(fact.key)))
+            facts.append((fact.index, fact.norm is None, fact.row, line_key(fact.key), fact.line.number,
+                          fact.line.source))
             if fact.norm is not None:
                 rows.setdefault(fact.row, (fact.norm, fact.signature))
         documents.append((order_key, facts))
@@ -125,41 +126,70 @@ def _repeated(first: _First) -> bool:
     return first.count > 1
 
 
-def _first_occurrences(parts: Iterable[tuple[_Evidence, Item]]) -> Iterator[tuple[tuple[bool, int], _First]]:
-    for evidence, items in parts:
-        for (order_key, facts), (_, lines, _) in zip(evidence.documents, items):
-            for index, short, row, key in facts:
-                line = lines[index]
-                yield (short, row), _First(1, (order_key, index), line.number, line.source, key)
+def _first_occurrences(parts: Iterable[_Evidence]) -> Iterator[tuple[tuple[bool, int], _First]]:
+    for evidence in parts:
+        for order_key, facts in evidence.documents:
+            for index, short, row, key, number, source in facts:
+                yield (short, row), _First(1, (order_key, index), number, source, key)
 
 
-def _bucket_rows(parts: Iterable[tuple[_Evidence, Item]], bands: range) -> Iterator[tuple[tuple[int, int], frozenset]]:
-    """((band, key), rows holding it) for a partition's distinct rows and the round's bands."""
-    for evidence, _ in parts:
-        if evidence.bands is None:
-            continue
-        table: dict[tuple[int, int], set[int]] = {}
-        for row, row_keys in zip(evidence.rows, evidence.bands[:, bands.start:bands.stop].tolist()):
-            for band, key in zip(bands, row_keys):
-                table.setdefault((band, key), set()).add(row)
-        for bucket, members in table.items():
-            yield bucket, frozenset(members)
+#: Bucket tables travel in this many slices (by bucket key), each a pair of numpy arrays.
+BUCKET_SLICES = 8
 
 
-def _union(one: frozenset, other: frozenset) -> frozenset:
-    return one | other
+def _bucket_rows(parts: Iterable[_Evidence], bands: range) -> Iterator[tuple[int, tuple]]:
+    """Per slice, the distinct (bucket, row) pairs of a partition's rows for the round's bands,
+    as two uint64 arrays; a bucket is ``band << 32 | band key``."""
+    import numpy as np
+
+    buckets, rows = [], []
+    for evidence in parts:
+        if evidence.bands is not None and evidence.rows:
+            keys = evidence.bands[:, bands.start:bands.stop].astype(np.uint64)
+            keys |= np.arange(bands.start, bands.stop, dtype=np.uint64) << np.uint64(32)
+            buckets.append(keys.ravel())
+            rows.append(np.repeat(np.array(evidence.rows, dtype=np.uint64), len(bands)))
+    if buckets:
+        bucket, row = _distinct_pairs(np.concatenate(buckets), np.concatenate(rows))
+        slices = bucket % np.uint64(BUCKET_SLICES)
+        for index in range(BUCKET_SLICES):
+            chosen = slices == index
+            yield index, (bucket[chosen], row[chosen])
 
 
-def _shared(members: frozenset) -> bool:
-    return len(members) > 1
+def _distinct_pairs(buckets, rows) -> tuple:
+    import numpy as np
+
+    order = np.lexsort((rows, buckets))
+    buckets, rows = buckets[order], rows[order]
+    new = np.ones(len(buckets), dtype=bool)
+    new[1:] = (buckets[1:] != buckets[:-1]) | (rows[1:] != rows[:-1])
+    return buckets[new], rows[new]
 
 
-def _paired(items: list[Item], evidence: list[_Evidence]) -> list[tuple[_Evidence, list[Item]]]:
-    """A partition's evidence with its items (Dask zips the two bags partition by partition)."""
-    return [(evidence[0], items)]
+def _union(one: tuple, other: tuple) -> tuple:
+    import numpy as np
+
+    return _distinct_pairs(np.concatenate((one[0], other[0])), np.concatenate((one[1], other[1])))
 
 
-def _contested_rows(engine, pairs, stage: Dedup) -> frozenset[int] | None:
+def _shared_rows(pairs: tuple):
+    """The rows of buckets that hold more than one row (pairs are distinct and sorted)."""
+    import numpy as np
+
+    buckets, rows = pairs
+    shared = np.zeros(len(buckets), dtype=bool)
+    same = buckets[1:] == buckets[:-1]
+    shared[1:] |= same
+    shared[:-1] |= same
+    return np.unique(rows[shared])
+
+
+def _any(rows) -> bool:
+    return len(rows) > 0
+
+
+def _contested_rows(engine, evidence, stage: Dedup) -> frozenset[int] | None:
     """Rows sharing a band bucket with another row; None when every long row is contested."""
     from ..stages.near_duplicates import BANDS
 
@@ -170,9 +200,9 @@ def _contested_rows(engine, pairs, stage: Dedup) -> frozenset[int] | None:
     contested: set[int] = set()
     for start in range(0, BANDS, BANDS_PER_ROUND):
         bands = range(start, min(start + BANDS_PER_ROUND, BANDS))
-        buckets = engine.fold(pairs, partial(_bucket_rows, bands=bands), _union, _shared)
-        for members in buckets.values():
-            contested.update(members)
+        found = engine.fold(evidence, partial(_bucket_rows, bands=bands), _union, _any, _shared_rows)
+        for rows in found.values():
+            contested.update(rows.tolist())
     return frozenset(contested)
 
 
@@ -183,7 +213,7 @@ def _is_contested(short: bool, row: int, contested: frozenset[int] | None) -> bo
 def _contested_lines(items: list[Item], evidence: list[_Evidence], contested: frozenset[int] | None) -> list:
     out = []
     for (order_key, facts), (_, lines, _) in zip(evidence[0].documents, items):
-        for index, short, row, _ in facts:
+        for index, short, row, *_ in facts:
             if _is_contested(short, row, contested):
                 line = lines[index]
                 out.append(((order_key, index), Line(line.number, line.text, line.ending, line.source)))
@@ -217,7 +247,7 @@ def _apply(items: list[Item], evidence: list[_Evidence], firsts: dict, contested
 
         def clean(stream: Iterator[Line], order_key: Any = order_key, facts: list = facts) -> Iterator[Line]:
             document = list(stream)
-            for index, short, row, key in facts:
+            for index, short, row, key, *_ in facts:
                 position = (order_key, index)
                 line = document[index]
                 if _is_contested(short, row, contested):
@@ -244,9 +274,8 @@ def _code_blanks(lines: list[Line]) -> set[int]:
 def run(engine, stage: Dedup, items):
     """`stage` (corpus scope) applied to every item of `items`, as the streaming run would."""
     evidence = engine.persist(engine.map_partitions(items, partial(_evidence, stage=stage)))
-    pairs = engine.map_partitions(items, _paired, evidence)
-    firsts = engine.fold(pairs, _first_occurrences, _earliest, _repeated)
-    contested = _contested_rows(engine, pairs, stage)
+    firsts = engine.fold(evidence, _first_occurrences, _earliest, _repeated)
+    contested = _contested_rows(engine, evidence, stage)
     decisions: dict = {}
     shared_contested = engine.share(contested)
     if contested is None or contested:

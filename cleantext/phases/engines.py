@@ -28,11 +28,13 @@ class Engine(Protocol):
         """``function(items_of_one_partition, *shared) -> list`` on every partition, order kept."""
 
     def fold(self, collection: Any, function: Callable[..., Iterable[tuple[Hashable, Any]]],
-             combine: Callable[[Any, Any], Any], keep: Callable[[Any], bool] | None = None) -> dict:
+             combine: Callable[[Any, Any], Any], keep: Callable[[Any], bool] | None = None,
+             finish: Callable[[Any], Any] | None = None) -> dict:
         """The driver's table of ``key -> combine(combine(v1, v2), ...)`` over the (key, value)
-        pairs ``function(items_of_one_partition)`` yields; with `keep`, only keys whose
-        combined value passes it. `combine` must be associative and commutative, and
-        must not change its arguments (Dask may hold them elsewhere)."""
+        pairs ``function(items_of_one_partition)`` yields; each combined value passed
+        through `finish` where the fold ends (on a worker), and with `keep`, only keys
+        whose finished value passes it. `combine` must be associative and commutative,
+        and must not change its arguments (Dask may hold them elsewhere)."""
 
     def collect(self, collection: Any) -> list:
         """The items of `collection`, on the driver, in order."""
@@ -66,9 +68,9 @@ class InProcess:
         return list(function(collection, *shared))
 
     def fold(self, collection: list, function: Callable[..., Iterable[tuple[Hashable, Any]]],
-             combine: Callable[[Any, Any], Any], keep: Callable[[Any], bool] | None = None) -> dict:
-        table = _fold_items(collection, function, combine)
-        return table if keep is None else {key: value for key, value in table.items() if keep(value)}
+             combine: Callable[[Any, Any], Any], keep: Callable[[Any], bool] | None = None,
+             finish: Callable[[Any], Any] | None = None) -> dict:
+        return _kept(_fold_items(collection, function, combine), keep, finish)
 
     def collect(self, collection: list) -> list:
         return list(collection)
@@ -111,13 +113,14 @@ class DaskEngine:
         return collection.map_partitions(function, *shared)
 
     def fold(self, collection, function: Callable[..., Iterable[tuple[Hashable, Any]]],
-             combine: Callable[[Any, Any], Any], keep: Callable[[Any], bool] | None = None) -> dict:
+             combine: Callable[[Any, Any], Any], keep: Callable[[Any], bool] | None = None,
+             finish: Callable[[Any], Any] | None = None) -> dict:
         import dask
 
         slices = max(1, min(self.SLICES, collection.npartitions))
         tables = collection.map_partitions(_sliced_tables, function, combine, slices)
         results = [tables.reduction(partial(_slice_table, index=index), partial(_merge_tables, combine=combine),
-                                    split_every=4).apply(partial(_kept, keep=keep))
+                                    split_every=4).apply(partial(_kept, keep=keep, finish=finish))
                    for index in range(slices)]
         table: dict = {}
         for part in dask.compute(*results):
@@ -160,5 +163,7 @@ def _merge_tables(tables: Iterable[dict], combine) -> dict:
     return merged
 
 
-def _kept(table: dict, keep) -> dict:
+def _kept(table: dict, keep, finish) -> dict:
+    if finish is not None:
+        table = {key: finish(value) for key, value in table.items()}
     return table if keep is None else {key: value for key, value in table.items() if keep(value)}
