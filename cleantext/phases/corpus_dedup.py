@@ -112,8 +112,14 @@ def _evidence(items: Iterable[Item], *, stage: Dedup) -> list[_Evidence]:
     if rows and INDEX_MIN_THRESHOLD <= stage.threshold < 100:
         from ..stages.near_duplicates import band_keys, signature_salts
 
-        norms, signatures = zip(*rows.values())
-        bands = band_keys(norms) ^ signature_salts(signatures)
+        import numpy as np
+
+        values = list(rows.values())
+        chunks = []
+        for start in range(0, len(values), BATCH):  # MinHash's temporaries grow with the text hashed at once
+            norms, signatures = zip(*values[start:start + BATCH])
+            chunks.append(band_keys(norms) ^ signature_salts(signatures))
+        bands = np.concatenate(chunks)
     return [_Evidence(documents, list(rows), bands)]
 
 
