@@ -45,7 +45,7 @@ Item = tuple[Any, list[Line], list[StageStats]]
 class _Fact(NamedTuple):
     """A line `Dedup` judges (not code, not blank, not removed before)."""
 
-    index: int
+    at: int  # index in the document's lines
     line: Line
     key: str
     norm: str | None  # None for a short line
@@ -77,7 +77,7 @@ def _facts(stage: Dedup, lines: list[Line], code_blanks: set[int] | None = None)
 class _First(NamedTuple):
     """How often a short key or a row occurs, and its first occurrence."""
 
-    count: int
+    occurrences: int
     position: tuple
     number: int
     source: str
@@ -103,7 +103,7 @@ def _evidence(items: Iterable[Item], *, stage: Dedup) -> list[_Evidence]:
     for order_key, lines, _ in items:
         facts = []
         for fact in _facts(stage, lines):
-            facts.append((fact.index, fact.norm is None, fact.row, line_key(fact.key), fact.line.number,
+            facts.append((fact.at, fact.norm is None, fact.row, line_key(fact.key), fact.line.number,
                           fact.line.source))
             if fact.norm is not None:
                 rows.setdefault(fact.row, (fact.norm, fact.signature))
@@ -125,11 +125,11 @@ def _evidence(items: Iterable[Item], *, stage: Dedup) -> list[_Evidence]:
 
 def _earliest(one: _First, other: _First) -> _First:
     first = one if one.position <= other.position else other
-    return first._replace(count=one.count + other.count)
+    return first._replace(occurrences=one.occurrences + other.occurrences)
 
 
 def _repeated(first: _First) -> bool:
-    return first.count > 1
+    return first.occurrences > 1
 
 
 def _first_occurrences(parts: Iterable[_Evidence]) -> Iterator[tuple[tuple[bool, int], _First]]:
