@@ -180,3 +180,9 @@ def test_a_family_of_template_lines_crowding_the_band_buckets_is_judged_as_strea
         expected = streaming(pipeline, texts)
         assert sum(line[4].rule == "near-duplicate" for page in expected[0] for line in page if line[4]) > 100
         assert phased(pipeline, texts, InProcess()) == expected
+
+
+def test_the_dask_engine_without_dask_says_how_to_install_it(monkeypatch):
+    monkeypatch.setitem(sys.modules, "dask.bag", None)  # what an install without the extra looks like
+    with pytest.raises(ImportError, match=r"pip install 'cleantext-cli\[dask\]'"):
+        DaskEngine()
