@@ -8,6 +8,8 @@ and reports:
 - docs/s of cleaning: splitting the texts into lines, cleaning, scoring (generating the
   texts is excluded: the streaming run generates as it goes, and that time, measured
   alone in the same process, is subtracted);
+- CPU seconds of all its processes over the same span (Dask: driver and workers), which
+  says how much of a slow wall time was the host's load rather than the work;
 - peak RSS of each process (the Dask driver and each worker);
 - boilerplate precision and recall of the removals (non-blank lines, any stage), and a
   checksum of every line's fate, which must be the same for all contenders.
@@ -95,6 +97,11 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_contender(name: str, docs: int, sites: int, seed: int, repeated_in: int, scope: str,
                   partitions: int) -> dict:
     cleaning = pipeline(repeated_in, scope)
@@ -107,12 +114,14 @@ def run_contender(name: str, docs: int, sites: int, seed: int, repeated_in: int,
         generating = time.perf_counter() - started
         run = cleaning.start()
         totals = [0, 0, 0, 0]
+        cpu = _cpu_seconds()
         started = time.perf_counter()
         for n in range(docs):
             key, lines = lines_of(n, *corpus_sites.page(n, sites, seed))
             for i, value in enumerate(score(key, list(run.process(lines)), seed)):
                 totals[i] += value
         seconds = time.perf_counter() - started - generating
+        result["cpu_s"] = round(_cpu_seconds() - cpu - generating, 1)
         totals[3] %= 1 << 32
         result["peak_rss_mb"] = {"process": round(_peak_rss_mb())}
     elif name == "phased":
@@ -120,29 +129,36 @@ def run_contender(name: str, docs: int, sites: int, seed: int, repeated_in: int,
 
         pages = _generated(range(docs), sites, seed)
         engine = InProcess()
+        cpu = _cpu_seconds()
         started = time.perf_counter()
         documents = engine.collection(_split_partition(pages))
         del pages
         totals = list(_scored_partition(clean_corpus(cleaning, documents, engine), seed)[0])
         seconds = time.perf_counter() - started
+        result["cpu_s"] = round(_cpu_seconds() - cpu, 1)
         result["peak_rss_mb"] = {"process": round(_peak_rss_mb())}
     else:
+        import dask
         import dask.bag
         from distributed import LocalCluster, wait
 
         from cleantext.phased import DaskEngine, clean_corpus
 
-        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                          memory_limit=0) as cluster, cluster.get_client() as client:
+        # the workers' sampling profiler (every 10 ms) costs CPU that the cleaning needs
+        with dask.config.set({"distributed.worker.profile.enabled": False}), \
+                LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                             memory_limit=0) as cluster, cluster.get_client() as client:
             numbers = dask.bag.range(docs, npartitions=partitions)
             pages = numbers.map_partitions(_generated, sites, seed).persist()
             wait(pages)
             engine = DaskEngine()
+            cpu = _cpu_seconds() + sum(client.run(_cpu_seconds).values())
             started = time.perf_counter()
             documents = pages.map_partitions(_split_partition)
             cleaned = clean_corpus(cleaning, documents, engine)
             parts = cleaned.map_partitions(_scored_partition, seed).compute()
             seconds = time.perf_counter() - started
+            result["cpu_s"] = round(_cpu_seconds() + sum(client.run(_cpu_seconds).values()) - cpu, 1)
             totals = [sum(part[i] for part in parts) for i in range(3)] + [sum(p[3] for p in parts) % (1 << 32)]
             workers = client.run(_peak_rss_mb)
             result["peak_rss_mb"] = {"driver": round(_peak_rss_mb()),
@@ -171,7 +187,8 @@ def main() -> None:
         return
     print(f"{args.docs:,} pages from {args.sites} sites, `clean --repeated-in {args.repeated_in} --scope {args.scope}`, "
           f"load average before: {os.getloadavg()[0]:.1f}")
-    print("\n| engine | seconds | docs/s | peak RSS MB | precision | recall | checksum |\n|---|---:|---:|---|---:|---:|---|")
+    print("\n| engine | seconds | CPU seconds | docs/s | peak RSS MB | precision | recall | checksum |\n"
+          "|---|---:|---:|---:|---|---:|---:|---|")
     results = []
     for name in args.only:
         command = [sys.executable, __file__, "--contender", name, "--docs", str(args.docs), "--sites", str(args.sites),
@@ -183,7 +200,7 @@ def main() -> None:
         result = json.loads(done.stdout.strip().splitlines()[-1])
         results.append(result)
         memory = ", ".join(f"{where} {mb}" for where, mb in result["peak_rss_mb"].items())
-        print(f"| {name} | {result['seconds']} | {result['docs_per_s']:,} | {memory} | {result['precision']} | "
+        print(f"| {name} | {result['seconds']} | {result['cpu_s']} | {result['docs_per_s']:,} | {memory} | {result['precision']} | "
               f"{result['recall']} | {result['checksum']:08x} |", flush=True)
     print(f"\nload average after: {os.getloadavg()[0]:.1f}")
     if len({result["checksum"] for result in results}) > 1:

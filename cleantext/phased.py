@@ -28,6 +28,7 @@ from functools import partial
 from typing import Any
 
 from .lines import Line
+from .phases import fresh_lines
 from .phases.engines import DaskEngine, Engine, InProcess
 from .pipeline import Pipeline, Stage, StageStats, _counted
 
@@ -40,7 +41,8 @@ Item = tuple[Any, list[Line], list[StageStats]]
 def clean_corpus(pipeline: Pipeline, documents: Any, engine: Engine) -> Any:
     """Clean `documents`, the engine's collection of ``(order_key, lines)`` in input order.
 
-    Order keys must be sortable and ascending in input order. Returns the engine's
+    Order keys must be sortable and ascending in input order. The input lines are
+    left as they are (tasks clean copies). Returns the engine's
     collection of ``(order_key, lines, stats)``: the lines in the order the streaming
     run yields them, marked as it marks them, and one `StageStats` per stage of
     `pipeline` for that document (add them up with `summed_stats`).
@@ -85,7 +87,7 @@ def _run_document_stages(items: Iterable[Item], *, stages: tuple[Stage, ...]) ->
     out = []
     for order_key, lines, stats in items:
         more = [StageStats() for _ in stages]
-        stream = iter(lines)
+        stream = iter(fresh_lines(lines))
         for cleaner, stage_stats in zip(cleaners, more):
             stream = _counted(cleaner, stream, stage_stats)
         out.append((order_key, list(stream), [*stats, *more]))
@@ -113,5 +115,5 @@ def _on_driver(engine: Engine, stage: Stage, items: Any) -> Any:
     out = []
     for order_key, lines, stats in sorted(engine.collect(items), key=lambda item: item[0]):
         stage_stats = StageStats()
-        out.append((order_key, list(_counted(cleaner, iter(lines), stage_stats)), [*stats, stage_stats]))
+        out.append((order_key, list(_counted(cleaner, iter(fresh_lines(lines)), stage_stats)), [*stats, stage_stats]))
     return engine.collection(out)

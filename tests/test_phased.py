@@ -186,3 +186,18 @@ def test_the_dask_engine_without_dask_says_how_to_install_it(monkeypatch):
     monkeypatch.setitem(sys.modules, "dask.bag", None)  # what an install without the extra looks like
     with pytest.raises(ImportError, match=r"pip install 'cleantext-cli\[dask\]'"):
         DaskEngine()
+
+
+@pytest.mark.parametrize("engine", [InProcess(), DaskEngine(partitions=2)], ids=["in-process", "dask"])
+def test_tasks_leave_their_input_alone_so_a_rerun_gives_the_same_result(engine):
+    import dask
+
+    pipeline = PIPELINES["clean"]
+    with dask.config.set(scheduler="synchronous"):
+        documents = engine.persist(engine.collection(_documents(FIXED[0])))
+        first = engine.collect(clean_corpus(pipeline, documents, engine))
+        again = engine.collect(clean_corpus(pipeline, documents, engine))  # as a retried task would see it
+        untouched = engine.collect(documents)
+    assert [_view(lines) for _, lines, _ in again] == [_view(lines) for _, lines, _ in first]
+    assert any(line.removed for _, lines, _ in first for line in lines)
+    assert not any(line.removed for _, lines in untouched for line in lines)

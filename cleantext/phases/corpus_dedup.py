@@ -34,6 +34,7 @@ from ..pipeline import StageStats
 from ..stages.blank_lines import collapse_blank_lines
 from ..stages.dedup import BATCH, INDEX_MIN_THRESHOLD, Dedup, _comparable, _Memory, duplicate_removal, normalize
 from ..stages.statements import CodeLines, statement_signature
+from . import fresh_lines
 from .hashing import line_key
 
 #: Band keys per fold round; see `near_duplicates.BANDS` for how many there are.
@@ -267,7 +268,7 @@ def _apply(items: list[Item], evidence: list[_Evidence], firsts: dict, contested
             code_blanks = _code_blanks(document)
             return collapse_blank_lines(iter(document), stage.name, keep=code_blanks, stream=True)
 
-        out.append((order_key, list(_counted(clean, iter(lines), stage_stats)), [*stats, stage_stats]))
+        out.append((order_key, list(_counted(clean, iter(fresh_lines(lines)), stage_stats)), [*stats, stage_stats]))
     return out
 
 

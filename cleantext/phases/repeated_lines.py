@@ -19,6 +19,7 @@ from ..lines import Line
 from ..pipeline import StageStats, _counted
 from ..stages import boilerplate
 from ..stages.debris import LineCounts, StripDebris
+from . import fresh_lines
 from .hashing import line_key
 
 Item = tuple[Any, list[Line], list[StageStats]]
@@ -62,7 +63,7 @@ def _apply(items: list[Item], documents_with: dict, *, stage: StripDebris) -> li
                 counts[key] = bisect_left(holders, order_key)
         cleaner.memo.documents_with = LineCounts(counts)  # type: ignore[attr-defined]
         stage_stats = StageStats()
-        out.append((order_key, list(_counted(cleaner, iter(lines), stage_stats)), [*stats, stage_stats]))
+        out.append((order_key, list(_counted(cleaner, iter(fresh_lines(lines)), stage_stats)), [*stats, stage_stats]))
     return out
 
 
