@@ -1,0 +1,52 @@
+"""How a batch runs: the options every front end (the CLI, a config file, a library
+caller) fills in, and the errors for options that cannot work together."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Literal
+
+from ..formats.jsonl import BAD_RECORD_POLICIES
+
+STDIN = "-"
+#: Below this much input, starting worker processes costs more than it saves, so the
+#: default ``--jobs`` cleans in the main process (an explicit ``-j N`` is obeyed).
+PARALLEL_MIN_BYTES = 1 << 20
+#: The executors a batch can run on (see `cleantext.executors`).
+ENGINES: tuple[str, ...] = ("local", "dask")
+
+
+class BatchUsageError(ValueError):
+    """Options that cannot work together; the CLI reports it as a usage error (exit 2)."""
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+@dataclass(frozen=True)
+class Options:
+    """How a batch runs; the CLI fills it from options and config (`from_settings`)."""
+
+    output: str | None = None  #: one output for all inputs ('-' is standard output)
+    output_dir: str | None = None  #: one output per input, mirroring the input tree
+    in_place: bool = False
+    backup: str | None = None  #: with in_place: keep the original as NAME + backup
+    removed: str | None = None
+    stats: str | None = None
+    globs: tuple[str, ...] = ()  #: file-name patterns for files found in directories
+    jsonl: bool = False
+    text_field: str = "text"
+    on_bad_record: Literal["pass", "skip", "fail"] = "pass"
+    jobs: int | None = None  #: None: one per core, in-process for small batches
+    fail_fast: bool = False
+    overwrite_backup: bool = False  #: with backup: replace a backup left by an earlier run
+    follow_symlinks: bool = False  #: take symbolic links found in directories
+    separator: str | None = None  #: splits each input into documents (None: one per input)
+
+
+__all__ = ["BAD_RECORD_POLICIES", "ENGINES", "PARALLEL_MIN_BYTES", "STDIN", "BatchUsageError", "Options", "default_jobs"]
