@@ -4,10 +4,12 @@ caller) fills in, and the errors for options that cannot work together."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any, Literal
 
 from ..formats.jsonl import BAD_RECORD_POLICIES
+from ..lines import SEPARATORS
 
 STDIN = "-"
 #: Below this much input, starting worker processes costs more than it saves, so the
@@ -47,6 +49,20 @@ class Options:
     overwrite_backup: bool = False  #: with backup: replace a backup left by an earlier run
     follow_symlinks: bool = False  #: take symbolic links found in directories
     separator: str | None = None  #: splits each input into documents (None: one per input)
+    engine: str = "local"  #: "local" (main process or -j workers) or "dask"
+    scheduler: str | None = None  #: with engine "dask": a running scheduler's address
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any]) -> Options:
+        """Options from settings named like the command line's options (``output_dir``,
+        ``globs``, ``separator="formfeed"``...), as the CLI and config files give them;
+        other keys are ignored."""
+        values = {field.name: settings[field.name] for field in fields(cls) if field.name in settings}
+        if "separator" in values:
+            values["separator"] = SEPARATORS.get(values["separator"], values["separator"])
+        if "globs" in values:
+            values["globs"] = tuple(values["globs"])
+        return cls(**values)
 
 
 __all__ = ["BAD_RECORD_POLICIES", "ENGINES", "PARALLEL_MIN_BYTES", "STDIN", "BatchUsageError", "Options", "default_jobs"]

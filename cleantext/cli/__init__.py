@@ -20,7 +20,6 @@ from .. import __version__
 from ..batch import STDIN, BatchUsageError, Options, run_batch, summary_lines
 from ..config import ConfigError, config_from_args, describe_settings
 from ..io import InputError
-from ..lines import SEPARATORS
 from ..placement import misplaced_argument, misplaced_option
 from ..stages.dedup import Dedup
 from ..stages.debris import StripDebris
@@ -152,15 +151,7 @@ def _run(ctx: click.Context, stage_lists: list[list[Any]], **_: Any) -> None:
         raise click.UsageError("'clean' runs the whole pipeline; use it alone or chain the stages yourself.")
     if settings["quiet"] and settings["verbose"]:
         raise click.UsageError("-q/--quiet and -v/--verbose contradict each other.")
-    options = Options(
-        output=settings["output"], output_dir=settings["output_dir"], in_place=settings["in_place"],
-        backup=settings["backup"], overwrite_backup=settings["overwrite_backup"],
-        follow_symlinks=settings["follow_symlinks"],
-        separator=SEPARATORS.get(settings["separator"], settings["separator"]),
-        removed=settings["removed"], stats=settings["stats"],
-        globs=tuple(settings["globs"]), jsonl=settings["jsonl"], text_field=settings["text_field"],
-        on_bad_record=settings["on_bad_record"], jobs=settings["jobs"], fail_fast=settings["fail_fast"],
-    )
+    options = Options.from_settings(settings)
 
     def echo(message: str) -> None:
         click.echo(f"cleantext: {message}", err=True)

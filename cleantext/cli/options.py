@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from ..batch import BAD_RECORD_POLICIES
+from ..batch import BAD_RECORD_POLICIES, ENGINES, Options
 from ..stages.dedup import SCOPES, Dedup
 from ..stages.debris import StripDebris
 from ..stages.encoding import FixEncoding
@@ -16,13 +16,27 @@ from ..stages.encoding import FixEncoding
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
 
-def _options(*options: Decorator) -> Decorator:
-    def apply(function: Callable[..., Any]) -> Callable[..., Any]:
-        for option in reversed(options):
+class _Options:
+    """A list of Click options applied as one decorator, which knows their names."""
+
+    def __init__(self, *options: Decorator):
+        self.options = options
+        self.names = tuple(getattr(option, "name", None) for option in options)
+
+    def __call__(self, function: Callable[..., Any]) -> Callable[..., Any]:
+        for option in reversed(self.options):
             function = option(function)
         return function
 
-    return apply
+
+_options = _Options
+
+
+def _option(*declarations: str, **attributes: Any) -> Decorator:
+    """`click.option`, remembering the parameter name it declares."""
+    decorator = click.option(*declarations, **attributes)
+    decorator.name = click.Option(declarations, **attributes).name  # type: ignore[attr-defined]
+    return decorator
 
 
 fix_encoding_options = _options(
@@ -63,50 +77,56 @@ strip_debris_options = _options(
 )
 
 io_options = _options(
-    click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default=None,
+    _option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default=None,
                  help="Write cleaned text here (atomically) instead of standard output."),
-    click.option("--output-dir", type=click.Path(file_okay=False), default=None,
+    _option("--output-dir", type=click.Path(file_okay=False), default=None,
                  help="Write each input to its own file under DIR, mirroring the input tree."),
-    click.option("--in-place", is_flag=True, default=False,
+    _option("--in-place", is_flag=True, default=False,
                  help="Replace each input file with its cleaned text (atomically)."),
-    click.option("--backup", metavar="SUFFIX", default=None,
+    _option("--backup", metavar="SUFFIX", default=None,
                  help="With --in-place, keep each original as FILE+SUFFIX (e.g. '.orig'); files "
                       "ending in SUFFIX are never inputs, and a file whose backup exists is not cleaned."),
-    click.option("--overwrite-backup", is_flag=True, default=False,
+    _option("--overwrite-backup", is_flag=True, default=False,
                  help="With --backup, replace backups left by an earlier run."),
-    click.option("--glob", "globs", multiple=True, metavar="PATTERN",
+    _option("--glob", "globs", multiple=True, metavar="PATTERN",
                  help="Take only files matching PATTERN (e.g. '*.txt') from directories; repeatable."),
-    click.option("--follow-symlinks", is_flag=True, default=False,
+    _option("--follow-symlinks", is_flag=True, default=False,
                  help="Take symbolic links found in directories (default: skip them, with a warning)."),
-    click.option("--removed", type=click.Path(dir_okay=False, allow_dash=True), default=None,
+    _option("--removed", type=click.Path(dir_okay=False, allow_dash=True), default=None,
                  help="Write every removed line as TSV (source, line, stage, reason, detail, text); '-' is stderr."),
-    click.option("--stats", type=click.Path(dir_okay=False, allow_dash=True), default=None,
+    _option("--stats", type=click.Path(dir_okay=False, allow_dash=True), default=None,
                  help="Write per-stage and per-file counts as JSON; '-' is stderr."),
-    click.option("--separator", default="none", show_default=True, metavar="formfeed|nul|none|TEXT",
+    _option("--separator", default="none", show_default=True, metavar="formfeed|nul|none|TEXT",
                  help="Split each input (standard input too) into documents at this separator: form "
                       "feed, NUL, or literal TEXT; each is cleaned on its own and the separators are kept."),
-    click.option("--jsonl", is_flag=True, default=False,
+    _option("--jsonl", is_flag=True, default=False,
                  help="Inputs are JSON Lines: clean one field of each record, keep the other fields."),
-    click.option("--text-field", default="text", show_default=True, metavar="NAME",
+    _option("--text-field", default=Options.text_field, show_default=True, metavar="NAME",
                  help="With --jsonl, the field holding the text."),
-    click.option("--on-bad-record", type=click.Choice(BAD_RECORD_POLICIES), default="pass",
+    _option("--on-bad-record", type=click.Choice(BAD_RECORD_POLICIES), default=Options.on_bad_record,
                  show_default=True,
                  help="With --jsonl, what to do with a line that is not a JSON object with a string "
                       "text field: copy it unchanged, drop it, or fail the input."),
-    click.option("-j", "--jobs", type=click.IntRange(1), default=None,
+    _option("-j", "--jobs", type=click.IntRange(1), default=None,
                  help="Clean up to N files at once (default: one per core; small batches use one process)."),
-    click.option("--fail-fast", is_flag=True, default=False,
+    _option("--engine", type=click.Choice(ENGINES), default=Options.engine, show_default=True,
+            help="Where to clean: 'local' (this machine: the main process, or -j worker processes) or "
+                 "'dask' (a Dask cluster; needs pip install 'cleantext-cli[dask]')."),
+    _option("--scheduler", metavar="ADDRESS", default=Options.scheduler,
+            help="With --engine dask, the address of a running scheduler (tcp://HOST:PORT); "
+                 "default: start a local cluster with one worker process per core."),
+    _option("--fail-fast", is_flag=True, default=False,
                  help="Stop at the first input that fails: later inputs are left alone and an -o file is not written."),
-    click.option("-q", "--quiet", is_flag=True, default=False,
+    _option("-q", "--quiet", is_flag=True, default=False,
                  help="No progress bar and no warnings; errors are still shown."),
-    click.option("-v", "--verbose", is_flag=True, default=False,
+    _option("-v", "--verbose", is_flag=True, default=False,
                  help="Log one line per input: lines in, removed, changed, output, time."),
-    click.option("--review", is_flag=True, default=False,
+    _option("--review", is_flag=True, default=False,
                  help="Instead of the cleaned text, show each document with removed lines marked "
                       "('-', stage and reason) and fixed lines before and after ('~'); colour on a terminal."),
-    click.option("--review-html", metavar="FILE", type=click.Path(dir_okay=False), default=None,
+    _option("--review-html", metavar="FILE", type=click.Path(dir_okay=False), default=None,
                  help="Instead of the cleaned text, write the review as an HTML page to open in a browser."),
-    click.option("--summary/--no-summary", default=None,
+    _option("--summary/--no-summary", default=None,
                  help="Print totals and the top removal reasons per stage on stderr at the end "
                       "(default: when stderr is a terminal, or with -v; never with -q)."),
 )
@@ -115,8 +135,6 @@ io_options = _options(
 STAGE_COMMANDS = ("fix-encoding", "strip-debris", "dedup")
 
 #: Group and `clean` options that describe the batch rather than a stage.
-BATCH_OPTIONS = ("output", "output_dir", "in_place", "backup", "overwrite_backup", "follow_symlinks",
-                 "separator", "globs", "removed", "stats", "jsonl", "text_field", "on_bad_record", "jobs",
-                 "fail_fast", "quiet", "verbose", "summary", "review", "review_html")
+BATCH_OPTIONS: tuple[str, ...] = io_options.names  # type: ignore[assignment]
 
 
