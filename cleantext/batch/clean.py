@@ -31,6 +31,7 @@ from ..io import (
     read_error_message,
     read_lines,
 )
+from ..io.reading import invalid_utf8_warning, open_slice
 from ..lines import Line
 from ..pipeline import Run
 from .options import STDIN, Options
@@ -101,16 +102,21 @@ def clean_input(run: Run, task: Task, options: Options, out: BinaryIO | Document
     try:
         if task.problem:
             raise InputError(task.problem)
-        stream = open_input(task.source)
+        shard = task.shard
+        stream = open_input(task.source) if shard is None else open_slice(task.source, shard.start, shard.end)
         with stream if task.source != STDIN else ExitStack(), warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("default", UserWarning)  # noted, never raised (even under -W error)
-            lines = read_lines(stream, task.name, result.warnings.append, options.separator == "\0")
+            if shard is None:
+                lines = read_lines(stream, task.name, result.warnings.append, options.separator == "\0")
+            else:
+                lines = read_lines(stream, task.name, first_line=shard.first_line,
+                                   invalid=result.facts.setdefault("invalid", []))
             if stop is not None or progress is not None:
                 lines = _watched(lines, stop, progress, stream)
             format = format_for(options)
-            writer = format.writer(account)
+            writer = format.writer(account, hold=shard is None)
             try:
-                for document in format.documents(lines, task.name, result):
+                for document in format.documents(lines, task.name, result, whole=shard is None):
                     cleaned = run.process(document.lines) if document.to_clean else iter(())
                     writer.write(document, cleaned)
             finally:
@@ -184,7 +190,7 @@ def clean_task(run: Run, task: Task, options: Options, spool_dir: str | None,
             if spool_dir is not None:
                 stack.callback(removed.close)
             removed = NamedWriter(removed, SPOOL_NAME)
-        if task.target is not None:
+        if task.target is not None and task.shard is None:
             try:
                 target = AtomicOutput(task.target, backup=options.backup, make_parents=True)
             except InputError as error:
@@ -223,7 +229,10 @@ def discard(outcome: Outcome) -> None:
     if outcome.pending is not None:
         outcome.pending.discard()
     for spooled in (outcome.text, outcome.removed):
-        if isinstance(spooled, str):
+        if isinstance(spooled, list):
+            for part in spooled:
+                discard(Outcome(outcome.task, outcome.result, text=part))
+        elif isinstance(spooled, str):
             try:
                 os.unlink(spooled)
             except FileNotFoundError:
@@ -233,8 +242,12 @@ def discard(outcome: Outcome) -> None:
 
 
 def copy_spool(spooled: Any, write: Callable[[bytes], object]) -> None:
-    """Pass a spool's bytes to `write`, then remove the spool."""
-    if isinstance(spooled, str):
+    """Pass a spool's bytes (or each of a list of spools') to `write`, then remove it."""
+    if isinstance(spooled, list):
+        for part in spooled:
+            if part is not None:
+                copy_spool(part, write)
+    elif isinstance(spooled, str):
         with open(spooled, "rb") as source:
             while chunk := source.read(1 << 20):
                 write(chunk)
@@ -244,3 +257,40 @@ def copy_spool(spooled: Any, write: Callable[[bytes], object]) -> None:
         while chunk := spooled.read(1 << 20):
             write(chunk)
         spooled.close()
+
+
+def join_parts(parts: list[Outcome], options: Options) -> Outcome:
+    """One outcome for an input cleaned in slices (`parts`, in order): the counts added
+    up, the decisions only the whole input can make taken (`formats.jsonl` `settle`),
+    and the spooled text and removed lines of every part, in order. An input with its
+    own output file gets it written here, from the parts, so it appears whole or not
+    at all."""
+    first = parts[0].task
+    task = Task(first.index, first.source, first.name, first.target, sum(p.task.size for p in parts))
+    result = FileResult(first.name, first.target)
+    for part in parts:
+        result = result + part.result
+    invalid = [number for part in parts for number in part.result.facts.get("invalid", ())]
+    if invalid:
+        result.warnings.insert(0, invalid_utf8_warning(first.name, invalid))
+    outcome = Outcome(task, result, text=[p.text for p in parts], removed=[p.removed for p in parts])
+    keep = True
+    if result.error is None:
+        try:
+            keep = format_for(options).settle(first.name, [p.result for p in parts], result)
+        except InputError as error:
+            result.error = str(error)
+    if result.error is not None or not keep:
+        if not keep:
+            discard(Outcome(task, result, text=outcome.text))
+            outcome.text = None
+        return outcome
+    if task.target is not None:  # its own output file, written from the parts
+        try:
+            with AtomicOutput(task.target, backup=options.backup, make_parents=True) as target:
+                copy_spool(outcome.text, target.stream.write)
+                outcome.text = None
+                outcome.pending = target.detach()
+        except InputError as error:  # includes OutputError
+            result.error = str(error)
+    return outcome

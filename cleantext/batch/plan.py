@@ -11,10 +11,29 @@ import fnmatch
 import os
 import stat
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ..io import compression_of
+from ..io.reading import line_boundaries
 from .options import BAD_RECORD_POLICIES, STDIN, BatchUsageError, Options
+
+
+#: A JSON Lines file of at least twice this size is cut into slices of about this size
+#: or more (at line ends), which workers clean in parallel (see `shard_tasks`).
+SHARD_BYTES = 8 << 20
+
+
+@dataclass(frozen=True)
+class Shard:
+    """A slice of one input: bytes `start` to `end`, its first line's number, and
+    which `part` of how many `parts` it is."""
+
+    start: int
+    end: int
+    first_line: int
+    part: int
+    parts: int
 
 
 @dataclass(frozen=True)
@@ -27,6 +46,39 @@ class Task:
     target: str | None = None  #: its own output file, or None for the shared output
     size: int = 0  #: bytes on disk, for progress
     problem: str | None = None  #: known to fail before reading (e.g. empty directory)
+    shard: Shard | None = None  #: a slice of the input, or None for all of it
+
+    @property
+    def last_part(self) -> bool:
+        """Whether this task finishes its input (the last slice, or the whole input)."""
+        return self.shard is None or self.shard.part == self.shard.parts - 1
+
+
+def shard_tasks(tasks: Sequence[Task], options: Options, workers: int) -> list[Task]:
+    """`tasks` with each large JSON Lines file cut into slices at line ends, so that
+    `workers` processes (or machines) share it; one shard per slice, in order. Other
+    inputs, compressed files and standard input stay whole."""
+    if not options.jsonl or workers < 2:
+        return list(tasks)
+    result = []
+    for task in tasks:
+        if task.problem or task.source == STDIN or task.size < 2 * SHARD_BYTES or compression_of(task.source) \
+                or not os.path.isfile(task.source) or _wide_text(task.source):
+            result.append(task)
+            continue
+        slices = line_boundaries(task.source, max(SHARD_BYTES, task.size // (4 * workers)))
+        result += [replace(task, size=end - start, shard=Shard(start, end, first, part, len(slices)))
+                   for part, (start, end, first) in enumerate(slices)]
+    return result
+
+
+def _wide_text(path: str) -> bool:
+    """Whether a file starts with a UTF-16 or UTF-32 byte order mark (read whole, not cut)."""
+    try:
+        with open(path, "rb") as stream:
+            return stream.read(4).startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff"))
+    except OSError:
+        return True  # its reader will say why
 
 
 def _walk(directory: str, globs: Sequence[str], exclude: str | None, backup: str | None = None,

@@ -32,6 +32,18 @@ class FileResult:
     seconds: float = 0.0
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
+    #: What a slice of an input leaves for the whole input to decide (see `batch.clean.join_parts`).
+    facts: dict[str, Any] = field(default_factory=dict)
+
+    def __add__(self, other: FileResult) -> FileResult:
+        """Two slices of one input, added up (the first error and both warnings kept)."""
+        stages = [(name, stats + more) for (name, stats), (_, more) in zip(self.stages, other.stages)] \
+            if self.stages and other.stages else self.stages or other.stages
+        return FileResult(
+            self.name, self.output, stages, self.documents + other.documents, self.changed + other.changed,
+            self.bytes_in + other.bytes_in, self.bytes_out + other.bytes_out, self.records + other.records,
+            self.bad_records + other.bad_records, self.seconds + other.seconds,
+            self.error if self.error is not None else other.error, self.warnings + other.warnings)
 
     @property
     def lines_in(self) -> int:

@@ -20,9 +20,9 @@ from ..formats.removed import REMOVED_HEADER
 from ..interrupts import check as check_interrupt
 from ..io import AtomicOutput, DocumentJoiner, read_error_message, standard_stream
 from ..pipeline import Pipeline
-from .clean import Outcome, copy_spool, discard
-from .options import Options
-from .plan import Task, plan_batch
+from .clean import Outcome, copy_spool, discard, join_parts
+from .options import Options, default_jobs
+from .plan import Task, plan_batch, shard_tasks
 from .report import Report, describe
 
 
@@ -80,6 +80,11 @@ def run_batch(
     tasks = list(tasks) if tasks is not None else plan_batch(inputs, options, note)
     progress = progress or Silent()
     progress.planned(len(tasks), sum(task.size for task in tasks))
+    inputs_total = len({task.index for task in tasks})
+    from ..executors import keeps_state_across_documents
+
+    if not keeps_state_across_documents(pipeline):
+        tasks = shard_tasks(tasks, options, options.jobs or default_jobs())
 
     def say(message: str, to: Callable[[str], None] | None) -> None:
         if to is None:
@@ -104,8 +109,19 @@ def run_batch(
         report = Report(jobs=jobs, jsonl=options.jsonl)
         stack.callback(executor.close)
         stack.callback(progress.clear)
-        for position, outcome in enumerate(executor.outcomes(tasks)):
+        parts: list[Outcome] = []  # the slices of one input cleaned so far
+        stack.callback(_discard_all, parts)
+        done_in_input = 0
+        for outcome in executor.outcomes(tasks):
             check_interrupt()  # in case an interrupt was swallowed (see `interrupts.check`)
+            if outcome.task.shard is not None:
+                parts.append(outcome)
+                if not outcome.task.last_part:
+                    done_in_input += outcome.task.size
+                    progress.within_file(done_in_input)
+                    continue
+                outcome, done_in_input = join_parts(list(parts), options), 0
+                parts.clear()
             result = outcome.result
             report.files.append(result)
             for message in result.warnings if note is not None else ():
@@ -132,7 +148,7 @@ def run_batch(
                 say(describe(result), log)
             progress.file_done(outcome.task.size)
             if result.error is not None and options.fail_fast:
-                report.not_started = len(tasks) - position - 1
+                report.not_started = inputs_total - outcome.task.index - 1
                 if report.not_started:
                     say(f"stopped after the first failure (--fail-fast); "
                         f"{report.not_started} input(s) not cleaned", warn)
@@ -146,6 +162,11 @@ def run_batch(
             stats_out = stack.enter_context(_side_output(options.stats))
             stats_out.stream.write((json.dumps(report.as_dict(), indent=2) + "\n").encode())
     return report
+
+
+def _discard_all(outcomes: list[Outcome]) -> None:
+    for outcome in outcomes:
+        discard(outcome)
 
 
 def _side_output(name: str) -> AtomicOutput:

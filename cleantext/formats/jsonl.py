@@ -52,9 +52,14 @@ class JsonLines:
         self.text_field = text_field
         self.on_bad_record = on_bad_record
 
-    def documents(self, lines: Iterable[Line], name: str, result: Any) -> Iterator[Document]:
+    def documents(self, lines: Iterable[Line], name: str, result: Any, whole: bool = True) -> Iterator[Document]:
         """Documents of one input; counts records, bad records and bytes read into `result`
-        (a `batch.FileResult`) and adds a warning naming the first bad record."""
+        (a `batch.FileResult`) and adds a warning naming the first bad record.
+
+        For a slice of an input (`whole` false), what only the whole input can decide
+        (whether the field appears at all, the first bad record) is left in
+        ``result.facts`` for `settle`.
+        """
         field_name = self.text_field
         first_bad: str | None = None
         fields_found: dict[str, None] = {}  # in order of first appearance
@@ -95,6 +100,9 @@ class JsonLines:
             source = f"{name}:{record_line.number}"
             text = record[field_name]
             yield Document(source, order, split_lines(text, source), Record(record_line, raw, text))
+        if not whole:
+            result.facts.update(field_seen=seen_field, fields_found=list(fields_found), first_bad=first_bad)
+            return
         if fields_found and not seen_field:
             shown = ", ".join(repr(name) for name in fields_found)
             raise InputError(f"{name}: no record has a {field_name!r} field (wrong --text-field?); "
@@ -104,8 +112,31 @@ class JsonLines:
             more = f" (and {result.bad_records - 1} more)" if result.bad_records > 1 else ""
             result.warnings.append(f"{first_bad}{more}; bad records {action}")
 
-    def writer(self, out: Any) -> JsonLinesWriter:
-        return JsonLinesWriter(self, out)
+    def settle(self, name: str, parts: list[Any], result: Any) -> bool:
+        """Decide for an input cleaned in slices (`parts`, their `FileResult`s) what
+        `documents` decides for a whole one: raises the missing-field error, adds the
+        bad-record warning to `result` (the parts added up); returns whether the output
+        is kept (as for a whole input, output waiting for the field is dropped if it
+        never comes)."""
+        seen = any(part.facts.get("field_seen") for part in parts)
+        fields = dict.fromkeys(field for part in parts for field in part.facts.get("fields_found", ()))
+        if fields and not seen:
+            shown = ", ".join(repr(field) for field in list(fields)[:50])
+            raise InputError(f"{name}: no record has a {self.text_field!r} field (wrong --text-field?); "
+                             f"fields found: {shown}")
+        first_bad = next((part.facts["first_bad"] for part in parts if part.facts.get("first_bad")), None)
+        if first_bad is not None:
+            action = {"pass": "passed through", "skip": "skipped"}[self.on_bad_record]
+            more = f" (and {result.bad_records - 1} more)" if result.bad_records > 1 else ""
+            result.warnings.append(f"{first_bad}{more}; bad records {action}")
+        return seen
+
+    def writer(self, out: Any, hold: bool = True) -> JsonLinesWriter:
+        """A writer into `out`; `hold`: output waits until the text field is seen (a
+        slice of an input writes at once: `settle` decides for the whole input)."""
+        writer = JsonLinesWriter(self, out)
+        writer._released = not hold
+        return writer
 
 
 class JsonLinesWriter:

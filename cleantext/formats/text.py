@@ -18,13 +18,17 @@ class PlainText:
     def __init__(self, separator: str | None = None):
         self.separator = separator
 
-    def documents(self, lines: Iterable[Line], name: str, result: Any = None) -> Iterator[Document]:
+    def documents(self, lines: Iterable[Line], name: str, result: Any = None, whole: bool = True) -> Iterator[Document]:
         if self.separator is None:
             yield Document(name, (1,), lines)
         else:
             yield from split_documents(lines, self.separator, name)
 
-    def writer(self, out: Any) -> PlainTextWriter:
+    def settle(self, name: str, parts: list[Any], result: Any) -> bool:
+        """Plain text is never cut into slices: nothing to decide for the whole input."""
+        return True
+
+    def writer(self, out: Any, hold: bool = True) -> PlainTextWriter:
         return PlainTextWriter(self, out)
 
 

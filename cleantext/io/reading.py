@@ -120,23 +120,26 @@ def looks_like_html(sample: bytes) -> bool:
 
 def read_lines(
     stream: BinaryIO, source: str, warn: Callable[[str], None] = lambda message: None,
-    nul_separated: bool = False,
+    nul_separated: bool = False, *, first_line: int = 1, invalid: list[int] | None = None,
 ) -> Iterator[Line]:
     """Yield the lines of `stream`, decoded by the policy above.
 
     Raises `InputError` before yielding anything when the data looks binary (NUL bytes
     do not count when `nul_separated`: they separate documents). `warn` receives one
-    message per input that had invalid UTF-8.
+    message per input that had invalid UTF-8, unless `invalid` collects their line
+    numbers instead. A slice of an input that starts at line `first_line` > 1 (see
+    `open_slice`) is numbered from there and not sniffed: its input's start was.
     """
     if not hasattr(stream, "peek") and hasattr(stream, "readinto"):
         # e.g. BytesIO: sniffing needs peek; the wrapper must not close the stream it wraps
         wrapper = io.BufferedReader(stream)  # type: ignore[arg-type]
         try:
-            yield from read_lines(wrapper, source, warn, nul_separated)  # type: ignore[arg-type]
+            yield from read_lines(wrapper, source, warn, nul_separated,  # type: ignore[arg-type]
+                                  first_line=first_line, invalid=invalid)
         finally:
             wrapper.detach()
         return
-    head = stream.peek(SNIFF_BYTES)[:SNIFF_BYTES] if hasattr(stream, "peek") else b""
+    head = stream.peek(SNIFF_BYTES)[:SNIFF_BYTES] if hasattr(stream, "peek") and first_line == 1 else b""
     encoding = _bom_encoding(head)
     if encoding is not None:
         yield from _read_wide(stream, source, encoding)
@@ -146,9 +149,11 @@ def read_lines(
     if looks_like_html(head):
         warn(f"{source}: looks like HTML; cleantext expects text and passes markup through as it is "
              "(extract the text first, e.g. with trafilatura, html2text or lynx -dump)")
-    invalid: list[int] = []
     number = 0
-    for number, raw in enumerate(stream, start=1):
+    collected = invalid is not None
+    if invalid is None:
+        invalid = []
+    for number, raw in enumerate(stream, start=first_line):
         if number == 1 and raw.startswith(_UTF8_BOM):
             raw = raw[len(_UTF8_BOM):]
         if raw.endswith(b"\n"):
@@ -164,9 +169,77 @@ def read_lines(
             text = raw.decode("utf-8", "surrogateescape")
             invalid.append(number)
         yield Line(number, text, ending, source)
-    if invalid:
-        more = f" and {len(invalid) - 1} more" if len(invalid) > 1 else ""
-        warn(f"{source}: invalid UTF-8 on line {invalid[0]}{more}; bytes kept as they were")
+    if invalid and not collected:
+        warn(invalid_utf8_warning(source, invalid))
+
+
+def invalid_utf8_warning(source: str, invalid: list[int]) -> str:
+    """The warning for an input with invalid UTF-8 on the lines `invalid`."""
+    more = f" and {len(invalid) - 1} more" if len(invalid) > 1 else ""
+    return f"{source}: invalid UTF-8 on line {invalid[0]}{more}; bytes kept as they were"
+
+
+class _Slice(io.RawIOBase):
+    """Bytes `start` to `end` of a file, as a stream of their own."""
+
+    def __init__(self, raw: BinaryIO, start: int, end: int):
+        self._raw = raw
+        self._left = end - start
+        raw.seek(start)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def, override]
+        if self._left <= 0:
+            return 0
+        view = memoryview(buffer)[:self._left]
+        count = self._raw.readinto(view)  # type: ignore[attr-defined]
+        self._left -= count or 0
+        return count or 0
+
+    def fileno(self) -> int:
+        return self._raw.fileno()
+
+    def close(self) -> None:
+        try:
+            self._raw.close()
+        finally:
+            super().close()
+
+
+def open_slice(name: str, start: int, end: int) -> BinaryIO:
+    """Bytes `start` to `end` of the (uncompressed) file `name`, for reading lines."""
+    try:
+        raw = open(name, "rb", buffering=0)
+    except OSError as error:
+        raise InputError(describe_os_error(name, error)) from None
+    return io.BufferedReader(_Slice(raw, start, end), buffer_size=1 << 16)  # type: ignore[return-value]
+
+
+def line_boundaries(name: str, piece: int) -> list[tuple[int, int, int]]:
+    """Cut the file `name` into slices of about `piece` bytes that end at line ends:
+    ``(start, end, first line number)`` for each, in order."""
+    slices = []
+    start, line, position, cut_after = 0, 1, 0, piece
+    newlines_before = 0  # newlines in the file before `position`
+    with open(name, "rb") as stream:
+        while chunk := stream.read(1 << 20):
+            offset = 0
+            while position + len(chunk) > cut_after:
+                at = chunk.find(b"\n", max(cut_after - position, offset))
+                if at < 0:
+                    break
+                newlines = newlines_before + chunk.count(b"\n", 0, at + 1)
+                slices.append((start, position + at + 1, line))
+                start, line = position + at + 1, newlines + 1
+                cut_after = start + piece
+                offset = at + 1
+            newlines_before += chunk.count(b"\n")
+            position += len(chunk)
+    if position > start:
+        slices.append((start, position, line))
+    return slices
 
 
 def _bom_encoding(head: bytes) -> str | None:
