@@ -44,9 +44,18 @@ class Silent:
 
 def make_executor(pipeline: Pipeline, options: Options, tasks: Sequence[Task], destination: Any) -> tuple[Any, int]:
     """The executor `options` ask for (a `cleantext.executors.Executor`), and how many
-    workers it uses."""
+    workers it uses (for Dask: as many as asked, or 0 for the cluster's)."""
     from ..executors import choose_jobs
 
+    if options.engine == "dask":
+        import os
+
+        from ..executors.dask import DaskExecutor
+
+        spool_parent = None
+        if options.output not in (None, "-"):  # beside the output: a file system the workers share
+            spool_parent = os.path.dirname(os.path.abspath(options.output))  # type: ignore[arg-type]
+        return DaskExecutor(pipeline, options, destination, spool_parent=spool_parent), options.jobs or 0
     jobs = choose_jobs(pipeline, tasks, options.jobs)
     if jobs == 1:
         from ..executors.local import InProcess
@@ -66,6 +75,7 @@ def run_batch(
     log: Callable[[str], None] | None = None,
     progress: Any = None,
     tasks: Sequence[Task] | None = None,
+    executor: Callable[[Any], Any] | None = None,
 ) -> Report:
     """Clean `inputs` as `options` say; returns the report (its `failed` decides the exit code).
 
@@ -73,6 +83,8 @@ def run_batch(
     inputs that were still cleaned (default: `warn`; None silences them), `log` one
     line per input with its counts (``-v``), and `progress` hears about every input
     finished and the bytes read of the current one (`Silent` has the methods).
+    `executor`, given the `executors.Destination`, makes the executor to use instead
+    of the one `options` ask for (e.g. `executors.dask.run_on_dask`'s).
     """
     if note is ...:
         note = warn
@@ -105,14 +117,17 @@ def run_batch(
 
         destination = Destination(joiner, removed_out.stream if removed_out is not None else None,
                                   progress.within_file)
-        executor, jobs = make_executor(pipeline, options, tasks, destination)
+        if executor is None:
+            chosen, jobs = make_executor(pipeline, options, tasks, destination)
+        else:
+            chosen, jobs = executor(destination), options.jobs or 0
         report = Report(jobs=jobs, jsonl=options.jsonl)
-        stack.callback(executor.close)
+        stack.callback(chosen.close)
         stack.callback(progress.clear)
         parts: list[Outcome] = []  # the slices of one input cleaned so far
         stack.callback(_discard_all, parts)
         done_in_input = 0
-        for outcome in executor.outcomes(tasks):
+        for outcome in chosen.outcomes(tasks):
             check_interrupt()  # in case an interrupt was swallowed (see `interrupts.check`)
             if outcome.task.shard is not None:
                 parts.append(outcome)
@@ -153,6 +168,7 @@ def run_batch(
                     say(f"stopped after the first failure (--fail-fast); "
                         f"{report.not_started} input(s) not cleaned", warn)
                 break
+        report.jobs = getattr(chosen, "workers", jobs)
         report.stats = report.totals([stage.name for stage in pipeline.stages])
         report.seconds = time.perf_counter() - started
         if shared is not None and options.output not in (None, "-") and report.failed \

@@ -24,7 +24,8 @@ from ..placement import misplaced_argument, misplaced_option
 from ..stages.dedup import Dedup
 from ..stages.debris import StripDebris
 from ..stages.encoding import FixEncoding
-from .entry import EXIT_INPUT_ERROR, EXIT_OK, _OutputClosed, interrupted_message, main
+from ..executors.dask import DaskUnavailable
+from .entry import EXIT_INPUT_ERROR, EXIT_OK, EXIT_USAGE, _OutputClosed, interrupted_message, main
 from .options import (
     BATCH_OPTIONS,
     STAGE_COMMANDS,
@@ -166,6 +167,9 @@ def _run(ctx: click.Context, stage_lists: list[list[Any]], **_: Any) -> None:
             note=None if settings["quiet"] else echo, log=echo if settings["verbose"] else None,
             progress=_progress(options, settings["quiet"]),
         )
+    except DaskUnavailable as error:  # one line: the remedy is an install, not the usage
+        echo(str(error))
+        ctx.exit(EXIT_USAGE)
     except BatchUsageError as error:
         raise click.UsageError(str(error)) from None
     except InputError as error:  # an output that cannot be created

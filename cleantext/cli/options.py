@@ -113,8 +113,9 @@ io_options = _options(
             help="Where to clean: 'local' (this machine: the main process, or -j worker processes) or "
                  "'dask' (a Dask cluster; needs pip install 'cleantext-cli[dask]')."),
     _option("--scheduler", metavar="ADDRESS", default=Options.scheduler,
-            help="With --engine dask, the address of a running scheduler (tcp://HOST:PORT); "
-                 "default: start a local cluster with one worker process per core."),
+            help="With --engine dask, the address of a running scheduler (tcp://HOST:PORT), or "
+                 "'synchronous' (Dask's scheduler in this process, for debugging); default: start "
+                 "a local cluster with one worker process per core (or -j N)."),
     _option("--fail-fast", is_flag=True, default=False,
                  help="Stop at the first input that fails: later inputs are left alone and an -o file is not written."),
     _option("-q", "--quiet", is_flag=True, default=False,
