@@ -21,7 +21,7 @@ from .options import BAD_RECORD_POLICIES, STDIN, BatchUsageError, Options
 
 #: A JSON Lines file of at least twice this size is cut into slices of about this size
 #: or more (at line ends), which workers clean in parallel (see `shard_tasks`).
-SHARD_BYTES = 8 << 20
+SHARD_BYTES = 4 << 20
 
 
 @dataclass(frozen=True)
