@@ -167,7 +167,22 @@ def test_engine_dask_without_dask_installed_says_how_to_install(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
-def test_engine_dask_refuses_cross_document_stages_instead_of_running_differently(tmp_path):
+def test_cross_document_stages_on_dask_give_the_local_bytes(tmp_path, text_corpus):
+    """Corpus-scope dedup and --repeated-in run as phases (cleantext.phased) on Dask,
+    with the streaming run's output, removals and statistics."""
+    pytest.importorskip("cleantext.phased")
+    (text_corpus / "b" / "zz-binary.txt").unlink()
+    (text_corpus / "again.txt").write_bytes((plan_root() / "news-article.txt").read_bytes())
+    results = _run_all(tmp_path, [str(text_corpus), "--scope", "corpus", "--repeated-in", "1",
+                                  "-o", "{out}/all.txt"])
+    _assert_same(results)
+    assert "exact-duplicate" in results["dask"][3]["removed.tsv"].decode()
+
+
+def test_engine_dask_refuses_cross_document_stages_it_cannot_run(tmp_path, monkeypatch):
+    import cleantext.executors.dask as on_dask
+
+    monkeypatch.setattr(on_dask, "phases_available", lambda: False)
     page = tmp_path / "page.txt"
     page.write_text("Text.\n")
     for stage_options in (["--scope", "corpus"], ["--repeated-in", "2"]):

@@ -20,6 +20,7 @@ import shutil
 import tempfile
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack
 from typing import Any
 
 from ..batch.clean import Outcome, clean_task, discard
@@ -30,6 +31,7 @@ from ..interrupts import deferred
 from ..io import remove_orphaned_temporary_files, set_temporary_tag, temporary_tag
 from ..pipeline import Pipeline
 from . import Destination, keeps_state_across_documents
+from .corpus import CrossDocument, phases_available
 from .local import InProcess
 
 INSTALL_HINT = "--engine dask needs Dask: pip install 'cleantext-cli[dask]'"
@@ -66,7 +68,8 @@ class DaskExecutor:
 
     def __init__(self, pipeline: Pipeline, options: Options, destination: Destination | None = None,
                  client: Any = None, spool_parent: str | None = None, synchronous: bool = False):
-        if keeps_state_across_documents(pipeline):
+        self.cross_document = keeps_state_across_documents(pipeline)
+        if self.cross_document and not phases_available():
             raise DaskUnavailable(
                 "--engine dask cannot run stages that compare documents across inputs yet "
                 "(dedup --scope corpus, strip-debris --repeated-in); use --engine local for them.")
@@ -106,6 +109,9 @@ class DaskExecutor:
     def outcomes(self, tasks: Sequence[Task]) -> Iterator[Outcome]:
         import dask
 
+        if self.cross_document:
+            yield from self._corpus_outcomes(tasks)
+            return
         self._spool_dir = tempfile.mkdtemp(prefix="cleantext-parts-", dir=self.spool_parent)
         self._targets = [task.target for task in tasks if task.target]
         if self.synchronous:
@@ -137,6 +143,22 @@ class DaskExecutor:
             if next_task is not None:
                 submit(next_task)
             yield outcome
+
+    def _corpus_outcomes(self, tasks: Sequence[Task]) -> Iterator[Outcome]:
+        """A pipeline that compares documents across inputs: phases on a Dask bag."""
+        import dask
+
+        from ..phased import DaskEngine
+
+        if self.synchronous:
+            def compute() -> Any:
+                return dask.config.set(scheduler="synchronous")
+            partitions = 4
+        else:
+            client = self._connect()  # the default scheduler from now on
+            self.workers = max(1, len(client.scheduler_info().get("workers", {})))
+            compute, partitions = ExitStack, 4 * self.workers
+        yield from CrossDocument(self.pipeline, self.options, DaskEngine(partitions), compute).outcomes(tasks)
 
     def _result(self, task: Task, future: Any) -> Outcome:
         """The task's outcome, or its failure when the workers cleaning it kept dying."""
