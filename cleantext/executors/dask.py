@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import logging
 import shutil
+import signal
 import tempfile
+import warnings
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
@@ -95,11 +97,14 @@ class DaskExecutor:
             if self.options.scheduler:
                 client = distributed.Client(self.options.scheduler, timeout="10s")
             else:
-                cluster = distributed.LocalCluster(
-                    n_workers=self.options.jobs or default_jobs(), threads_per_worker=1, processes=True,
-                    dashboard_address=None, silence_logs=logging.ERROR)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # e.g. "port 8787 is already in use"
+                    cluster = distributed.LocalCluster(
+                        n_workers=self.options.jobs or default_jobs(), threads_per_worker=1, processes=True,
+                        dashboard_address=":0", silence_logs=logging.ERROR)
                 self._owned.append(cluster)
                 client = distributed.Client(cluster)
+                client.register_plugin(_signals_plugin(distributed), name="cleantext-signals")
         except OSError as error:  # no scheduler at that address
             raise DaskUnavailable(f"--scheduler {self.options.scheduler}: cannot connect ({error})") from None
         self._owned.insert(0, client)
@@ -189,6 +194,24 @@ class DaskExecutor:
         if self._spool_dir is not None:
             shutil.rmtree(self._spool_dir, ignore_errors=True)
             self._spool_dir = None
+
+
+def _ignore_signals(worker: Any = None) -> None:
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_IGN)
+
+
+def _signals_plugin(distributed: Any) -> Any:
+    """A worker plugin for the cluster the command starts: its workers ignore Ctrl-C
+    and SIGTERM sent to the whole process group, and the command, which hears them
+    too, stops the cluster in its clean-up (instead of every worker printing a
+    traceback)."""
+    plugin = type("LeaveSignalsToTheCommand", (distributed.WorkerPlugin,), {"setup": _ignore_signals_method})
+    return plugin()
+
+
+def _ignore_signals_method(self: Any, worker: Any) -> None:
+    _ignore_signals()
 
 
 class _Synchronous:
