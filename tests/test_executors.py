@@ -138,7 +138,7 @@ def test_a_local_dask_cluster_of_two_processes_gives_the_same_bytes(tmp_path, te
 
     pipeline = default_pipeline()
     outputs = {}
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) \
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") \
             as cluster, distributed.Client(cluster) as client:
         for name, client_or_none in (("local", None), ("cluster", client)):
             where = tmp_path / name
