@@ -29,6 +29,7 @@ import regex
 
 from ..lines import Line, Removal
 from ..pipeline import DocumentCleaner, Stage
+from ..phases.hashing import line_key
 from . import boilerplate
 from .rule_prefilter import line_filter
 from .blank_lines import collapse_blank_lines
@@ -392,6 +393,7 @@ class StripDebris(Stage):
             return collapse_blank_lines(self._strip(list(lines), memo), self.name)
 
         clean.notes = memo.notes  # type: ignore[attr-defined]  # read by pipeline.StageStats
+        clean.memo = memo  # type: ignore[attr-defined]  # phases.repeated_lines sets its counts per document
         return clean
 
     def process(self, lines: Iterator[Line]) -> Iterator[Line]:
@@ -485,11 +487,35 @@ class StripDebris(Stage):
         yield from document
 
 
+class LineCounts:
+    """In how many documents each line appeared, keyed by the line's stable 64-bit key
+    (`phases.hashing.line_key`) rather than its text: 8 bytes a line instead of the
+    text, and the same counts however the documents were spread over processes."""
+
+    __slots__ = ("counts",)
+
+    def __init__(self, counts: dict[int, int] | None = None) -> None:
+        self.counts = {} if counts is None else counts
+
+    def get(self, text: str, default: int = 0) -> int:
+        return self.counts.get(line_key(text), default)
+
+    def __getitem__(self, text: str) -> int:
+        return self.counts[line_key(text)]
+
+    def __setitem__(self, text: str, count: int) -> None:
+        self.counts[line_key(text)] = count
+
+
 class _RunMemo:
-    """Per-run caches of `StripDebris`, keyed by a line's stripped text.
+    """Per-run state of `StripDebris`, keyed by a line's stripped text.
 
     Held in the closure `StripDebris.start()` returns, never on the (frozen) stage.
-    Cleared when they exceed `MAX_ENTRIES`, so a long run's memory stays bounded.
+    The caches (verdicts, facts) are cleared when they exceed `MAX_ENTRIES`, so a long
+    run's memory stays bounded. The document counts of ``repeated_in`` are never
+    trimmed: a count must not depend on how many other lines a process happened to
+    see, or results would change with the executor (they cost about 100 bytes per
+    distinct line).
     """
 
     MAX_ENTRIES = 200_000
@@ -497,7 +523,7 @@ class _RunMemo:
     def __init__(self) -> None:
         self.verdicts: dict[str, tuple[str | None, Rule | None]] = {}
         #: In how many documents of the run each distinct line has appeared so far.
-        self.documents_with: dict[str, int] = {}
+        self.documents_with = LineCounts()
         self._facts: dict[str, dict[str, tuple]] = {}
         #: Time left to user patterns in the current document.
         self.patterns = _PatternBudget()
@@ -510,9 +536,6 @@ class _RunMemo:
     def trim(self) -> None:
         if len(self.verdicts) > self.MAX_ENTRIES:
             self.verdicts.clear()
-        if len(self.documents_with) > self.MAX_ENTRIES:
-            # Keep the lines that already repeat; forget the ones seen once.
-            self.documents_with = {text: n for text, n in self.documents_with.items() if n > 1}
         for table in self._facts.values():
             if len(table) > self.MAX_ENTRIES:
                 table.clear()

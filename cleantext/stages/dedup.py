@@ -362,12 +362,17 @@ class Dedup(Stage):
             memory.index.drop_before(memory.first_live)
 
     def _removal(self, rule: str, line: Line, memory: _Memory, kept_id: int, score: float) -> Removal:
-        number, source = memory.numbers[memory.slot(kept_id)], memory.sources[memory.slot(kept_id)]
-        where = f"line {number}"
-        other_source = source if source != line.source else None
-        if other_source is not None:
-            where += f" of {other_source}"
-        detail = f"{'repeats' if rule == 'exact-duplicate' else 'resembles'} {where}"
-        if rule == "near-duplicate":
-            detail += f" (score {score:.1f})"
-        return Removal(self.name, rule, detail, number, other_source, round(score, 1))
+        slot = memory.slot(kept_id)
+        return duplicate_removal(self.name, rule, line, memory.numbers[slot], memory.sources[slot], score)
+
+
+def duplicate_removal(stage: str, rule: str, line: Line, number: int, source: str, score: float) -> Removal:
+    """Why `line` goes: it repeats (`rule`) the kept line `number` of `source`."""
+    where = f"line {number}"
+    other_source = source if source != line.source else None
+    if other_source is not None:
+        where += f" of {other_source}"
+    detail = f"{'repeats' if rule == 'exact-duplicate' else 'resembles'} {where}"
+    if rule == "near-duplicate":
+        detail += f" (score {score:.1f})"
+    return Removal(stage, rule, detail, number, other_source, round(score, 1))
