@@ -101,7 +101,7 @@ class DaskExecutor:
                     warnings.simplefilter("ignore")  # e.g. "port 8787 is already in use"
                     cluster = distributed.LocalCluster(
                         n_workers=self.options.jobs or default_jobs(), threads_per_worker=1, processes=True,
-                        dashboard_address=":0", silence_logs=logging.ERROR)
+                        dashboard_address=":0", silence_logs=logging.CRITICAL)
                 self._owned.append(cluster)
                 client = distributed.Client(cluster)
                 client.register_plugin(_signals_plugin(distributed), name="cleantext-signals")
