@@ -19,6 +19,11 @@ stage's options, which also apply to ``clean``. The command line overrides the f
 An unknown key or a bad value is an error that names it, so a typo never silently
 does nothing. The settings become Click's ``default_map``: the file supplies
 defaults, and Click's own parsing does the rest.
+
+From Python, `read_settings` reads and checks the same files without a command line:
+
+    >>> settings = read_settings("cleantext.toml")          # doctest: +SKIP
+    >>> run_batch(settings.pipeline(), ["crawl/"], settings.options)  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -258,3 +263,54 @@ def _toml_value(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_toml_value(item) for item in value) + "]"
     return json.dumps(str(value), ensure_ascii=False)  # a JSON string is a TOML basic string
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Checked settings from a config file, for library use.
+
+    `options` are the batch options (`batch.Options`), `stages` each stage table's
+    settings by stage (``{"dedup": {"threshold": 95.0}}``, keys as the stage's fields),
+    and `other` the remaining top-level settings that only the command line uses
+    (``quiet``, ``verbose``...).
+    """
+
+    path: Path | None
+    options: Any
+    stages: dict[str, dict[str, Any]]
+    other: dict[str, Any]
+
+    def pipeline(self) -> Any:
+        """The recommended pipeline (`cleantext.default_pipeline`) with these settings."""
+        from . import default_pipeline
+        from .stages import Dedup, FixEncoding, StripDebris
+
+        def build(stage_class: type, name: str) -> Any:
+            names = {f.name for f in fields(stage_class)}
+            return stage_class(**{k: v for k, v in self.stages.get(name, {}).items() if k in names})
+
+        return default_pipeline(fix_encoding=build(FixEncoding, "fix-encoding"),
+                                strip_debris=build(StripDebris, "strip-debris"), dedup=build(Dedup, "dedup"))
+
+
+def read_settings(path: str | os.PathLike[str] | None = None, cwd: Path | None = None) -> Settings:
+    """Read and check a config file: `path`, or the nearest ``cleantext.toml`` (or
+    ``pyproject.toml`` with ``[tool.cleantext]``) from `cwd` upward; no file gives the
+    defaults. Raises `ConfigError` naming the file and key for an unknown key or a bad
+    value, exactly as the command line does."""
+    from .batch import Options
+    from .cli import cli
+
+    if path is not None:
+        if not Path(path).is_file():
+            raise ConfigError(f"{path}: no such file")
+        config = load_config(Path(path))
+    else:
+        config = load_config(find_config(cwd or Path.cwd()))
+    defaults = config.default_map(cli)
+    schema = settings_schema(cli)
+    stages = {section: dict(defaults.get(section, {})) for section in schema["sections"]}
+    top = {key: value for key, value in defaults.items() if key not in schema["sections"] and key != "clean"}
+    options = Options.from_settings(top)
+    option_names = {f.name for f in fields(Options)}
+    return Settings(config.path, options, stages, {k: v for k, v in top.items() if k not in option_names})

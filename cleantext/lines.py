@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,16 +91,33 @@ def join_lines(lines: list[Line] | tuple[Line, ...]) -> str:
 SEPARATORS = {"none": None, "formfeed": "\f", "nul": "\0"}
 
 
+@dataclass(eq=False)
 class Document:
-    """One document of a separated stream: iterate it once for its lines; afterwards
-    `separated` says whether a separator ended it (so a writer can put it back)."""
+    """One document: where it comes from, where it goes, and its lines.
 
-    def __init__(self, lines: Iterator[Line]):
-        self._lines = lines
-        self.separated = False
+    `order` is a sortable key that puts documents in input order, whichever process
+    or machine cleaned them: ``(input index, document number)`` for a whole corpus, or
+    just ``(document number,)`` within one input. `lines` may be a one-shot iterator, so
+    a document of any size streams. Readers fill the rest: `record` is the JSON Lines
+    record around the text (a `formats.jsonl.Record`), and `separated` says whether a
+    separator followed the document in its input (known once its lines are read), so a
+    writer can put it back.
+    """
+
+    source: str
+    order: tuple[int, ...]
+    lines: Iterable[Line]
+    record: Any = None
+    separated: bool = False
 
     def __iter__(self) -> Iterator[Line]:
-        return self._lines
+        return iter(self.lines)
+
+    @property
+    def to_clean(self) -> bool:
+        """False for a JSON Lines line that carries no text to clean (blank, or a bad
+        record): the writer copies or drops it as it is."""
+        return self.record is None or self.record.text is not None
 
 
 def split_documents(lines: Iterable[Line], separator: str, source: str) -> Iterator[Document]:
@@ -147,8 +165,8 @@ def split_documents(lines: Iterable[Line], separator: str, source: str) -> Itera
                 yield Line(count, line.text, line.ending, name)
 
     def make(number: int) -> Document:
-        document = Document(iter(()))
-        document._lines = document_lines(f"{source}#{number}", document)
+        document = Document(f"{source}#{number}", (number,), iter(()))
+        document.lines = document_lines(document.source, document)
         return document
 
     number = 1

@@ -46,7 +46,12 @@ class Stage:
 
 @dataclass
 class StageStats:
-    """What one stage did during a run."""
+    """What one stage did during a run (or a part of one: an input, a document).
+
+    Statistics add up: the numbers of a whole run are the sum of its parts, whichever
+    process or machine counted them (``a + b``, `StageStats.total`), and the part of a
+    run between two snapshots is their difference (``after - before``).
+    """
 
     lines_in: int = 0
     removed: int = 0
@@ -55,6 +60,27 @@ class StageStats:
     #: Documents by what the stage noted about them as a whole, e.g. strip-debris's
     #: ``rules-only:no-article-core`` (its heuristics left that document to the rules).
     notes: Counter[str] = field(default_factory=Counter)
+
+    def __add__(self, other: StageStats) -> StageStats:
+        return StageStats(self.lines_in + other.lines_in, self.removed + other.removed,
+                          self.changed + other.changed, self.removed_by_rule + other.removed_by_rule,
+                          self.notes + other.notes)
+
+    def __sub__(self, other: StageStats) -> StageStats:
+        return StageStats(self.lines_in - other.lines_in, self.removed - other.removed,
+                          self.changed - other.changed, self.removed_by_rule - other.removed_by_rule,
+                          self.notes - other.notes)
+
+    def copy(self) -> StageStats:
+        return StageStats() + self
+
+    @staticmethod
+    def total(parts: Iterable[Sequence[StageStats]], stages: int) -> list[StageStats]:
+        """Per stage, the sum of `parts` (each a list with one `StageStats` per stage)."""
+        totals = [StageStats() for _ in range(stages)]
+        for part in parts:
+            totals = [total + stats for total, stats in zip(totals, part)]
+        return totals
 
     def as_dict(self) -> dict:
         return {

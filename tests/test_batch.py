@@ -292,7 +292,7 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(runner, corpus):
 def test_progress_line_format():
     import io
 
-    from cleantext.batch import Progress
+    from cleantext.cli.progress import Progress
 
     screen = io.StringIO()
     progress = Progress(screen, total_files=4, total_bytes=4_000_000, delay=0)
@@ -536,7 +536,7 @@ def test_a_worker_result_lost_in_transit_leaves_no_temporary_file(tmp_path):
     hook.mkdir()
     (hook / "sitecustomize.py").write_text(
         "import os, signal\n"
-        "import cleantext.batch as batch\n"
+        "import cleantext.executors.pool as batch\n"
         "real = batch._work\n"
         "def work_then_vanish(task):\n"
         "    outcome = real(task)\n"
@@ -668,7 +668,7 @@ def test_summary_in_a_real_terminal(tmp_path):
 def test_progress_line_fits_the_terminal(columns):
     import io
 
-    from cleantext.batch import Progress
+    from cleantext.cli.progress import Progress
 
     screen = io.StringIO()
     progress = Progress(screen, total_files=1200, total_bytes=4_000_000_000, delay=0, columns=lambda: columns)

@@ -243,7 +243,7 @@ def test_interrupt_between_backup_and_rename_waits_for_the_rename(tmp_path):
     """Ctrl-C right after the backup link used to leave the file uncleaned beside its
     backup (so the next run would skip it); now the rename finishes first."""
     env = _hooked(tmp_path, """
-import cleantext.io as io
+import cleantext.io.writing as io
 real = io._atomic_copy
 def copy_then_interrupt(source, destination):
     real(source, destination)
@@ -266,7 +266,7 @@ def test_interrupt_swallowed_by_a_finalizer_still_stops_the_batch(tmp_path):
     """Python prints and drops an exception raised in a finalizer; the interrupt must
     still stop the run at the next input instead of being lost."""
     env = _hooked(tmp_path, """
-import cleantext.batch as batch
+import cleantext.batch.clean as batch
 real = batch.clean_input
 class Finalized:
     def __del__(self):

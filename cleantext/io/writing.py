@@ -1,303 +1,27 @@
-"""Reading inputs into lines and writing outputs atomically.
+"""Writing outputs atomically: complete or not at all, never half a file.
 
-Decoding policy: input is UTF-8. Bytes that are not valid UTF-8 are kept as surrogate
-escapes (PEP 383), so a line is never dropped or altered by reading: stages that do
-not touch it write the same bytes back, and `FixEncoding` re-decodes them as
-Windows-1252. A UTF-8 byte order mark is dropped; UTF-32 and UTF-16 with a byte order
-mark are decoded (a UTF-16 mark only when the text after it looks like UTF-16). Only ``\\n`` and ``\\r\\n`` end lines, and each line keeps its own ending.
-
-Compression follows the file name: ``*.gz`` (gzip), ``*.bz2`` (bzip2) and ``*.xz``
-(standard library) and ``*.zst`` (Zstandard, the optional ``zstandard`` module,
-``pip install 'cleantext-cli[zstd]'``), for reading and for writing. Standard input is
-decompressed when it starts with one of those formats' magic bytes; standard output is
-never compressed.
+A path is written to a temporary file beside it and renamed into place; every
+temporary file this process creates is registered before it exists, so an interrupt
+at any moment leaves nothing behind (`remove_temporary_files`).
 """
 
 from __future__ import annotations
 
 import bz2
-import codecs
 import gzip
-import io
 import lzma
 import os
-import re
 import shutil
 import sys
-import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from .interrupts import deferred
-from .lines import Line, split_lines
-
-#: How much of an input is inspected to tell text from binary data.
-SNIFF_BYTES = 8192
-#: Share of control bytes (other than tab, newlines, form feed, escape) that marks binary data.
-BINARY_CONTROL_SHARE = 0.10
-_TEXT_CONTROLS = frozenset(b"\t\n\r\x0c\x0b\x1b")
-_UTF8_BOM = b"\xef\xbb\xbf"
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-_UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
-
-
-class InputError(Exception):
-    """An input that cannot be cleaned; the message names it and says why."""
-
-
-def describe_os_error(name: str, error: OSError) -> str:
-    reason = error.strerror or str(error)
-    if isinstance(error, FileNotFoundError):
-        reason = "no such file"
-    elif isinstance(error, IsADirectoryError):
-        reason = "is a directory"
-    elif isinstance(error, PermissionError):
-        reason = "permission denied"
-    return f"{name}: {reason}"
-
-
-#: Gzip level for outputs: the gzip tool's default, far faster than the module's 9
-#: for a few percent more bytes.
-GZIP_LEVEL = 6
-#: Zstandard level for outputs: the library's default.
-ZSTD_LEVEL = 3
-
-
-#: Compressed formats by file-name suffix (all standard library but Zstandard).
-COMPRESSION_SUFFIXES = {".gz": "gz", ".bz2": "bz2", ".xz": "xz", ".zst": "zst"}
-#: The bytes each compressed format starts with: standard input has no name to go by.
-COMPRESSION_MAGIC = {b"\x1f\x8b": "gz", b"BZh": "bz2", b"\xfd7zXZ\x00": "xz", b"\x28\xb5\x2f\xfd": "zst"}
-
-
-def compression_of(name: str) -> str | None:
-    """``"gz"``, ``"bz2"``, ``"xz"``, ``"zst"`` or None, from the file name alone."""
-    if name == "-":
-        return None
-    return COMPRESSION_SUFFIXES.get(Path(name).suffix.lower())
-
-
-def compression_by_magic(head: bytes) -> str | None:
-    """The compressed format `head` (the first bytes of a stream) starts with, if any."""
-    return next((kind for magic, kind in COMPRESSION_MAGIC.items() if head.startswith(magic)), None)
-
-
-def _zstandard(name: str):
-    try:
-        import zstandard
-    except ImportError:
-        raise InputError(
-            f"{name}: .zst files need the zstandard module; install it with "
-            "pip install 'cleantext-cli[zstd]'"
-        ) from None
-    return zstandard
-
-
-class _ClosesItsSource:
-    """Mixin for a decompressing reader: closing it also closes the file it reads from
-    (the standard library's readers leave a file object they were given open)."""
-
-    _raw: BinaryIO
-
-    def close(self) -> None:
-        try:
-            super().close()  # type: ignore[misc]
-        finally:
-            self._raw.close()
-
-
-class _GzipReader(_ClosesItsSource, gzip.GzipFile):
-    def __init__(self, raw: BinaryIO):
-        super().__init__(fileobj=raw, mode="rb")
-        self._raw = raw
-
-
-class _Bz2Reader(_ClosesItsSource, bz2.BZ2File):
-    def __init__(self, raw: BinaryIO):
-        super().__init__(raw, "rb")
-        self._raw = raw
-
-
-class _XzReader(_ClosesItsSource, lzma.LZMAFile):
-    def __init__(self, raw: BinaryIO):
-        super().__init__(raw, "rb")
-        self._raw = raw
-
-
-def _decompressed_stdin(stream: BinaryIO) -> BinaryIO:
-    """Standard input, decompressed when its first bytes are a compressed format's magic."""
-    head = stream.peek(8)[:8] if hasattr(stream, "peek") else b""
-    kind = compression_by_magic(head)
-    if kind == "gz":
-        return gzip.GzipFile(fileobj=stream, mode="rb")  # type: ignore[return-value]
-    if kind == "bz2":
-        return bz2.BZ2File(stream, "rb")  # type: ignore[return-value]
-    if kind == "xz":
-        return lzma.LZMAFile(stream, "rb")  # type: ignore[return-value]
-    if kind == "zst":
-        zstandard = _zstandard("<stdin>")
-        reader = zstandard.ZstdDecompressor().stream_reader(stream, read_across_frames=True, closefd=False)
-        return io.BufferedReader(reader, buffer_size=1 << 16)  # type: ignore[arg-type]
-    return stream
-
-
-def open_input(name: str) -> BinaryIO:
-    """Open a file (or ``-`` for standard input) for reading bytes, decompressing by
-    name (standard input: by its first bytes)."""
-    if name == "-":
-        if sys.stdin is None:
-            raise InputError("<stdin>: closed (the command was run with standard input closed)")
-        return _decompressed_stdin(sys.stdin.buffer)
-    if os.path.isdir(name):
-        raise InputError(f"{name}: is a directory")
-    kind = compression_of(name)
-    zstandard = _zstandard(name) if kind == "zst" else None
-    try:
-        raw = open(name, "rb")
-    except OSError as error:
-        raise InputError(describe_os_error(name, error)) from None
-    if kind == "gz":
-        return _GzipReader(raw)  # type: ignore[return-value]
-    if kind == "bz2":
-        return _Bz2Reader(raw)  # type: ignore[return-value]
-    if kind == "xz":
-        return _XzReader(raw)  # type: ignore[return-value]
-    if zstandard is not None:
-        reader = zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True, closefd=True)
-        return io.BufferedReader(reader, buffer_size=1 << 16)  # type: ignore[arg-type]
-    return raw
-
-
-def read_error_message(name: str, error: BaseException) -> str | None:
-    """The one-line message for an error met while reading `name`, or None if it is a bug.
-
-    Covers the operating system's errors and corrupt or truncated compressed data.
-    """
-    if isinstance(error, InputError):
-        return str(error)
-    if isinstance(error, gzip.BadGzipFile) or isinstance(error, zlib.error):
-        return f"{name}: corrupt gzip data ({error})"
-    if isinstance(error, lzma.LZMAError):
-        return f"{name}: corrupt xz data ({error})"
-    if isinstance(error, OSError) and compression_of(name) == "bz2" and not error.errno:
-        return f"{name}: corrupt bzip2 data ({error})"
-    if isinstance(error, EOFError):
-        return f"{name}: compressed data ends early (truncated file?)"
-    if type(error).__name__ == "ZstdError":
-        return f"{name}: corrupt zstd data ({error})"
-    if isinstance(error, OSError):
-        return describe_os_error(name, error).lower()
-    return None
-
-
-def input_position(stream: BinaryIO) -> int | None:
-    """How many bytes of the underlying file were read so far (None if not a file)."""
-    try:
-        return os.lseek(stream.fileno(), 0, os.SEEK_CUR)
-    except (OSError, AttributeError, ValueError, io.UnsupportedOperation):
-        return None
-
-
-def looks_binary(sample: bytes) -> bool:
-    """Binary data has NUL bytes and many other control bytes; text with a stray NUL does not."""
-    if b"\x00" not in sample:
-        return False
-    controls = sum(1 for byte in sample if byte < 0x20 and byte not in _TEXT_CONTROLS)
-    return controls > BINARY_CONTROL_SHARE * len(sample)
-
-
-_HTML_START = re.compile(rb"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
-                         rb"<(?:!doctype\s+html|html|head|body|meta|title|div|p|table|script|style|section|"
-                         rb"article|span|a\s+href)\b", re.IGNORECASE | re.DOTALL)
-
-
-def looks_like_html(sample: bytes) -> bool:
-    """Whether an input starts like an HTML page (a doctype or an HTML element first)."""
-    return _HTML_START.match(sample.removeprefix(_UTF8_BOM)) is not None
-
-
-def read_lines(
-    stream: BinaryIO, source: str, warn: Callable[[str], None] = lambda message: None,
-    nul_separated: bool = False,
-) -> Iterator[Line]:
-    """Yield the lines of `stream`, decoded by the policy above.
-
-    Raises `InputError` before yielding anything when the data looks binary (NUL bytes
-    do not count when `nul_separated`: they separate documents). `warn` receives one
-    message per input that had invalid UTF-8.
-    """
-    if not hasattr(stream, "peek") and hasattr(stream, "readinto"):
-        # e.g. BytesIO: sniffing needs peek; the wrapper must not close the stream it wraps
-        wrapper = io.BufferedReader(stream)  # type: ignore[arg-type]
-        try:
-            yield from read_lines(wrapper, source, warn, nul_separated)  # type: ignore[arg-type]
-        finally:
-            wrapper.detach()
-        return
-    head = stream.peek(SNIFF_BYTES)[:SNIFF_BYTES] if hasattr(stream, "peek") else b""
-    encoding = _bom_encoding(head)
-    if encoding is not None:
-        yield from _read_wide(stream, source, encoding)
-        return
-    if looks_binary(head.replace(b"\x00", b"") if nul_separated else head):
-        raise InputError(f"{source}: looks like binary data, not text (skipped)")
-    if looks_like_html(head):
-        warn(f"{source}: looks like HTML; cleantext expects text and passes markup through as it is "
-             "(extract the text first, e.g. with trafilatura, html2text or lynx -dump)")
-    invalid: list[int] = []
-    number = 0
-    for number, raw in enumerate(stream, start=1):
-        if number == 1 and raw.startswith(_UTF8_BOM):
-            raw = raw[len(_UTF8_BOM):]
-        if raw.endswith(b"\n"):
-            if raw.endswith(b"\r\n"):
-                raw, ending = raw[:-2], "\r\n"
-            else:
-                raw, ending = raw[:-1], "\n"
-        else:
-            ending = ""
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            text = raw.decode("utf-8", "surrogateescape")
-            invalid.append(number)
-        yield Line(number, text, ending, source)
-    if invalid:
-        more = f" and {len(invalid) - 1} more" if len(invalid) > 1 else ""
-        warn(f"{source}: invalid UTF-8 on line {invalid[0]}{more}; bytes kept as they were")
-
-
-def _bom_encoding(head: bytes) -> str | None:
-    """"utf-32" or "utf-16" when `head` starts with its byte order mark and looks like it.
-
-    A UTF-32 mark is checked first (the little-endian one begins with UTF-16's). Two
-    bytes ``FF FE`` also start many files that are not UTF-16, so that mark is trusted
-    only when the text after it has a NUL byte (any ASCII character, space or newline in
-    UTF-16 has one) or is not valid UTF-8; ``\\xff\\xfeHello`` stays UTF-8 text with
-    two stray bytes.
-    """
-    if head.startswith(_UTF32_BOMS):
-        return "utf-32"
-    if not head.startswith(_UTF16_BOMS):
-        return None
-    rest = head[2:]
-    if b"\x00" in rest:
-        return "utf-16"
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(rest, final=False)
-    except UnicodeDecodeError:
-        return "utf-16"
-    return None
-
-
-def _read_wide(stream: BinaryIO, source: str, encoding: str) -> Iterator[Line]:
-    try:
-        text = stream.read().decode(encoding)
-    except UnicodeDecodeError as error:
-        raise InputError(f"{source}: invalid {encoding.upper()} ({error.reason})") from None
-    yield from split_lines(text, source)
-
+from ..interrupts import deferred
+from ..lines import Line
+from .compression import GZIP_LEVEL, ZSTD_LEVEL, _zstandard, compression_of
+from .errors import OutputError, output_error
 
 def encode_line(line: Line, original: bool = False) -> bytes:
     """The bytes of a line (as cleaned, or as read with `original`).
@@ -446,17 +170,6 @@ def _atomic_copy(source: str, destination: str) -> None:
     finally:
         _live_temporary_files.discard(temp)
 
-
-class OutputError(InputError):
-    """Writing an output failed (a full disk, a closed stream); the message names the output."""
-
-    def __init__(self, message: str, name: str):
-        super().__init__(message)
-        self.name = name
-
-
-def output_error(name: str, error: OSError) -> OutputError:
-    return OutputError(describe_os_error(name, error), name)
 
 
 class NamedWriter:
@@ -655,27 +368,3 @@ class DocumentJoiner:
 
     def flush(self) -> None:
         self.stream.flush()
-
-
-#: Surrogates that are not escapes of undecodable input bytes (those are U+DC80..U+DCFF).
-_LONE_SURROGATE = re.compile("[\ud800-\udc7f\udd00-\udfff]")
-_TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-REMOVED_HEADER = "source\tline\tstage\treason\tdetail\ttext\n"
-
-
-def removed_row(line: Line) -> bytes:
-    """One TSV row for a removed line: where it was, who removed it, why, and its text.
-
-    The text is the line as read, before any stage changed it; backslash, tab and
-    newline characters are escaped as ``\\\\``, ``\\t``, ``\\n``, ``\\r``, and a lone
-    surrogate (from a JSON ``\\ud800`` escape) as ``\\uXXXX``.
-    """
-    removal = line.removed
-    assert removal is not None
-    fields = (line.source, str(line.number), removal.stage, removal.rule, removal.detail, line.original)
-    row = "\t".join(field.translate(_TSV_ESCAPES) for field in fields) + "\n"
-    try:
-        return row.encode("utf-8", "surrogateescape")
-    except UnicodeEncodeError:  # a lone surrogate from a JSON escape such as \ud800
-        return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", row).encode("utf-8", "surrogateescape")

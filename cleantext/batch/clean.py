@@ -1,0 +1,296 @@
+"""Cleaning one input: read its documents, clean each with a `Run`, write them back.
+
+`clean_input` never raises for a bad input: the `FileResult` it returns carries the
+error. `clean_task` wraps it for an executor: the cleaned text goes to the task's own
+pending output file, or to a spool that waits for its turn in the shared output.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass
+from typing import Any, BinaryIO
+
+from ..formats import format_for
+from ..formats.removed import removed_row
+from ..io import (
+    AtomicOutput,
+    DocumentJoiner,
+    InputError,
+    NamedWriter,
+    OutputError,
+    PendingOutput,
+    encode_line,
+    input_position,
+    open_input,
+    read_error_message,
+    read_lines,
+)
+from ..io.reading import invalid_utf8_warning, open_slice
+from ..lines import Line
+from ..pipeline import Run
+from .options import STDIN, Options
+from .plan import Task
+from .report import FileResult
+
+#: A document larger than this is spooled to disk, not memory, while it waits its turn.
+SPOOL_MEMORY = 8 << 20
+#: Lines between checks for Ctrl-C (in workers) and progress updates.
+CHECK_EVERY = 512
+#: How messages name a spool file that cannot be written.
+SPOOL_NAME = "temporary file"
+
+
+class Interrupted(Exception):
+    """Raised inside a worker when the main process asks it to stop."""
+
+
+class Account:
+    """Counts the lines and bytes of one input as a format's writer writes them."""
+
+    def __init__(self, result: FileResult, out: BinaryIO | DocumentJoiner | NamedWriter, removed: Any):
+        self.result = result
+        self.out = out
+        self.removed = removed
+
+    def line(self, line: Line, write: bool = True) -> None:
+        """Take one cleaned line of a document: write it if kept and `write` (plain
+        text), or its row to the removed-lines TSV. (Line counts come from the stages'
+        statistics; see `FileResult`.)"""
+        result = self.result
+        if write:
+            result.bytes_in += len(encode_line(line, original=True))
+        if line.removed is None:
+            if line.text != line.original:
+                result.changed += 1
+            if write:
+                data = encode_line(line)
+                result.bytes_out += len(data)
+                self.out.write(data)
+        elif self.removed is not None:
+            self.removed.write(removed_row(line))
+
+    def raw(self, data: bytes, counted: bool = False, read: bool = False) -> None:
+        """Write bytes that are not lines of a document (a separator, a JSON record);
+        `read`: they were read as they are, `counted`: already in `bytes_out`."""
+        if read:
+            self.result.bytes_in += len(data)
+        if not counted:
+            self.result.bytes_out += len(data)
+        self.out.write(data)
+
+    def count_out(self, size: int) -> None:
+        """Count bytes written that are held back for now (see `formats.jsonl`)."""
+        self.result.bytes_out += size
+
+
+def clean_input(run: Run, task: Task, options: Options, out: BinaryIO | DocumentJoiner | NamedWriter,
+                removed: Any, stop: Callable[[], bool] | None = None,
+                progress: Callable[[int], None] | None = None) -> FileResult:
+    """Clean one input into `out` (and removed rows into `removed`); never raises for
+    a bad input: the returned result carries the error."""
+    started = time.perf_counter()
+    result = FileResult(task.name, task.target)
+    account = Account(result, out, removed)
+    caught: list[warnings.WarningMessage] = []  # a stage's warnings become this input's notes
+    before, documents_before = [stats.copy() for stats in run.stats], run.documents
+    try:
+        if task.problem:
+            raise InputError(task.problem)
+        shard = task.shard
+        stream = open_input(task.source) if shard is None else open_slice(task.source, shard.start, shard.end)
+        with stream if task.source != STDIN else ExitStack(), warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("default", UserWarning)  # noted, never raised (even under -W error)
+            if shard is None:
+                lines = read_lines(stream, task.name, result.warnings.append, options.separator == "\0")
+            else:
+                lines = read_lines(stream, task.name, first_line=shard.first_line,
+                                   invalid=result.facts.setdefault("invalid", []))
+            if stop is not None or progress is not None:
+                lines = _watched(lines, stop, progress, stream)
+            format = format_for(options)
+            writer = format.writer(account, hold=shard is None)
+            try:
+                for document in format.documents(lines, task.name, result, whole=shard is None):
+                    cleaned = run.process(document.lines) if document.to_clean else iter(())
+                    writer.write(document, cleaned)
+            finally:
+                writer.close()
+    except BrokenPipeError:  # the reader of standard output went away: ends the run
+        raise
+    except OutputError as error:
+        if task.target is None or error.name != task.target:  # a shared output: fatal
+            raise
+        result.error = str(error)  # this input's own output file
+    except Exception as error:  # noqa: BLE001 - only reading errors are kept, see below
+        message = read_error_message(task.name, error)
+        if message is None:
+            raise
+        result.error = message
+    result.stages = [(stage.name, after - earlier) for stage, after, earlier in zip(run.stages, run.stats, before)]
+    result.documents = run.documents - documents_before
+    result.warnings += [f"{task.name}: {warning.message}" for warning in caught]
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _watched(lines: Iterator[Line], stop, progress, stream) -> Iterator[Line]:
+    """Pass lines on, checking for a stop request and reporting progress as they are read.
+
+    Checked on the reading side because a stage may hold a whole document before
+    letting its first line out.
+    """
+    for count, line in enumerate(lines, start=1):
+        if count % CHECK_EVERY == 0:
+            if stop is not None and stop():
+                raise Interrupted()
+            if progress is not None:
+                position = input_position(stream)
+                if position is not None:
+                    progress(position)
+        yield line
+
+
+@dataclass
+class Outcome:
+    """A cleaned task waiting to be finished by the main process."""
+
+    task: Task
+    result: FileResult
+    pending: PendingOutput | None = None  #: its own output file, not yet renamed
+    text: Any = None  #: spooled cleaned text for the shared output (path or file)
+    removed: Any = None  #: spooled removed-lines rows (path or file)
+
+
+def _spool(directory: str | None):
+    """A place for one document's bytes while it waits for its turn."""
+    if directory is None:
+        return tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY)
+    fd, path = tempfile.mkstemp(dir=directory, suffix=".spool")
+    return os.fdopen(fd, "wb"), path
+
+
+def clean_task(run: Run, task: Task, options: Options, spool_dir: str | None,
+               direct: DocumentJoiner | None = None, direct_removed: Any = None,
+               stop=None, progress=None) -> Outcome:
+    """Clean one task into a spool (or its own pending output file, or `direct`ly into
+    the shared output); with `spool_dir`, spools are files there, named in the outcome,
+    so another process can pick them up."""
+    outcome = Outcome(task, FileResult(task.name))
+    with ExitStack() as stack:
+        removed = direct_removed
+        if removed is None and options.removed is not None:
+            spooled = _spool(spool_dir)
+            removed, outcome.removed = (spooled, spooled) if spool_dir is None else spooled
+            if spool_dir is not None:
+                stack.callback(removed.close)
+            removed = NamedWriter(removed, SPOOL_NAME)
+        if task.target is not None and task.shard is None:
+            try:
+                target = AtomicOutput(task.target, backup=options.backup, make_parents=True)
+            except InputError as error:
+                outcome.result.error = str(error)
+                return outcome
+            try:
+                outcome.result = clean_input(run, task, options, target.stream, removed, stop, progress)
+            except BaseException:
+                target.discard()
+                raise
+            if outcome.result.error is None:
+                try:
+                    outcome.pending = target.detach()
+                except OutputError as error:
+                    outcome.result.error = str(error)
+            else:
+                target.discard()
+        elif direct is not None:
+            direct.start_document()
+            outcome.result = clean_input(run, task, options, direct, removed, stop, progress)
+        else:
+            spooled = _spool(spool_dir)
+            text, outcome.text = (spooled, spooled) if spool_dir is None else spooled
+            try:
+                outcome.result = clean_input(run, task, options, NamedWriter(text, SPOOL_NAME), removed,
+                                             stop, progress)
+            finally:
+                text.flush()
+                if spool_dir is not None:
+                    text.close()
+    return outcome
+
+
+def discard(outcome: Outcome) -> None:
+    """Throw away what a task cleaned: its pending output file and its spools."""
+    if outcome.pending is not None:
+        outcome.pending.discard()
+    for spooled in (outcome.text, outcome.removed):
+        if isinstance(spooled, list):
+            for part in spooled:
+                discard(Outcome(outcome.task, outcome.result, text=part))
+        elif isinstance(spooled, str):
+            try:
+                os.unlink(spooled)
+            except FileNotFoundError:
+                pass
+        elif spooled is not None:
+            spooled.close()
+
+
+def copy_spool(spooled: Any, write: Callable[[bytes], object]) -> None:
+    """Pass a spool's bytes (or each of a list of spools') to `write`, then remove it."""
+    if isinstance(spooled, list):
+        for part in spooled:
+            if part is not None:
+                copy_spool(part, write)
+    elif isinstance(spooled, str):
+        with open(spooled, "rb") as source:
+            while chunk := source.read(1 << 20):
+                write(chunk)
+        os.unlink(spooled)
+    else:
+        spooled.seek(0)
+        while chunk := spooled.read(1 << 20):
+            write(chunk)
+        spooled.close()
+
+
+def join_parts(parts: list[Outcome], options: Options) -> Outcome:
+    """One outcome for an input cleaned in slices (`parts`, in order): the counts added
+    up, the decisions only the whole input can make taken (`formats.jsonl` `settle`),
+    and the spooled text and removed lines of every part, in order. An input with its
+    own output file gets it written here, from the parts, so it appears whole or not
+    at all."""
+    first = parts[0].task
+    task = Task(first.index, first.source, first.name, first.target, sum(p.task.size for p in parts))
+    result = FileResult(first.name, first.target)
+    for part in parts:
+        result = result + part.result
+    invalid = [number for part in parts for number in part.result.facts.get("invalid", ())]
+    if invalid:
+        result.warnings.insert(0, invalid_utf8_warning(first.name, invalid))
+    outcome = Outcome(task, result, text=[p.text for p in parts], removed=[p.removed for p in parts])
+    keep = True
+    if result.error is None:
+        try:
+            keep = format_for(options).settle(first.name, [p.result for p in parts], result)
+        except InputError as error:
+            result.error = str(error)
+    if result.error is not None or not keep:
+        if not keep:
+            discard(Outcome(task, result, text=outcome.text))
+            outcome.text = None
+        return outcome
+    if task.target is not None:  # its own output file, written from the parts
+        try:
+            with AtomicOutput(task.target, backup=options.backup, make_parents=True) as target:
+                copy_spool(outcome.text, target.stream.write)
+                outcome.text = None
+                outcome.pending = target.detach()
+        except InputError as error:  # includes OutputError
+            result.error = str(error)
+    return outcome

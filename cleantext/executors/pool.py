@@ -1,0 +1,182 @@
+"""The process-pool executor (``-j N``): worker processes on this machine.
+
+Workers clean tasks ahead into temporary files (a spool, or the task's own pending
+output) and the main process finishes them in input order, so the output of ``-j 4``
+is byte for byte the output of ``-j 1``. Ctrl-C, SIGTERM or a worker that dies leave
+nothing half-written: `close` stops the workers and removes what they left.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import tempfile
+from collections import deque
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack
+from typing import Any
+
+from ..batch.clean import Interrupted, Outcome, clean_task, discard
+from ..batch.options import STDIN, Options
+from ..batch.plan import Task
+from ..batch.report import FileResult
+from ..interrupts import deferred
+from ..io import remove_orphaned_temporary_files, set_temporary_tag, temporary_tag
+from ..pipeline import Pipeline
+from . import Destination
+from .local import InProcess
+
+# Worker processes: the pipeline and options arrive once, through the initializer.
+_worker: dict[str, Any] = {}
+
+
+def _start_worker(pipeline: Pipeline, options: Options, spool_dir: str, stop_event, tag: str) -> None:
+    set_temporary_tag(tag)  # the batch can find what this worker leaves behind
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process decides when to stop
+    # SIGTERM to the whole process group (a service manager stopping the job) reaches the
+    # workers too; by default it would kill one mid-file and leave its temporary output.
+    # Instead it stops the current file at the next check, which removes that file.
+    signal.signal(signal.SIGTERM, _terminate_worker)
+    _worker.update(pipeline=pipeline, options=options, spool_dir=spool_dir, stop=stop_event, terminated=False)
+
+
+def _terminate_worker(signum: int, frame: Any) -> None:
+    if not _worker.get("busy"):
+        os._exit(EXIT_TERMINATED)  # holds no file: just go (the pool may never send work again)
+    _worker["terminated"] = True  # only a flag: `_work` stops at its next check
+
+
+#: How a worker ends after SIGTERM (128 + SIGTERM's number, as a shell would say).
+EXIT_TERMINATED = 143
+
+
+def _stop_requested() -> bool:
+    return _worker["terminated"] or _worker["stop"].is_set()
+
+
+def _work(task: Task) -> Outcome:
+    _worker["busy"] = True
+    try:
+        if _stop_requested():
+            return Outcome(task, FileResult(task.name, error="interrupted"))
+        run = _worker["pipeline"].start()
+        try:
+            outcome = clean_task(run, task, _worker["options"], _worker["spool_dir"], stop=_stop_requested)
+        except Interrupted:
+            return Outcome(task, FileResult(task.name, error="interrupted"))
+        if _worker["terminated"]:  # finished, but nobody will commit it
+            discard(outcome)
+            return Outcome(task, FileResult(task.name, error="interrupted"))
+        return outcome
+    finally:
+        _worker["busy"] = False
+        if _worker["terminated"]:  # its temporary files are gone; now leave like SIGTERM asked
+            os._exit(EXIT_TERMINATED)
+
+
+def _mp_context():
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if "forkserver" in methods:
+        context.set_forkserver_preload(["cleantext.executors.pool"])
+    return context
+
+
+#: What a file's failure says when the worker process cleaning it vanished.
+WORKER_LOST = "the worker process cleaning it ended abruptly (killed, or out of memory)"
+
+
+def _submitted(executor: Any, task: Task) -> Any:
+    """`task` submitted to the pool; once the pool is broken, a future holding that error."""
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        return executor.submit(_work, task)
+    except BrokenProcessPool as error:
+        future: Future = Future()
+        future.set_exception(error)
+        return future
+
+
+def _worker_outcome(task: Task, future: Any) -> Outcome:
+    """The worker's outcome, or a failure of `task` when its worker process died (the
+    pool is then broken: every later file fails the same way, each named)."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        return Outcome(task, FileResult(task.name, error=f"{task.name}: {WORKER_LOST}"))
+
+
+
+class ProcessPool:
+    """Yields the outcome of every task in task order, cleaning ahead in `jobs` worker processes.
+
+    At most a few tasks per worker are ahead of the one being finished, so spooled
+    output waiting on disk stays bounded. Standard input belongs to the main process
+    and is cleaned there. `close` stops the workers, throws away what they cleaned
+    ahead and removes the spool directory.
+    """
+
+    def __init__(self, pipeline: Pipeline, options: Options, jobs: int, destination: Destination | None = None):
+        self.pipeline, self.options, self.jobs = pipeline, options, jobs
+        self.here = InProcess(pipeline, options, destination)
+        self._targets: list[str] = []
+        self._stack = ExitStack()
+        self._executor: Any = None
+        self._stop: Any = None
+        self._ahead: deque = deque()
+
+    def outcomes(self, tasks: Sequence[Task]) -> Iterator[Outcome]:
+        import concurrent.futures
+
+        context = _mp_context()
+        spool_dir = self._stack.enter_context(tempfile.TemporaryDirectory(prefix="cleantext-"))
+        self._targets = [task.target for task in tasks if task.target]
+        self._stop = context.Event()
+        self._executor = concurrent.futures.ProcessPoolExecutor(
+            self.jobs, mp_context=context, initializer=_start_worker,
+            initargs=(self.pipeline, self.options, spool_dir, self._stop, temporary_tag()))
+        queue = iter(tasks)
+        for task in queue:
+            self._submit(task)
+            if len(self._ahead) >= 4 * self.jobs:
+                break
+        while self._ahead:
+            task, future = self._ahead[0]  # stays queued until done, so `close` can discard it
+            outcome = self.here.clean(task) if future is None else _worker_outcome(task, future)
+            self._ahead.popleft()
+            next_task = next(queue, None)
+            if next_task is not None:
+                self._submit(next_task)
+            yield outcome
+
+    def _submit(self, task: Task) -> None:
+        if task.source == STDIN:  # standard input belongs to the main process
+            self._ahead.append((task, None))
+        else:
+            self._ahead.append((task, _submitted(self._executor, task)))
+
+    def close(self) -> None:
+        with deferred():  # once begun, stopping the workers runs to the end
+            self._close()
+
+    def _close(self) -> None:
+        if self._executor is not None:
+            self._stop.set()
+            for _, future in self._ahead:
+                if future is not None and not future.cancel():
+                    try:
+                        discard(future.result())
+                    except BaseException:  # noqa: BLE001 - a worker that failed has nothing to keep
+                        pass
+            self._ahead.clear()
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+            # every worker is gone: a temporary output of this batch still on disk was
+            # handed over but never committed (lost in transit, or dropped by an interrupt)
+            remove_orphaned_temporary_files(self._targets, temporary_tag())
+        self._stack.close()

@@ -1,0 +1,194 @@
+"""The same corpus through every executor gives the same bytes: in-process, the local
+process pool (-j 2) and Dask (its synchronous scheduler, and one real two-process
+LocalCluster)."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+import cleantext.batch.plan as plan
+from cleantext import default_pipeline
+from cleantext.batch import Options, run_batch
+from cleantext.cli import cli
+
+SAMPLES = ["blog-post.txt", "news-article.txt", "template-errors.txt", "mojibake.txt"]
+EXECUTORS = {"in-process": ["-j", "1"], "pool": ["-j", "2"], "dask": ["--engine", "dask", "--scheduler", "synchronous"]}
+
+
+@pytest.fixture
+def text_corpus(tmp_path):
+    root = tmp_path / "pages"
+    (root / "b").mkdir(parents=True)
+    for n, name in enumerate(SAMPLES):
+        text = (plan_root() / name).read_bytes()
+        (root / ("b" if n % 2 else "") / name).write_bytes(text)
+    (root / "b" / "zz-binary.txt").write_bytes(b"\x00\x01\x02\x03" * 100)  # fails, named, in every executor
+    return root
+
+
+def plan_root():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent.parent / "samples"
+
+
+@pytest.fixture
+def jsonl_corpus(tmp_path, monkeypatch):
+    """One JSON Lines file big enough to be cut into several slices (shards)."""
+    monkeypatch.setattr(plan, "SHARD_BYTES", 4000)
+    pages = [(plan_root() / name).read_text(encoding="utf-8") for name in SAMPLES]
+    path = tmp_path / "pages.jsonl"
+    with open(path, "wb") as out:
+        for n in range(60):
+            if n == 17:
+                out.write(b"not json at all\n")
+            elif n == 33:
+                out.write(b'{"id": 33, "text": "bad \xff byte\\nShare on Facebook\\n"}\n')
+            else:
+                record = {"id": n, "site": f"s{n % 3}", "text": pages[n % len(pages)]}
+                out.write((json.dumps(record, ensure_ascii=False) + "\n").encode())
+    assert len(plan.shard_tasks([plan.Task(0, str(path), str(path), size=path.stat().st_size)],
+                                Options(jsonl=True), 2)) >= 4
+    return path
+
+
+def _normalized_stats(path):
+    stats = json.loads(path.read_text())
+    stats["seconds"] = stats["jobs"] = 0
+    for entry in stats["files"]:
+        entry["seconds"] = 0
+        if "output" in entry:
+            entry["output"] = entry["output"].rsplit("/", 2)[-2:]
+    return stats
+
+
+def _run_all(tmp_path, arguments):
+    """Run `arguments` with each executor; the outputs, removed lines, stats, stderr and exit code."""
+    results = {}
+    for executor, flags in EXECUTORS.items():
+        where = tmp_path / executor
+        where.mkdir()
+        args = [a.replace("{out}", str(where)) for a in arguments]
+        done = CliRunner().invoke(cli, ["clean", *args, *flags, "--removed", str(where / "removed.tsv"),
+                                        "--stats", str(where / "stats.json")])
+        files = {str(p.relative_to(where)): p.read_bytes() for p in sorted(where.rglob("*"))
+                 if p.is_file() and p.name not in ("stats.json",)}
+        results[executor] = (done.exit_code, done.stdout, done.stderr.replace(str(where), "OUT"), files,
+                             _normalized_stats(where / "stats.json"))
+    return results
+
+
+def _assert_same(results):
+    first = results["in-process"]
+    assert first[3], "something was written"
+    for executor, result in results.items():
+        assert result[0] == first[0], executor
+        assert result[1] == first[1], executor
+        assert result[2] == first[2], executor
+        assert result[3] == first[3], executor
+        assert result[4] == first[4], executor
+
+
+def test_every_executor_writes_the_same_shared_output(tmp_path, text_corpus):
+    results = _run_all(tmp_path, [str(text_corpus), "-o", "{out}/all.txt"])
+    _assert_same(results)
+    exit_code, _, stderr, files, stats = results["in-process"]
+    assert exit_code == 1 and "zz-binary.txt: looks like binary data" in stderr
+    assert stats["totals"]["files"] == 5 and stats["totals"]["failed"] == 1
+
+
+def test_every_executor_writes_the_same_files_per_input(tmp_path, text_corpus):
+    results = _run_all(tmp_path, [str(text_corpus), "--output-dir", "{out}/clean"])
+    _assert_same(results)
+    files = results["in-process"][3]
+    assert "clean/b/news-article.txt" in files and "clean/b/zz-binary.txt" not in files
+
+
+def test_every_executor_cleans_a_large_jsonl_file_in_slices_the_same(tmp_path, jsonl_corpus):
+    results = _run_all(tmp_path, [str(jsonl_corpus), "--jsonl", "-o", "{out}/pages.jsonl"])
+    _assert_same(results)
+    exit_code, _, stderr, files, stats = results["in-process"]
+    assert exit_code == 0
+    assert f"{jsonl_corpus}: invalid UTF-8 on line 34" in stderr
+    assert f"{jsonl_corpus}: line 18: invalid JSON" in stderr
+    assert stats["files"][0]["records"] == 60 and stats["files"][0]["bad_records"] == 1
+
+
+def test_a_sliced_jsonl_file_with_its_own_output_file_is_written_whole(tmp_path, jsonl_corpus):
+    results = _run_all(tmp_path, [str(jsonl_corpus), "--jsonl", "--output-dir", "{out}/clean"])
+    _assert_same(results)
+    assert results["pool"][3]["clean/pages.jsonl"] == results["in-process"][3]["clean/pages.jsonl"]
+
+
+def test_two_jobs_share_one_large_jsonl_file(tmp_path, jsonl_corpus):
+    stats = tmp_path / "stats.json"
+    done = CliRunner().invoke(cli, ["clean", str(jsonl_corpus), "--jsonl", "-j", "2", "-o", str(tmp_path / "o"),
+                                    "--stats", str(stats)])
+    assert done.exit_code == 0, done.stderr
+    report = json.loads(stats.read_text())
+    assert report["jobs"] == 2 and len(report["files"]) == 1
+
+
+def test_a_local_dask_cluster_of_two_processes_gives_the_same_bytes(tmp_path, text_corpus):
+    distributed = pytest.importorskip("distributed")
+    from cleantext.executors.dask import run_on_dask
+
+    pipeline = default_pipeline()
+    outputs = {}
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") \
+            as cluster, distributed.Client(cluster) as client:
+        for name, client_or_none in (("local", None), ("cluster", client)):
+            where = tmp_path / name
+            where.mkdir()
+            options = Options(output_dir=str(where / "clean"), removed=str(where / "removed.tsv"))
+            if client_or_none is None:
+                report = run_batch(pipeline, [str(text_corpus)], options, warn=lambda message: None)
+            else:
+                report = run_on_dask(client, pipeline, [str(text_corpus)], options, warn=lambda message: None)
+            outputs[name] = ({str(p.relative_to(where)): p.read_bytes() for p in where.rglob("*") if p.is_file()},
+                             [f.as_dict() | {"seconds": 0, "output": None} for f in report.files], report.stats)
+        assert report.jobs == 2
+    assert outputs["cluster"] == outputs["local"]
+    assert len(outputs["local"][0]) == 5  # four cleaned pages and the removed-lines TSV
+
+
+def test_engine_dask_without_dask_installed_says_how_to_install(tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text("Text.\n")
+    code = ("import sys; sys.modules['distributed'] = None; sys.modules['dask'] = None\n"
+            "from cleantext.cli import main; main()")
+    done = subprocess.run([sys.executable, "-c", code, "clean", "--engine", "dask", str(page), "--output-dir",
+                           str(tmp_path / "out")], capture_output=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.decode() == "cleantext: --engine dask needs Dask: pip install 'cleantext-cli[dask]'\n"
+    assert not (tmp_path / "out").exists()
+
+
+def test_cross_document_stages_on_dask_give_the_local_bytes(tmp_path, text_corpus):
+    """Corpus-scope dedup and --repeated-in run as phases (cleantext.phased) on Dask,
+    with the streaming run's output, removals and statistics."""
+    pytest.importorskip("cleantext.phased")
+    (text_corpus / "b" / "zz-binary.txt").unlink()
+    (text_corpus / "again.txt").write_bytes((plan_root() / "news-article.txt").read_bytes())
+    results = _run_all(tmp_path, [str(text_corpus), "--scope", "corpus", "--repeated-in", "1",
+                                  "-o", "{out}/all.txt"])
+    _assert_same(results)
+    assert "exact-duplicate" in results["dask"][3]["removed.tsv"].decode()
+
+
+def test_engine_dask_refuses_cross_document_stages_it_cannot_run(tmp_path, monkeypatch):
+    import cleantext.executors.dask as on_dask
+
+    monkeypatch.setattr(on_dask, "phases_available", lambda: False)
+    page = tmp_path / "page.txt"
+    page.write_text("Text.\n")
+    for stage_options in (["--scope", "corpus"], ["--repeated-in", "2"]):
+        done = CliRunner().invoke(cli, ["clean", str(page), *stage_options, "--engine", "dask",
+                                        "--scheduler", "synchronous", "-o", str(tmp_path / "out.txt")])
+        assert done.exit_code == 2
+        assert done.stderr.startswith("cleantext: --engine dask cannot run stages that compare documents")
+        assert done.stderr.count("\n") == 1
+        assert not (tmp_path / "out.txt").exists()
