@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 
 import pytest
@@ -320,3 +321,12 @@ def test_lines_with_undecodable_bytes_are_compared_too():
     texts = ["Caf\udce9 cr\udce8me ouvert tous les jours.", "Caf\udce9 cr\udce8me ouvert tous les jour."]
     lines = dedup_lines(texts)
     assert lines[0].kept and lines[1].removed.rule == "near-duplicate"
+
+
+def test_a_score_just_below_a_fractional_threshold_is_not_a_near_duplicate():
+    # rapidfuzz's extractOne reports ratio 50.0 for a cutoff of 50.00000000000001 (found by hypothesis)
+    texts = ["the the of council", "the of"]
+    threshold = math.nextafter(50.0, 100.0)
+    stage = Dedup(threshold=threshold, min_length=0)
+    assert removed_numbers(dedup_lines(texts, stage)) == brute_force(texts, threshold, 0) == set()
+    assert removed_numbers(dedup_lines(texts, Dedup(threshold=50.0, min_length=0))) == {2}

@@ -406,7 +406,8 @@ class Dedup(Stage):
                             texts = [norms[slots[0]]] if len(slots) == 1 else itemgetter(*slots)(norms)
                             best_match = best_match or _best_match()
                             best = best_match(norm, texts, score_cutoff=threshold)
-                            if best is not None:
+                            # extractOne lets a score a rounding error below the cutoff through
+                            if best is not None and best[1] >= threshold:
                                 line.removed = self._removal("near-duplicate", line, memory, candidates[best[2]],
                                                             best[1])
                                 continue
