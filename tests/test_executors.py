@@ -192,3 +192,19 @@ def test_engine_dask_refuses_cross_document_stages_it_cannot_run(tmp_path, monke
         assert done.stderr.startswith("cleantext: --engine dask cannot run stages that compare documents")
         assert done.stderr.count("\n") == 1
         assert not (tmp_path / "out.txt").exists()
+
+
+@pytest.mark.parametrize("policy", ["pass", "skip"])
+def test_an_input_of_only_bad_records_follows_the_policy_whole_or_in_slices(tmp_path, monkeypatch, policy):
+    # No JSON object at all is not a wrong --text-field: the records are passed through
+    # (or skipped) as the warning says, never silently dropped.
+    monkeypatch.setattr(plan, "SHARD_BYTES", 4000)
+    path = tmp_path / "bad.jsonl"
+    rows = b"".join(b"not json %d\n" % n if n % 2 else b"[%d, 2]\n" % n for n in range(1500))
+    path.write_bytes(rows)
+    results = _run_all(tmp_path, [str(path), "--jsonl", "--on-bad-record", policy, "-o", "{out}/bad.jsonl"])
+    _assert_same(results)
+    exit_code, _, stderr, files, _ = results["in-process"]
+    assert exit_code == 0
+    assert files["bad.jsonl"] == (rows if policy == "pass" else b"")
+    assert f"bad records {'passed through' if policy == 'pass' else 'skipped'}" in stderr

@@ -119,6 +119,7 @@ def clean_input(run: Run, task: Task, options: Options, out: BinaryIO | Document
                 for document in format.documents(lines, task.name, result, whole=shard is None):
                     cleaned = run.process(document.lines) if document.to_clean else iter(())
                     writer.write(document, cleaned)
+                writer.finish()
             finally:
                 writer.close()
     except BrokenPipeError:  # the reader of standard output went away: ends the run
@@ -274,16 +275,12 @@ def join_parts(parts: list[Outcome], options: Options) -> Outcome:
     if invalid:
         result.warnings.insert(0, invalid_utf8_warning(first.name, invalid))
     outcome = Outcome(task, result, text=[p.text for p in parts], removed=[p.removed for p in parts])
-    keep = True
     if result.error is None:
         try:
-            keep = format_for(options).settle(first.name, [p.result for p in parts], result)
+            format_for(options).settle(first.name, [p.result for p in parts], result)
         except InputError as error:
             result.error = str(error)
-    if result.error is not None or not keep:
-        if not keep:
-            discard(Outcome(task, result, text=outcome.text))
-            outcome.text = None
+    if result.error is not None:
         return outcome
     if task.target is not None:  # its own output file, written from the parts
         try:

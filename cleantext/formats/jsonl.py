@@ -9,7 +9,8 @@ or not a string) follow `on_bad_record`: ``pass`` copies them, ``skip`` drops th
 ``fail`` fails the input. An input in which no object has the field at all fails,
 naming the fields it has: that is a wrong ``--text-field``, not a corpus of bad
 records. Until the field is first seen, output is held back so that such an input adds
-nothing.
+nothing; an input with no JSON object at all (only bad records) is not such a mistake,
+and its records follow `on_bad_record` like any others.
 """
 
 from __future__ import annotations
@@ -112,12 +113,10 @@ class JsonLines:
             more = f" (and {result.bad_records - 1} more)" if result.bad_records > 1 else ""
             result.warnings.append(f"{first_bad}{more}; bad records {action}")
 
-    def settle(self, name: str, parts: list[Any], result: Any) -> bool:
+    def settle(self, name: str, parts: list[Any], result: Any) -> None:
         """Decide for an input cleaned in slices (`parts`, their `FileResult`s) what
         `documents` decides for a whole one: raises the missing-field error, adds the
-        bad-record warning to `result` (the parts added up); returns whether the output
-        is kept (as for a whole input, output waiting for the field is dropped if it
-        never comes)."""
+        bad-record warning to `result` (the parts added up)."""
         seen = any(part.facts.get("field_seen") for part in parts)
         fields = dict.fromkeys(field for part in parts for field in part.facts.get("fields_found", ()))
         if fields and not seen:
@@ -129,7 +128,6 @@ class JsonLines:
             action = {"pass": "passed through", "skip": "skipped"}[self.on_bad_record]
             more = f" (and {result.bad_records - 1} more)" if result.bad_records > 1 else ""
             result.warnings.append(f"{first_bad}{more}; bad records {action}")
-        return seen
 
     def writer(self, out: Any, hold: bool = True) -> JsonLinesWriter:
         """A writer into `out`; `hold`: output waits until the text field is seen (a
@@ -168,20 +166,29 @@ class JsonLinesWriter:
 
     def _write(self, data: bytes, field_seen: bool) -> None:
         if not self._released and field_seen:  # the held output goes first
-            self._released = True
-            self._held.seek(0)
-            while chunk := self._held.read(1 << 20):
-                self.out.raw(chunk, counted=True)
-            self._held.close()
+            self._release()
         if self._released:
             self.out.raw(data)
         else:
             self.out.count_out(len(data))
             self._held.write(data)
 
+    def finish(self) -> None:
+        """The input was read to its end without a missing-field error: what is still
+        held back (bad records of an input with no object at all) goes out."""
+        if not self._released:
+            self._release()
+
     def close(self) -> None:
         if not self._released:
             self._held.close()
+
+    def _release(self) -> None:
+        self._released = True
+        self._held.seek(0)
+        while chunk := self._held.read(1 << 20):
+            self.out.raw(chunk, counted=True)
+        self._held.close()
 
 
 _JSON = json.JSONDecoder()

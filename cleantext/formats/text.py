@@ -24,9 +24,8 @@ class PlainText:
         else:
             yield from split_documents(lines, self.separator, name)
 
-    def settle(self, name: str, parts: list[Any], result: Any) -> bool:
+    def settle(self, name: str, parts: list[Any], result: Any) -> None:
         """Plain text is never cut into slices: nothing to decide for the whole input."""
-        return True
 
     def writer(self, out: Any, hold: bool = True) -> PlainTextWriter:
         return PlainTextWriter(self, out)
@@ -44,6 +43,9 @@ class PlainTextWriter:
             self.out.line(line)
         if document.separated:
             self.out.raw(self._separator, read=True)
+
+    def finish(self) -> None:
+        """Nothing is held back: every document went out as it was written."""
 
     def close(self) -> None:
         pass
