@@ -66,15 +66,7 @@ def clean_corpus(pipeline: Pipeline, documents: Any, engine: Engine) -> Any:
 
 def summed_stats(pipeline: Pipeline, results: Iterable[Item]) -> list[StageStats]:
     """One `StageStats` per stage: the sum over `results` (as a run's `stats` counts them)."""
-    total = [StageStats() for _ in pipeline.stages]
-    for _, _, stats in results:
-        for into, one in zip(total, stats):
-            into.lines_in += one.lines_in
-            into.removed += one.removed
-            into.changed += one.changed
-            into.removed_by_rule.update(one.removed_by_rule)
-            into.notes.update(one.notes)
-    return total
+    return StageStats.total((stats for _, _, stats in results), len(pipeline.stages))
 
 
 def _with_empty_stats(documents: Iterable[tuple[Any, list[Line]]]) -> list[Item]:
