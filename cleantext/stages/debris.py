@@ -401,19 +401,23 @@ class StripDebris(Stage):
     def _verdict(self, text: str, memo: _RunMemo) -> tuple[str | None, Rule | None]:
         """The forced class of a line and the rule behind it (None, None: no rule).
 
-        Remembered for the run unless a user pattern was given up on this line.
+        Remembered for the run unless a user pattern was given up on this line. A line
+        longer than `LONG_LINE` is tried against `--keep` and `--rules` patterns only:
+        the built-in rules describe short lines (a menu, a share bar, an error message),
+        and it is not remembered.
         """
         builtin, user, keep = self._matchers
         budget = memo.patterns
         budget.complete = True
+        long = len(text) > LONG_LINE
         if keep.match(text, budget) is not None:
             verdict: tuple[str | None, Rule | None] = ("good", None)
         else:
-            rule = builtin.match(text) or user.match(text, budget)
+            rule = (None if long else builtin.match(text)) or user.match(text, budget)
             verdict = (None, None) if rule is None else (
                 _ROLE.get(rule.qualified_name, "navigation" if rule.category == "navigation" else "bad"), rule)
-        if budget.complete:
-            memo.verdicts[text] = verdict
+        if budget.complete and not long:
+            memo.remember(memo.verdicts, text, verdict)
         return verdict
 
     def _windows(self, lines: Iterator[Line], memo: _RunMemo) -> Iterator[Line]:
@@ -484,6 +488,7 @@ class StripDebris(Stage):
             seen_in = memo.documents_with
             for text in document.lines:
                 seen_in[text] = seen_in.get(text, 0) + 1
+            memo.trim()
 
     def _judge(self, texts: list[str], indented_lines: list[bool], memo: _RunMemo, document: _DocumentTally,
                need_weights: bool = False) -> tuple[list[Removal | None], list[float]]:
@@ -522,7 +527,10 @@ class StripDebris(Stage):
             for text in texts:
                 known = facts.get(text)
                 if known is None:
-                    known = facts[text] = boilerplate.line_facts(text, language)
+                    if len(text) > LONG_LINE:
+                        known = _long_line_facts(text, language)
+                    else:
+                        known = memo.remember(facts, text, boilerplate.line_facts(text, language))
                 classes.append(boilerplate.BlockClass(*known))
             if need_weights:
                 weights = [boilerplate.core_weight(c, f) for c, f in zip(classes, fixed)]
@@ -568,6 +576,21 @@ WINDOW_CHARS = 4_000_000
 WINDOW_HELD = 4 * WINDOW_BLOCKS
 #: Decided lines read again, as context only, at the start of the next window.
 CONTEXT_BLOCKS = 200
+#: A line longer than this (characters; the longest line of a dev page has 9,333) is
+#: judged by cheap means: no built-in rule is tried on it (see `StripDebris._verdict`)
+#: and its stopwords and shape are measured on a sample of its start and end
+#: (`_long_line_facts`), so it costs time and memory in proportion to itself.
+LONG_LINE = 20_000
+
+
+def _long_line_facts(text: str, language: str | None) -> tuple:
+    """`boilerplate.line_facts` of a line longer than `LONG_LINE`, measured on its first
+    and last `LONG_LINE // 2` characters, with its length scaled to the whole line."""
+    half = LONG_LINE // 2
+    sample = f"{text[:half]} {text[-half:]}"
+    facts = boilerplate.line_facts(sample, language)
+    length = facts[3] * len(text) / len(sample)
+    return (*facts[:3], length, *facts[4:])
 
 
 def _cut(weights: Sequence[float], first: int) -> int:
@@ -604,19 +627,24 @@ class _DocumentTally:
 
     def count(self, texts: Sequence[str]) -> None:
         for text in texts:
-            if len(self.lines) >= _RunMemo.MAX_ENTRIES:
-                return  # bounded: further lines of this document are not counted (never too many)
-            self.lines.add(text)
+            if len(text) < boilerplate.LENGTH_HIGH:  # only short lines can count as repeated
+                if len(self.lines) >= _RunMemo.MAX_ENTRIES:
+                    return  # bounded: further lines of this document are not counted (never too many)
+                self.lines.add(text)
 
 
 class _RunMemo:
     """Per-run caches of `StripDebris`, keyed by a line's stripped text.
 
     Held in the closure `StripDebris.start()` returns, never on the (frozen) stage.
-    Cleared when they exceed `MAX_ENTRIES`, so a long run's memory stays bounded.
+    The verdict and fact caches are cleared when they hold more than `MAX_CACHED` lines
+    or `MAX_CACHED_CHARS` characters of them, and the counts of `documents_with` (short
+    lines only) are thinned past `MAX_ENTRIES`, so a long run's memory stays bounded.
     """
 
     MAX_ENTRIES = 200_000
+    MAX_CACHED = 100_000
+    MAX_CACHED_CHARS = 10_000_000
 
     def __init__(self) -> None:
         self.verdicts: dict[str, tuple[str | None, Rule | None]] = {}
@@ -627,16 +655,24 @@ class _RunMemo:
         self.patterns = _PatternBudget()
         #: Events of the documents cleaned so far, for `StageStats.notes` (drained by the run).
         self.notes: list[str] = []
+        self._cached_chars = 0
+
+    def remember(self, cache: dict, text: str, value):
+        """Store `value` for `text` in one of the caches, counting its characters."""
+        cache[text] = value
+        self._cached_chars += len(text)
+        return value
 
     def facts(self, language: str) -> dict[str, tuple]:
         return self._facts.setdefault(language, {})
 
     def trim(self) -> None:
-        if len(self.verdicts) > self.MAX_ENTRIES:
+        if self._cached_chars > self.MAX_CACHED_CHARS or len(self.verdicts) > self.MAX_CACHED or any(
+                len(table) > self.MAX_CACHED for table in self._facts.values()):
             self.verdicts.clear()
+            for table in self._facts.values():
+                table.clear()
+            self._cached_chars = 0
         if len(self.documents_with) > self.MAX_ENTRIES:
             # Keep the lines that already repeat; forget the ones seen once.
             self.documents_with = {text: n for text, n in self.documents_with.items() if n > 1}
-        for table in self._facts.values():
-            if len(table) > self.MAX_ENTRIES:
-                table.clear()
