@@ -10,7 +10,8 @@ Builds the inputs under ``--data`` (once; reused afterwards):
 Each command runs as a subprocess reading the file on standard input, writing to a pipe
 that is drained, and is measured with ``os.wait4`` (peak RSS of that process alone),
 next to ``cat`` on the same file as the baseline, in the same run. "First output" is
-the time from start to the first byte on standard output.
+the time from start to the first byte on standard output; CPU is user + system time of
+the process (wall time depends on how busy the machine is).
 
 Example:
     python bench/bench_memory.py --sizes 50 500 --line 44
@@ -80,8 +81,8 @@ def measure(command: list[str], path: Path) -> dict:
         _, status, usage = os.wait4(process.pid, 0)
         process.returncode = os.waitstatus_to_exitcode(status)
         wall = time.perf_counter() - started
-    return {"rss_mb": usage.ru_maxrss / 1024, "wall": wall, "first": first_at, "out_mb": size / MB,
-            "status": process.returncode}
+    return {"rss_mb": usage.ru_maxrss / 1024, "wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
+            "first": first_at, "out_mb": size / MB, "status": process.returncode}
 
 
 def main() -> None:
@@ -95,8 +96,8 @@ def main() -> None:
     inputs = [build(args.data / f"pages-{n}MB.txt", n * MB, False) for n in args.sizes]
     inputs += [build(args.data / f"line-{n}MB.txt", n * MB, True) for n in args.line]
     print(f"command: {' '.join(command)}")
-    print("| input | MB | contender | peak RSS MB | RSS / input | wall s | first output s | output MB |")
-    print("|---|---:|---|---:|---:|---:|---:|---:|")
+    print("| input | MB | contender | peak RSS MB | RSS / input | CPU s | wall s | first output s | output MB |")
+    print("|---|---:|---|---:|---:|---:|---:|---:|---:|")
     for path in inputs:
         size = path.stat().st_size / MB
         for name, argv in (("cat", ["cat"]), ("cleantext", command)):
@@ -104,7 +105,8 @@ def main() -> None:
             first = "-" if result["first"] is None else f"{result['first']:.2f}"
             failed = "" if result["status"] == 0 else f" (exit {result['status']})"
             print(f"| {path.name} | {size:.0f} | {name}{failed} | {result['rss_mb']:.0f} | "
-                  f"{result['rss_mb'] / size:.2f} | {result['wall']:.1f} | {first} | {result['out_mb']:.1f} |",
+                  f"{result['rss_mb'] / size:.2f} | {result['cpu']:.1f} | {result['wall']:.1f} | {first} | "
+                  f"{result['out_mb']:.1f} |",
                   flush=True)
 
 
