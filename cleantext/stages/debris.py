@@ -13,7 +13,6 @@ Two layers, both explained in each removal's reason:
 
 from __future__ import annotations
 
-import itertools
 import re
 import time
 import tomllib
@@ -448,9 +447,10 @@ class StripDebris(Stage):
         context: list[tuple[str, bool]] = []  # (text, indented) of decided lines before the window
         document = _DocumentTally()
         stream = iter(lines)
+        peeked: Line | None = None  # the line read to see whether a full window ends the document
         ended = False
         while not ended:
-            line = next(stream, None)
+            line, peeked = (peeked, None) if peeked is not None else (next(stream, None), None)
             if line is not None:
                 if line.removed is None and line.text.strip():
                     blocks.append(len(window))
@@ -458,11 +458,8 @@ class StripDebris(Stage):
                 window.append(line)
                 if len(blocks) < WINDOW_BLOCKS and chars < WINDOW_CHARS and len(window) < WINDOW_HELD:
                     continue
-                ahead = next(stream, None)  # a full window at the very end is the whole rest
-                if ahead is not None:
-                    stream = itertools.chain((ahead,), stream)
-                else:
-                    ended = True
+                peeked = next(stream, None)  # a full window at the very end is the whole rest
+                ended = peeked is None
             else:
                 ended = True
             blocks_in = [window[i] for i in blocks]
