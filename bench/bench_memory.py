@@ -5,7 +5,10 @@ Builds the inputs under ``--data`` (once; reused afterwards):
 * ``pages-NMB.txt``: the real pages of ``../shared/eval`` (extraction-dev and
   cleaneval-dev inputs) one after another, repeated into one document of N MB, as a
   scraper that concatenates a site's pages writes it;
-* ``line-NMB.txt``: the same pages' words run together into a single line of N MB.
+* ``line-NMB.txt``: the same pages' words run together into a single line of N MB
+  (Japanese, Russian, emoji...: in memory, 4 bytes a character);
+* ``ascii-line-NMB.txt``: the same with every non-ASCII character left out (1 byte a
+  character).
 
 Each command runs as a subprocess reading the file on standard input, writing to a pipe
 that is drained, and is measured with ``os.wait4`` (peak RSS of that process alone),
@@ -14,7 +17,7 @@ the time from start to the first byte on standard output; CPU is user + system t
 the process (wall time depends on how busy the machine is).
 
 Example:
-    python bench/bench_memory.py --sizes 50 500 --line 44
+    python bench/bench_memory.py --sizes 50 500 --line 44 --ascii-line 44
     python bench/bench_memory.py --sizes 50 --line 44 -- cleantext strip-debris
 """
 
@@ -44,12 +47,14 @@ def dev_pages() -> list[bytes]:
     return pages
 
 
-def build(path: Path, size: int, one_line: bool) -> Path:
+def build(path: Path, size: int, one_line: bool, ascii_only: bool = False) -> Path:
     """Write `size` bytes of dev pages to `path` (as one line when `one_line`)."""
     if path.exists() and path.stat().st_size >= size:
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
     pages = dev_pages()
+    if ascii_only:
+        pages = [page.decode("utf-8", "ignore").encode("ascii", "ignore") for page in pages]
     if one_line:
         pages = [b" ".join(page.split()) + b" " for page in pages]
     temp = path.with_suffix(".tmp")
@@ -89,12 +94,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="*", default=[50], help="document sizes in MB")
     parser.add_argument("--line", type=int, nargs="*", default=[44], help="single-line sizes in MB")
+    parser.add_argument("--ascii-line", type=int, nargs="*", default=[], help="ASCII single-line sizes in MB")
     parser.add_argument("--data", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "cleantext-bench-memory")
     parser.add_argument("command", nargs="*", help="command to measure (default: cleantext clean)")
     args = parser.parse_args()
     command = args.command or [shutil.which("cleantext") or "cleantext", "clean"]
     inputs = [build(args.data / f"pages-{n}MB.txt", n * MB, False) for n in args.sizes]
     inputs += [build(args.data / f"line-{n}MB.txt", n * MB, True) for n in args.line]
+    inputs += [build(args.data / f"ascii-line-{n}MB.txt", n * MB, True, True) for n in args.ascii_line]
     print(f"command: {' '.join(command)}")
     print("| input | MB | contender | peak RSS MB | RSS / input | CPU s | wall s | first output s | output MB |")
     print("|---|---:|---|---:|---:|---:|---:|---:|---:|")
