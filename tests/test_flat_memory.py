@@ -151,7 +151,9 @@ def feed(process: subprocess.Popen, rng: random.Random, got_output: threading.Ev
 def test_clean_streams_output_before_input_ends():
     """A real pipe: the first cleaned lines come out while standard input is still open."""
     process = subprocess.Popen([sys.executable, "-m", "cleantext", "clean"], stdin=subprocess.PIPE,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=ROOT)
+    watchdog = threading.Timer(120, process.kill)  # a hang fails the test (broken pipe) instead of hanging it
+    watchdog.start()
     got_output = threading.Event()
     first: list[bytes] = []
 
@@ -172,6 +174,7 @@ def test_clean_streams_output_before_input_ends():
         process.stdin.close()  # type: ignore[union-attr]
         process.wait(60)
         reader.join(60)
+        watchdog.cancel()
     assert process.returncode == 0
 
 
