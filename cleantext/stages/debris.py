@@ -433,11 +433,10 @@ class StripDebris(Stage):
         lookahead) are judged again with the next input, behind `CONTEXT_BLOCKS` decided
         lines that are read again as context only (lookbehind: a headline above an article).
 
-        Each window needs its own page evidence and its own article core, and falls back
-        to the rules on its own: a window of a long document can only keep more than the
-        whole document would (its evidence is part of the document's), never less, and a
-        stream of many pages keeps every page's article (each has a core in its window).
-        Its ``rules-only`` notes count once per document. With `repeated_in`, the lines of
+        Each window needs its own page evidence (without any it keeps its text) and finds
+        its own article core, and falls back to the rules on its own, so a long stream is
+        not judged exactly as it would be whole (bench/README.md measures the difference
+        on the dev pages run together); its ``rules-only`` notes count once per document. With `repeated_in`, the lines of
         a document are counted once it ends (so its own windows do not count as earlier
         documents), at most `_RunMemo.MAX_ENTRIES` distinct lines of one document.
         """
