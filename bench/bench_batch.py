@@ -1,18 +1,25 @@
 """Batch throughput: `cleantext clean DIR` at -j 1 and -j 2 against `cat` and ftfy alone.
 
 Generates a directory of many scraped-looking files (prose, repeated titles, menus,
-share bars, mojibake; deterministic), then times, in one run and on the same files:
+share bars, mojibake; deterministic), or copies real pages (`--dev-pages`: the 191 page
+dumps of ../shared/eval, news, CleanEval and 75 languages), then times, in one run and
+on the same files:
 
 - ``cat`` of every file (the floor: reading and writing the bytes),
 - ftfy alone: one Python process running ``ftfy.fix_text`` on each file (the
   encoding stage's library without cleantext around it),
-- ``cleantext clean DIR -j 1`` and ``-j 2`` (the whole pipeline, output to /dev/null).
+- ``cleantext clean DIR -j 1`` and ``-j 2`` (the whole pipeline, output to /dev/null),
+  and with `--compare OTHER` the same from another checkout (a directory holding a
+  `cleantext` package, e.g. from `git archive`).
 
-Every tool is a fresh process, so start-up time counts for all of them. Each is run
-`--repeat` times and the best time is kept (shared machines are noisy). Prints a
-Markdown table for bench/README.md.
+Every tool is a fresh process, so start-up time counts for all of them; they take
+turns, one run of each per round, `--repeat` rounds, and the best wall and CPU time
+(user + system, workers included) of each is kept: shared machines are noisy, and the
+load average is printed with the table. Bytecode caching is on, as after an install
+(see bench_startup.py). Prints a Markdown table for bench/README.md.
 
     python bench/bench_batch.py --files 200 --lines 400
+    python bench/bench_batch.py --dev-pages --repeat 5
 """
 
 from __future__ import annotations
@@ -20,6 +27,8 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -75,42 +84,82 @@ def make_corpus(root: Path, files: int, lines: int, seed: int = 1) -> tuple[int,
     return total_lines, total_bytes
 
 
-def best_time(command: list[str], repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        started = time.perf_counter()
-        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-        best = min(best, time.perf_counter() - started)
-    return best
+ROOT = Path(__file__).resolve().parent.parent
+EVAL = ROOT.parent / "shared" / "eval"
+DEV_PAGES = [(EVAL / "extraction-dev", "*.txt"), (EVAL / "cleaneval-dev", "*.txt"),
+             (EVAL / "multilingual-dev" / "multilingual", "*.page.txt")]
+ENVIRONMENT = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+
+
+def copy_dev_pages(root: Path) -> tuple[int, int]:
+    """Copy the dev page dumps (not the expected texts) into 8 subdirectories of `root`."""
+    pages = [p for folder, pattern in DEV_PAGES for p in sorted(folder.glob(pattern))
+             if not p.name.endswith(".expected.txt")]
+    if not pages:
+        raise SystemExit(f"no dev pages under {EVAL}")
+    for n, page in enumerate(pages):
+        sub = root / f"part{n % 8}"
+        sub.mkdir(exist_ok=True)
+        shutil.copyfile(page, sub / f"page{n:05d}.txt")
+    data = [p.read_bytes() for p in pages]
+    return sum(d.count(b"\n") for d in data), sum(map(len, data))
+
+
+def timed(command: list[str], cwd: Path) -> tuple[float, float]:
+    """Wall and CPU (user + system, of every process it waited for) seconds of one run."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, cwd=cwd,
+                   env=ENVIRONMENT)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=200)
     parser.add_argument("--lines", type=int, default=400, help="lines per file")
+    parser.add_argument("--dev-pages", action="store_true", help="the real dev pages instead of generated files")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--compare", metavar="DIR", help="also time `cleantext clean` from this checkout")
     args = parser.parse_args()
-    cleantext = [sys.executable, "-m", "cleantext"]
     with tempfile.TemporaryDirectory(prefix="cleantext-bench-") as scratch:
         root = Path(scratch) / "corpus"
         root.mkdir()
-        lines, size = make_corpus(root, args.files, args.lines)
+        lines, size = copy_dev_pages(root) if args.dev_pages else make_corpus(root, args.files, args.lines)
         names = sorted(str(p) for p in root.rglob("*.txt"))
+        checkouts = [("", ROOT)] + ([(f" ({args.compare})", Path(args.compare).resolve())] if args.compare else [])
         runs = [
-            ("cat", ["cat", *names]),
-            ("ftfy.fix_text alone (1 process)", [sys.executable, "-c", FTFY_SCRIPT, os.devnull, *names]),
-            ("cleantext clean -j 1", [*cleantext, "clean", str(root), "-j", "1"]),
-            ("cleantext clean -j 2", [*cleantext, "clean", str(root), "-j", "2"]),
+            ("cat", ["cat", *names], ROOT),
+            ("ftfy.fix_text alone (1 process)", [sys.executable, "-c", FTFY_SCRIPT, os.devnull, *names], ROOT),
+            *((f"cleantext clean -j {jobs}{label}", [sys.executable, "-m", "cleantext", "clean", str(root),
+                                                     "-j", str(jobs)], cwd)
+              for label, cwd in checkouts for jobs in (1, 2)),
         ]
-        print(f"{args.files} files, {lines:,} lines, {size / 1e6:.1f} MB; best of {args.repeat}; "
-              f"{os.cpu_count()} cores; Python {sys.version.split()[0]}\n")
-        print("| tool | seconds | lines/s | MB/s | vs -j 1 |")
-        print("| --- | ---: | ---: | ---: | ---: |")
-        results = [(label, best_time(command, args.repeat)) for label, command in runs]
-        reference = dict(results)["cleantext clean -j 1"]
-        for label, seconds in results:
-            print(f"| {label} | {seconds:.2f} | {lines / seconds:,.0f} | {size / 1e6 / seconds:.2f} "
-                  f"| {reference / seconds:.2f}x |")
+        for _, command, cwd in runs:
+            timed(command, cwd)  # warm-up: bytecode caches, the page cache
+        load = os.getloadavg()
+        walls = {label: float("inf") for label, _, _ in runs}
+        cpus = dict(walls)
+        for _ in range(args.repeat):
+            for label, command, cwd in runs:
+                wall, cpu = timed(command, cwd)
+                walls[label], cpus[label] = min(walls[label], wall), min(cpus[label], cpu)
+        load = tuple(max(a, b) for a, b in zip(load, os.getloadavg()))
+        kind = "dev pages" if args.dev_pages else "files"
+        print(f"{len(names)} {kind}, {lines:,} lines, {size / 1e6:.1f} MB; best of {args.repeat}, tools in turn; "
+              f"{os.cpu_count()} cores; load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} "
+              f"(1, 5, 15 min, highest seen); Python {sys.version.split()[0]}\n")
+        print("| tool | seconds | lines/s | MB/s | ÷ ftfy alone | CPU seconds | CPU ÷ ftfy alone |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+        ftfy_wall, ftfy_cpu = walls["ftfy.fix_text alone (1 process)"], cpus["ftfy.fix_text alone (1 process)"]
+        for label, _, _ in runs:
+            # -j 2's workers are children of multiprocessing's forkserver, which is never
+            # waited for: their CPU time is not counted, so none is shown.
+            cpu = "n/a | n/a" if "-j 2" in label else f"{cpus[label]:.2f} | {cpus[label] / ftfy_cpu:.2f}x"
+            print(f"| {label} | {walls[label]:.2f} | {lines / walls[label]:,.0f} | {size / 1e6 / walls[label]:.2f} "
+                  f"| {walls[label] / ftfy_wall:.2f}x | {cpu} |")
     return 0
 
 

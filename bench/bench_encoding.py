@@ -53,7 +53,7 @@ class PreviousGate(FixEncoding):
 
     @property
     def _gate(self):
-        return _needs_ftfy(self.straight_quotes, self.unescape_html, PREVIOUS_SAFE)
+        return _needs_ftfy(self.straight_quotes, self.unescape_html, safe_characters=PREVIOUS_SAFE)
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ class PreviousGateOnRegex(FixEncoding):
 
     @property
     def _gate(self):
-        return _on_regex(_needs_ftfy(self.straight_quotes, self.unescape_html, PREVIOUS_SAFE).pattern)
+        return _on_regex(_needs_ftfy(self.straight_quotes, self.unescape_html, safe_characters=PREVIOUS_SAFE).pattern)
 
 
 @cache

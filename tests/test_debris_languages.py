@@ -131,3 +131,19 @@ def test_every_han_kana_and_hangul_character_is_looked_at():
               if (languages.HAN_KANA.match(chr(cp)) or languages._HANGUL.match(chr(cp)))
               and not languages._MAYBE_WIDE.match(chr(cp))]
     assert missed == []
+
+
+_SOME_STOPWORDS = sorted(languages._stopword_index())[::7] + ["zebra", "ferry", "", "qqq"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_SOME_STOPWORDS), max_size=400))
+def test_packed_stopword_counts_choose_the_language_a_word_by_word_count_does(words):
+    """`best_language` adds one integer per word (a 16-bit field per language); the
+    result, ties to the alphabetically first language included, is the plain count's."""
+    assert languages.best_language(words) == languages._best_language_by_dict(words)
+
+
+def test_a_line_of_more_words_than_a_packed_field_holds_is_counted_word_by_word():
+    words = ["und"] * 70_000 + ["the"] * 3
+    assert languages.best_language(words) == languages._best_language_by_dict(words) == ("de", 70_000)

@@ -293,6 +293,22 @@ def test_normalize_fast_path_agrees_with_the_unicode_rules(text):
     assert normalize(text) == slow
 
 
+ascii_heavy = st.text(st.sampled_from("aZ09 .,'!-\t\x01\x7f") | st.characters(max_codepoint=127), max_size=40)
+
+
+@given(ascii_heavy | st.text())
+def test_normalize_and_sign_agrees_with_normalize_and_statement_signature(text):
+    norm = normalize(text)
+    assert dedup_module.normalize_and_sign(text) == (norm, statement_signature(text, norm))
+
+
+@given(ascii_heavy | st.text(), st.sampled_from(["", "not ", "isn't ", "nie ", "n'est ", "ni "]))
+def test_normalize_and_sign_counts_negations_like_statement_signature(text, negation):
+    text = negation + text
+    norm = normalize(text)
+    assert dedup_module.normalize_and_sign(text) == (norm, statement_signature(text, norm))
+
+
 def test_kept_plus_removed_lines_account_for_every_input_line():
     text = "".join(f"Line {i % 7} of the repeated block here\n" for i in range(50))
     lines = Pipeline([Dedup(threshold=100)]).clean_lines(split_lines(text))

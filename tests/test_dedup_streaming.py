@@ -34,6 +34,20 @@ def test_results_do_not_depend_on_the_batch_size(texts, threshold, min_length, s
     assert judged(texts, stage, batch) == judged(texts, stage, BATCH)
 
 
+def test_a_line_kept_again_after_leaving_the_window_is_the_one_its_near_copy_resembles():
+    """In one batch, a line leaves the window and is kept again: the index must then
+    point its keys at the newer copy, not the expired one (the near copy comes in the
+    next batch, so it is looked up in the index)."""
+    first = "The river council approved the new garden budget"
+    fillers = ["Heavy storms delayed every morning train", "A local school opened its library",
+               "Market stalls sold apples and pears"]
+    texts = [first, *fillers, first, first.replace("garden", "gardn")]
+    stage = Dedup(scope="window", window=3)
+    got = judged(texts, stage, 5)
+    assert got == judged(texts, stage, 1)
+    assert got[-1][1] is not None and got[-1][1].duplicate_of == 5
+
+
 def test_window_scope_gives_the_same_answer_across_line_4096():
     block = ["river", "the", "the", "of", "the the the", "river", "the river"]
 
@@ -129,12 +143,13 @@ def test_rebuilding_the_window_index_never_indexes_lines_that_were_not_added():
     assert rebuilds >= 1
 
 
-@given(st.integers(0, 2**32 - 1), st.booleans())
+@given(st.integers(0, 2**32 - 1), st.booleans(), st.booleans())
 @settings(max_examples=25, deadline=None)
-def test_band_tables_map_each_key_to_its_newest_owner_across_growth_and_wrap_around(seed, crowd_the_end):
+def test_band_tables_map_each_key_to_its_newest_owner_across_growth_and_wrap_around(seed, crowd_the_end, resume):
     """The tables grow by refilling in home order (no step-by-step probing) and finish
     long probe runs one key at a time; either way each (band, key) must map to the owner
-    last put, and `put` must return the owner it replaced, exactly as a dict does."""
+    last put, and `put` must return the owner it replaced, exactly as a dict does. With
+    `resume`, each put starts where a `get` of the same keys ended its probes."""
     import numpy as np
 
     from cleantext.stages.near_duplicates import BANDS, _BandTables
@@ -154,7 +169,12 @@ def test_band_tables_map_each_key_to_its_newest_owner_across_growth_and_wrap_aro
         keys = np.array([k for _, k in pairs], dtype=np.uint32)
         owners = np.arange(owner, owner + len(keys), dtype=np.int32)
         owner += len(keys)
-        replaced = tables.put(bands, keys, owners)
+        starts = None
+        if resume:
+            tables.get(np.repeat(keys[:, None], BANDS, axis=1))
+            generation, slots = tables.probed
+            starts = slots[np.arange(len(keys)), bands]
+        replaced = tables.put(bands, keys, owners, starts)
         assert replaced.tolist() == [expected.get(pair, -1) for pair in pairs]
         expected.update(zip(pairs, owners.tolist()))
     queries = np.zeros((len(pool), BANDS), dtype=np.uint32) + pool[:, None]

@@ -159,13 +159,14 @@ def composition_seconds() -> frozenset[str]:
 @pytest.mark.parametrize("stage", CONFIGURATIONS, ids=repr)
 def test_no_safe_character_is_one_a_fix_or_normalization_can_touch(stage):
     """Safe characters are never combining, never merged by NFC with what precedes
-    them, and never rewritten by ftfy's ligature or width fixes."""
+    them, and never rewritten by ftfy's ligature fix, nor by its width fix when that is
+    on (full-width forms are safe otherwise)."""
     assert stage._config.normalization == "NFC"  # NFKC would touch the ellipsis, for one
     touchable = [
         f"U+{ord(c):04X}" for c in safe_characters(stage)
         if unicodedata.combining(c) or unicodedata.category(c).startswith("M")
         or unicodedata.normalize("NFC", c) != c or c in composition_seconds()
-        or ord(c) in LIGATURES or ord(c) in WIDTH_MAP
+        or ord(c) in LIGATURES or (stage.fix_width and ord(c) in WIDTH_MAP)
     ]
     assert touchable == []
 
@@ -217,3 +218,37 @@ def test_printable_ascii_without_an_ampersand_never_reaches_the_gate_because_it_
     texts = ["".join(ascii_)] + [a + b for a in ascii_ for b in ascii_] + [a + m + b for a in ascii_[::3]
                                                                          for b in ascii_ for m in " ?"]
     assert [t for t in texts if stage._gate.search(t)] == []
+
+
+@pytest.mark.parametrize("stage", CONFIGURATIONS, ids=repr)
+def test_gate_built_from_standard_codecs_equals_the_one_from_ftfys_own(stage):
+    """The gate is built without importing ftfy: its codecs are ftfy's CHARMAP_ENCODINGS
+    with each sloppy codec replaced by the standard one, which decodes every safe
+    character the same way."""
+    from ftfy.chardata import CHARMAP_ENCODINGS
+
+    from cleantext.stages.encoding import CODECS, _needs_ftfy
+
+    assert [name.replace("sloppy-windows-", "cp") for name in CHARMAP_ENCODINGS] == list(CODECS)
+    ours = _needs_ftfy(stage.straight_quotes, stage.unescape_html, stage.fix_width)
+    theirs = _needs_ftfy(stage.straight_quotes, stage.unescape_html, stage.fix_width,
+                         codecs=tuple(CHARMAP_ENCODINGS))
+    assert ours.pattern == theirs.pattern
+
+
+@pytest.mark.parametrize("text", [
+    "A educação não é só informação.",  # "çã": Latin-1 lead, Mac Roman continuation
+    "Größe für Übergröße, schön öffentlich.",  # "ö" (F6) is never a UTF-8 lead
+    "Η γλώσσα είναι ελληνική.", "هذه جملة عربية بسيطة.", "זה משפט בעברית.", "Tiếng Việt có dấu.",
+    "（全角）テスト！", "Əlaqə → ※ ► ✕",
+])
+def test_ordinary_text_of_many_scripts_skips_ftfy_and_ftfy_agrees(text):
+    stage = FixEncoding()
+    assert stage._gate.search(text) is None
+    assert ftfy.fix_text(text, stage._config) == text
+
+
+def test_full_width_forms_go_to_ftfy_when_asked_to_fix_width():
+    stage = FixEncoding(fix_width=True)
+    assert stage._gate.search("（全角）") is not None
+    assert stage.fix("（全角）") == ftfy.fix_text("（全角）", stage._config) == "(全角)"

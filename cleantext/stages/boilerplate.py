@@ -81,14 +81,15 @@ def paragraph_shaped(text: str, length: float, sentence: bool, words: int) -> bo
     """Whether a line is shaped like a paragraph of prose, in any language or script."""
     if length < LENGTH_HIGH:
         return False
-    if UNSPACED.search(text) and not HAN_KANA.search(text):
+    plain = text.isascii()  # no unspaced script, no Han or Kana: skips the `regex` searches
+    if not plain and UNSPACED.search(text) and not HAN_KANA.search(text):
         # Thai, Lao, Khmer, Myanmar: no spaces between words and often no full stop;
         # spaces separate phrases and sentences, which menu items do not have.
         return words >= 3
     marks = len(SENTENCE_MARK.findall(text))
     if not (sentence or marks):  # a sentence ends somewhere in it, at least
         return False
-    if words >= PARAGRAPH_WORDS or (length >= 2 * LENGTH_HIGH and HAN_KANA.search(text)):
+    if words >= PARAGRAPH_WORDS or (length >= 2 * LENGTH_HIGH and not plain and HAN_KANA.search(text)):
         return True
     return marks >= 2
 
@@ -99,12 +100,33 @@ def paragraph_like(text: str) -> bool:
     return length >= LENGTH_HIGH and (density >= STOPWORDS_HIGH or paragraph_shaped(text, length, sentence, words))
 
 
+#: `line_facts` remembers the verdicts on lines up to this long, this many at most (then
+#: starts afresh): pages of one site repeat their menus and footers, in one run or across
+#: the files of a batch, each file a run of its own. A verdict depends on the line alone.
+#: Short lines only (99% of the repeats on the dev pages), so it holds 15 MB at most.
+FACTS_MEMO_LINE = 300
+FACTS_MEMO_SIZE = 50_000
+_facts_memo: dict[tuple[str, str | None], tuple] = {}
+
+
 def line_facts(text: str, language: str | None = None) -> tuple:
     """The context-free verdict on one line, as a tuple of `BlockClass` fields.
 
-    A tuple, so a run can cache it per distinct line and build fresh (mutable)
-    `BlockClass` objects from it: ``BlockClass(*line_facts(text))``.
+    A tuple, so it can be cached per distinct line and fresh (mutable) `BlockClass`
+    objects built from it: ``BlockClass(*line_facts(text))``.
     """
+    if len(text) > FACTS_MEMO_LINE:
+        return _line_facts(text, language)
+    key = (text, language)
+    facts = _facts_memo.get(key)
+    if facts is None:
+        if len(_facts_memo) >= FACTS_MEMO_SIZE:
+            _facts_memo.clear()
+        facts = _facts_memo[key] = _line_facts(text, language)
+    return facts
+
+
+def _line_facts(text: str, language: str | None) -> tuple:
     length, density, sentence, measured_in, words = measure(text, language, density=False)
     announces = text.rstrip().endswith((":", "："))
     # Shorter than a paragraph and ending neither like a sentence nor with a comma (a

@@ -17,7 +17,7 @@ import re
 import time
 import tomllib
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from importlib import resources
@@ -25,10 +25,9 @@ from os import PathLike, fspath
 from pathlib import Path
 from typing import ClassVar
 
-import regex
-
 from ..lines import Line, Removal
 from ..pipeline import DocumentCleaner, Stage
+from ..phases.hashing import line_key
 from . import boilerplate
 from .rule_prefilter import line_filter
 from .blank_lines import collapse_blank_lines
@@ -140,6 +139,8 @@ def read_rules_file(path: str) -> tuple[list[Rule], set[str]]:
     known = {name for rule in builtin_rules() for name in (rule.name, rule.qualified_name)}
     for name in sorted(disabled - known):
         raise ValueError(f"{path}: 'disable': no built-in rule is named {name!r}")
+    import regex  # user patterns run on `regex` (timeouts); imported only when there are some
+
     for rule in rules:
         try:
             regex.compile(rule.pattern)
@@ -220,17 +221,24 @@ class _Matcher:
     def __init__(self, rules: Sequence[Rule], timeout: float | None = None, whole_line: bool = True):
         self.rules = tuple(rules)
         self.timeout = timeout
-        self._fast = None
+        self._fast: Callable[[str], re.Match | None] | None = None
         self._may_match = None
         self._gated: list = []
         self._find: tuple = ()
+        self._memo: dict[str, Rule | None] = {}
         if not self.rules:
             return
         if timeout is None:
             always = [(i, r) for i, r in enumerate(self.rules) if not r.requires]
-            alternatives = "|".join(f"(?P<r{i}>{_lowercase_pattern(r.pattern)})" for i, r in always)
+            patterns = tuple(_lowercase_pattern(r.pattern) for _, r in always)
+            self._alternatives = "|".join(f"(?P<r{i}>{p})" for (i, _), p in zip(always, patterns)) or "(?!)"
+            # Built-in rules are known to compile on `re` (tests/test_debris_rules.py): their
+            # alternation (about 30 ms to compile) waits for the first line the prefilter
+            # lets through, so a run of plain lines never pays for it.
+            builtin = set(_builtin_rules_once())
+            lazy = whole_line and all(r in builtin for _, r in always)
             try:
-                compiled = re.compile(alternatives or "(?!)")
+                compiled = None if lazy else re.compile(self._alternatives)
                 gated = [
                     (tuple(s.lower() for s in r.requires), re.compile(_lowercase_pattern(r.pattern)), r)
                     for r in self.rules if r.requires
@@ -238,31 +246,64 @@ class _Matcher:
             except re.error:
                 pass
             else:
-                self._fast = compiled.fullmatch if whole_line else compiled.search
                 if whole_line:
-                    self._may_match = line_filter(tuple(_lowercase_pattern(r.pattern) for _, r in always))
+                    self._may_match = line_filter(patterns)
+                if compiled is None and self._may_match is None:
+                    compiled = re.compile(self._alternatives)
+                self._fast = self._first_fast if compiled is None else (
+                    compiled.fullmatch if whole_line else compiled.search)
                 self._gated = [(needles, (p.fullmatch if whole_line else p.search), r) for needles, p, r in gated]
                 return
+        import regex
+
         compiled_rules = [(rule, regex.compile(rule.pattern, regex.IGNORECASE | regex.V0)) for rule in self.rules]
         self._find = tuple(
             (rule, tuple(s.lower() for s in rule.requires), p.fullmatch if whole_line else p.search)
             for rule, p in compiled_rules
         )
 
+    def _first_fast(self, text: str) -> re.Match | None:
+        """Compile the alternation (on the first line that needs it) and match `text`."""
+        self._fast = re.compile(self._alternatives).fullmatch
+        return self._fast(text)
+
+    #: Verdicts of the trusted rules on lines up to this long, this many at most (then it
+    #: starts afresh), kept across the runs of the stage (the files of a batch): pages of
+    #: one site repeat their menus and footers (as `boilerplate.FACTS_MEMO_LINE`).
+    MEMO_LINE = 300
+    MEMO_SIZE = 50_000
+
     def match(self, text: str, budget: _PatternBudget | None = None) -> Rule | None:
+        if not self.rules:
+            return None  # no --keep patterns or user rules: every distinct line asks
         if self._fast is not None:
-            text = text.strip().lower()
-            if self._may_match is None or self._may_match(text):
-                found = self._fast(text)
-                if found is not None and found.lastgroup is not None:
-                    return self.rules[int(found.lastgroup[1:])]
-            for needles, find, rule in self._gated:
-                for needle in needles:
-                    if needle in text:
-                        if find(text) is not None:
-                            return rule
-                        break
-            return None
+            if len(text) > self.MEMO_LINE:
+                return self._match_fast(text)
+            memo = self._memo
+            found = memo.get(text, memo)  # the memo itself stands for "not seen"
+            if found is memo:
+                if len(memo) >= self.MEMO_SIZE:
+                    memo.clear()
+                found = memo[text] = self._match_fast(text)
+            return found  # type: ignore[return-value]
+        return self._match_careful(text, budget)
+
+    def _match_fast(self, text: str) -> Rule | None:
+        text = text.strip().lower()
+        assert self._fast is not None
+        if self._may_match is None or self._may_match(text):
+            found = self._fast(text)
+            if found is not None and found.lastgroup is not None:
+                return self.rules[int(found.lastgroup[1:])]
+        for needles, find, rule in self._gated:
+            for needle in needles:
+                if needle in text:
+                    if find(text) is not None:
+                        return rule
+                    break
+        return None
+
+    def _match_careful(self, text: str, budget: _PatternBudget | None) -> Rule | None:
         if budget is None:
             budget = _PatternBudget(float("inf"))  # alone: each line on its own timeout
         text = text.strip()
@@ -341,11 +382,14 @@ class StripDebris(Stage):
             raise ValueError(f"repeated_in must be a whole number, 0 or more, not {self.repeated_in!r}")
         if self.lang is not None and self.lang not in boilerplate.LANGUAGES:
             raise ValueError(f"unknown language {self.lang!r}; choose from {', '.join(boilerplate.LANGUAGES)}")
-        for pattern in self.keep:
-            try:
-                regex.compile(pattern)
-            except regex.error as error:
-                raise ValueError(f"bad --keep pattern {pattern!r}: {error}") from None
+        if self.keep:
+            import regex  # user patterns run on `regex`; imported only when there are some
+
+            for pattern in self.keep:
+                try:
+                    regex.compile(pattern)
+                except regex.error as error:
+                    raise ValueError(f"bad --keep pattern {pattern!r}: {error}") from None
         self._user_rules  # read the rule files now, so errors surface before any input is read
 
     def __repr__(self) -> str:
@@ -392,6 +436,7 @@ class StripDebris(Stage):
             return collapse_blank_lines(self._windows(lines, memo), self.name)
 
         clean.notes = memo.notes  # type: ignore[attr-defined]  # read by pipeline.StageStats
+        clean.memo = memo  # type: ignore[attr-defined]  # phases.repeated_lines sets its counts per document
         return clean
 
     def process(self, lines: Iterator[Line]) -> Iterator[Line]:
@@ -629,13 +674,35 @@ class _DocumentTally:
                 self.lines.add(text)
 
 
+class LineCounts:
+    """In how many documents each line appeared, keyed by the line's stable 64-bit key
+    (`phases.hashing.line_key`) rather than its text: 8 bytes a line instead of the
+    text, and the same counts however the documents were spread over processes."""
+
+    __slots__ = ("counts",)
+
+    def __init__(self, counts: dict[int, int] | None = None) -> None:
+        self.counts = {} if counts is None else counts
+
+    def get(self, text: str, default: int = 0) -> int:
+        return self.counts.get(line_key(text), default)
+
+    def __getitem__(self, text: str) -> int:
+        return self.counts[line_key(text)]
+
+    def __setitem__(self, text: str, count: int) -> None:
+        self.counts[line_key(text)] = count
+
+
 class _RunMemo:
-    """Per-run caches of `StripDebris`, keyed by a line's stripped text.
+    """Per-run state of `StripDebris`, keyed by a line's stripped text.
 
     Held in the closure `StripDebris.start()` returns, never on the (frozen) stage.
     The verdict and fact caches are cleared when they hold more than `MAX_CACHED` lines
-    or `MAX_CACHED_CHARS` characters of them, and the counts of `documents_with` (short
-    lines only) are thinned past `MAX_ENTRIES`, so a long run's memory stays bounded.
+    or `MAX_CACHED_CHARS` characters of them, so a long run's memory stays bounded. The
+    document counts of ``repeated_in`` are never trimmed: a count must not depend on how
+    many other lines a process happened to see, or results would change with the
+    executor (they cost about 100 bytes per distinct short line).
     """
 
     MAX_ENTRIES = 200_000
@@ -645,7 +712,7 @@ class _RunMemo:
     def __init__(self) -> None:
         self.verdicts: dict[str, tuple[str | None, Rule | None]] = {}
         #: In how many documents of the run each distinct line has appeared so far.
-        self.documents_with: dict[str, int] = {}
+        self.documents_with = LineCounts()
         self._facts: dict[str, dict[str, tuple]] = {}
         #: Time left to user patterns in the current document.
         self.patterns = _PatternBudget()
@@ -669,6 +736,3 @@ class _RunMemo:
             for table in self._facts.values():
                 table.clear()
             self._cached_chars = 0
-        if len(self.documents_with) > self.MAX_ENTRIES:
-            # Keep the lines that already repeat; forget the ones seen once.
-            self.documents_with = {text: n for text, n in self.documents_with.items() if n > 1}

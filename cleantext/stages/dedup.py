@@ -29,7 +29,7 @@ import regex
 from ..lines import Line, Removal
 from ..pipeline import DocumentCleaner, Stage
 from .blank_lines import collapse_blank_lines
-from .statements import CodeLines, statement_signature
+from .statements import CodeLines, ascii_signature, statement_signature
 
 Scope = Literal["document", "window", "corpus"]
 SCOPES: tuple[str, ...] = ("document", "window", "corpus")
@@ -50,7 +50,22 @@ INDEX_MIN_THRESHOLD = 80.0
 _PUNCTUATION = regex.compile(r"[\p{P}\p{S}]+")
 _WHITESPACE = regex.compile(r"\s+")
 #: ASCII punctuation and symbols (all of them are Unicode P or S), deleted on the fast path.
-_ASCII_PUNCTUATION = str.maketrans("", "", "".join(chr(c) for c in range(128) if _PUNCTUATION.match(chr(c))))
+_ASCII_PUNCTUATION = bytes(c for c in range(128) if _PUNCTUATION.match(chr(c)))
+_LOWERCASE_AND_SPACE = b"abcdefghijklmnopqrstuvwxyz "
+_DIGITS = b"0123456789"
+
+
+def _ascii_folded(text: str) -> tuple[bytes, bool] | None:
+    """For printable ASCII `text`: its lowercase bytes without punctuation, and whether
+    it holds digits. ``None`` otherwise (a control character, or not ASCII): bytes
+    methods do the Unicode rules' work for ASCII at a fraction of the cost."""
+    if not text.isascii():
+        return None
+    folded = text.encode().lower().translate(None, _ASCII_PUNCTUATION)
+    rest = folded.translate(None, _LOWERCASE_AND_SPACE)
+    if rest and rest.translate(None, _DIGITS):  # not printable: leave it to the Unicode rules
+        return None
+    return folded, bool(rest)
 
 
 def normalize(text: str) -> str:
@@ -59,11 +74,22 @@ def normalize(text: str) -> str:
     >>> normalize("  The  Title -- Part 2! ")
     'the title part 2'
     """
-    if text.isascii():
-        folded = text.lower().translate(_ASCII_PUNCTUATION)
-        if folded.isprintable():  # only spaces left as whitespace: the fast path agrees
-            return " ".join(folded.split())
+    ascii_form = _ascii_folded(text)
+    if ascii_form is not None:  # only spaces are left as whitespace: split() folds them
+        return b" ".join(ascii_form[0].split()).decode()
     return _WHITESPACE.sub(" ", _PUNCTUATION.sub("", text.casefold())).strip()
+
+
+def normalize_and_sign(text: str) -> tuple[str, str]:
+    """``(normalize(text), statement_signature(text, normalize(text)))``, computed together:
+    on the ASCII fast path the words are split once for both, and lines without digits
+    skip the number search."""
+    ascii_form = _ascii_folded(text)
+    if ascii_form is not None:
+        words = ascii_form[0].split()
+        return b" ".join(words).decode(), ascii_signature(text, words, ascii_form[1])
+    norm = normalize(text)
+    return norm, statement_signature(text, norm)
 
 
 class _Memory:
@@ -135,7 +161,8 @@ class _Memory:
 
 
 def _index_candidates(memory: _Memory, texts: list[str], signatures: list[str]):
-    """Band keys and lengths of a batch's distinct texts, and what the index proposes.
+    """Band keys and lengths of a batch's distinct texts, which keys no other row has, and
+    what the index proposes.
 
     Per row and band, the candidates are the `DEPTH` newest kept lines holding that band
     key. For a key no other row of the batch has, those lines are in the index already:
@@ -163,7 +190,7 @@ def _index_candidates(memory: _Memory, texts: list[str], signatures: list[str]):
     shared_rows, shared_bands = shared.nonzero()
     shared_bounds = np.searchsorted(shared_rows, np.arange(len(texts) + 1))
     groups = groups.reshape(keys.shape)
-    return keys, lengths, ((unshared[valid].tolist(), bounds.tolist()),
+    return keys, lengths, ~shared, ((unshared[valid].tolist(), bounds.tolist()),
                            (groups[shared_rows, shared_bands].tolist(), chains[shared_rows, :, shared_bands].tolist(),
                             shared_bounds.tolist()))
 
@@ -261,9 +288,43 @@ class Dedup(Stage):
                batch_size: int) -> Iterator[Line]:
         lines = iter(lines)
         code = CodeLines()
+        judge = self._judge_batch if self.threshold < 100 else self._judge_exactly
         while batch := _next_batch(lines, batch_size):
-            self._judge_batch(batch, memory, code, code_blanks)
+            judge(batch, memory, code, code_blanks)
             yield from batch
+
+    def _judge_exactly(self, batch: list[Line], memory: _Memory, code: CodeLines, code_blanks: set[int]) -> None:
+        """Threshold 100: a line repeats a kept line as it is or as normalized; one pass, no index."""
+        min_length = self.min_length
+        exact, normalized = memory.exact, memory.normalized
+        is_code, add = code.is_code, memory.add
+        for line in batch:
+            text = line.text
+            if is_code(text):  # code is left alone, blank lines of a code block too
+                if line.removed is None and not text.strip():
+                    code_blanks.add(id(line))
+                continue
+            if line.removed is not None:
+                continue
+            key = text.strip()
+            if not key:
+                continue
+            kept_id = exact.get(key)
+            if kept_id is not None:
+                line.removed = self._removal("exact-duplicate", line, memory, kept_id, 100.0)
+                continue
+            if len(key) > EXACT_ONLY_LENGTH:
+                add(key, None, "", line.number, line.source)
+                continue
+            norm, signature = normalize_and_sign(key)
+            if len(norm) < min_length:
+                add(key, None, "", line.number, line.source)
+                continue
+            kept_id = normalized.get(_comparable(norm, signature))
+            if kept_id is not None:
+                line.removed = self._removal("near-duplicate", line, memory, kept_id, 100.0)
+                continue
+            add(key, norm, signature, line.number, line.source)
 
     def _judge_batch(self, batch: list[Line], memory: _Memory, code: CodeLines, code_blanks: set[int]) -> None:
         """Judge each line of `batch` in order against earlier kept lines."""
@@ -294,11 +355,10 @@ class Dedup(Stage):
             if len(key) > EXACT_ONLY_LENGTH:
                 todo.append((line, key, None, "", -1))
                 continue
-            normalized_key = normalize(key)
+            normalized_key, signature = normalize_and_sign(key)
             if len(normalized_key) < min_length:
                 todo.append((line, key, None, "", -1))
                 continue
-            signature = statement_signature(key, normalized_key)
             comparable = _comparable(normalized_key, signature)
             if not windowed and comparable in normalized:  # removed at its turn: no MinHash needed
                 todo.append((line, key, normalized_key, signature, -1))
@@ -314,7 +374,7 @@ class Dedup(Stage):
         if use_index:
             import numpy as np
 
-            keys, lengths, candidates_of = _index_candidates(memory, row_texts, row_signatures)
+            keys, lengths, alone, candidates_of = _index_candidates(memory, row_texts, row_signatures)
             (index_flat, index_bounds), (shared_groups, shared_chains, shared_bounds) = candidates_of
             group_kept: dict[int, list[int]] = {}  # in-batch key group -> kept ids holding it, oldest first
             from .near_duplicates import DEPTH
@@ -335,10 +395,11 @@ class Dedup(Stage):
                     line.removed = self._removal("near-duplicate", line, memory, kept_id, 100.0)
                     continue
                 if fuzzy:
-                    first_live = memory.first_live
+                    first_live = memory.first_live if window is not None else 0
                     if use_index:
-                        candidates = index_flat[index_bounds[row]:index_bounds[row + 1]]
+                        low, high = index_bounds[row], index_bounds[row + 1]
                         start, end = shared_bounds[row], shared_bounds[row + 1]
+                        candidates = index_flat[low:high] if low < high else ()
                         if start < end:  # keys other lines of this batch have: the newest kept ones first
                             found = set(candidates)
                             for group, chain in zip(shared_groups[start:end], shared_chains[start:end]):
@@ -355,22 +416,24 @@ class Dedup(Stage):
                         candidates = range(first_live, memory.next_id)
                     if first_live:
                         candidates = [c for c in candidates if c >= first_live]
-                    # only lines saying the same thing: equal numbers and negations
-                    slots = [c % window for c in candidates] if window is not None else candidates
-                    if signature:
-                        same = [i for i, s in enumerate(slots) if signatures[s] == signature]
-                    else:
-                        same = [i for i, s in enumerate(slots) if not signatures[s]]
-                    if len(same) < len(slots):
-                        candidates = [candidates[i] for i in same]
-                        slots = [slots[i] for i in same]
-                    if slots:
-                        texts = [norms[slots[0]]] if len(slots) == 1 else itemgetter(*slots)(norms)
-                        best_match = best_match or _best_match()
-                        best = best_match(norm, texts, score_cutoff=threshold)
-                        if best is not None:
-                            line.removed = self._removal("near-duplicate", line, memory, candidates[best[2]], best[1])
-                            continue
+                    if candidates:
+                        # only lines saying the same thing: equal numbers and negations
+                        slots = [c % window for c in candidates] if window is not None else candidates
+                        if signature:
+                            same = [i for i, s in enumerate(slots) if signatures[s] == signature]
+                        else:
+                            same = [i for i, s in enumerate(slots) if not signatures[s]]
+                        if len(same) < len(slots):
+                            candidates = [candidates[i] for i in same]
+                            slots = [slots[i] for i in same]
+                        if slots:
+                            texts = [norms[slots[0]]] if len(slots) == 1 else itemgetter(*slots)(norms)
+                            best_match = best_match or _best_match()
+                            best = best_match(norm, texts, score_cutoff=threshold)
+                            if best is not None:
+                                line.removed = self._removal("near-duplicate", line, memory, candidates[best[2]],
+                                                            best[1])
+                                continue
             kept_id = memory.add(key, norm, signature, line.number, line.source)
             if norm is not None and use_index:
                 for group in shared_groups[shared_bounds[row]:shared_bounds[row + 1]]:
@@ -378,17 +441,28 @@ class Dedup(Stage):
                 new_ids.append(kept_id)
                 new_rows.append(row)
         if use_index and new_ids:
-            memory.index.add(np.array(new_ids, dtype=np.int64), keys[new_rows], lengths[new_rows])
+            new_rows_array = np.array(new_rows)
+            alone = alone[new_rows_array]
+            if len(set(new_rows)) < len(new_rows):  # a text kept twice (window scope): its keys are not alone
+                _, copies, counts = np.unique(new_rows_array, return_inverse=True, return_counts=True)
+                alone &= (counts[copies] == 1)[:, None]
+            memory.index.add(np.array(new_ids, dtype=np.int64), keys[new_rows_array], lengths[new_rows_array],
+                             new_rows_array, alone)
         if use_index and windowed:
             memory.index.drop_before(memory.first_live)
 
     def _removal(self, rule: str, line: Line, memory: _Memory, kept_id: int, score: float) -> Removal:
-        number, source = memory.numbers[memory.slot(kept_id)], memory.sources[memory.slot(kept_id)]
-        where = f"line {number}"
-        other_source = source if source != line.source else None
-        if other_source is not None:
-            where += f" of {other_source}"
-        detail = f"{'repeats' if rule == 'exact-duplicate' else 'resembles'} {where}"
-        if rule == "near-duplicate":
-            detail += f" (score {score:.1f})"
-        return Removal(self.name, rule, detail, number, other_source, round(score, 1))
+        slot = memory.slot(kept_id)
+        return duplicate_removal(self.name, rule, line, memory.numbers[slot], memory.sources[slot], score)
+
+
+def duplicate_removal(stage: str, rule: str, line: Line, number: int, source: str, score: float) -> Removal:
+    """Why `line` goes: it repeats (`rule`) the kept line `number` of `source`."""
+    where = f"line {number}"
+    other_source = source if source != line.source else None
+    if other_source is not None:
+        where += f" of {other_source}"
+    detail = f"{'repeats' if rule == 'exact-duplicate' else 'resembles'} {where}"
+    if rule == "near-duplicate":
+        detail += f" (score {score:.1f})"
+    return Removal(stage, rule, detail, number, other_source, round(score, 1))

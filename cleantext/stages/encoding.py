@@ -8,78 +8,123 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import ClassVar
 
-import regex
-
 from ..lines import Line
 from ..pipeline import Stage
 
 # The gate: a line ftfy cannot change skips it. Such a line consists of characters
 # no fix applies to on their own (below), holds no HTML entity, and has no pair of
-# characters that could be a UTF-8 lead byte followed by a continuation byte in one
-# of the single-byte codecs ftfy undoes; Mac Roman, for one, decodes the lead bytes
-# D0-D5 as dashes and curly quotes and the continuation byte A0 as a dagger, so
-# "‘†" is mojibake to ftfy. No safe character may be one that ftfy's NFC step can
-# reorder or merge with its neighbour (a combining mark, the second half of a
-# composition). tests/test_encoding.py checks the gate against ftfy, every safe
-# character alone and in context.
+# characters that one of the single-byte codecs ftfy undoes makes of a UTF-8 lead byte
+# followed by a continuation byte; Mac Roman, for one, decodes the lead bytes D0-D5 as
+# dashes and curly quotes and the continuation byte A0 as a dagger, so "‘†" is mojibake
+# to ftfy. ftfy re-encodes a whole line (or, for mojibake inside other text, a whole
+# stretch of it) with one codec, so only a pair from one codec counts ("çã" in
+# Portuguese is Latin-1 "ç" before Mac Roman "ã"), and only bytes that can start a
+# sequence its UTF-8 decoders accept (C0, C2-F4) are leads: "ö" (F6) never is. No safe
+# character may be one that ftfy's NFC step can reorder or merge with its neighbour (a
+# combining mark, the second half of a composition); scripts whose words carry
+# combining marks (Devanagari, Thai...) go to ftfy. tests/test_encoding.py checks the
+# gate against ftfy, every safe character alone and in context, and every pair.
 SAFE_CHARACTERS = (
     "\t\x20-\x7e"  # printable ASCII ("&" only matters as part of an entity)
-    "\u2010-\u2027\u2030-\u203a"  # dashes, curly quotes, bullets, ellipsis, primes, ‹ ›
+    "\u2010-\u2027\u2030-\u205e"  # general punctuation: dashes, curly quotes, bullets,
+    # ellipsis, primes, ‹ ›, ※ (not the spaces U+2000-A, which NFC changes)
+    "\u200b-\u200f"  # zero-width space, joiners and direction marks (ftfy keeps them)
     "\u00a1-\u00ac\u00ae-\u00bf\u00d7\u00f7\u20ac\u2116\u2122"  # Latin-1 signs (not the
     # no-break space or soft hyphen), €, №, ™
+    "\u2190-\u21ff\u2500-\u27bf"  # arrows, box drawing, shapes, symbols, dingbats
     "\u3001-\u3029\u3030-\u303f"  # CJK punctuation (not U+3000: ftfy's width fix would
     # change it; not the combining tone marks U+302A-F, which NFC reorders)
     "\u3041-\u3096\u30a0-\u30ff"  # hiragana, katakana (not the combining marks U+3099-A)
-    "\u4e00-\u9fff"  # CJK unified ideographs
+    "\u3400-\u4dbf\u4e00-\u9fff"  # CJK unified ideographs (not the compatibility ones)
     "\uac00-\ud7a3"  # Hangul syllables (not the jamo, which NFC composes into syllables)
     "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff"  # Latin-1 letters
     "\u0100-\u0131\u0134-\u0148\u014a-\u017f"  # Latin Extended-A (not the ligatures ĳ, ŉ)
-    "\u0400-\u0481\u048a-\u04ff"  # Cyrillic (not the combining marks U+0483-9)
+    "\u0180-\u01c3\u01cd-\u01f0\u01f4-\u02ff"  # Latin Extended-B, IPA, modifier letters
+    # (not the ligatures Ǆ-ǌ, Ǳ-ǳ)
+    "\u1e00-\u1eff"  # Latin Extended Additional (Vietnamese)
+    "\u0386\u0388-\u038a\u038c\u038e-\u03a1\u03a3-\u03ce"  # Greek letters (not
+    # U+0374, U+037E, U+0387, which NFC replaces)
+    "\u0400-\u0481\u048a-\u052f"  # Cyrillic (not the combining marks U+0483-9)
+    "\u0531-\u0556\u0561-\u0587\u0589"  # Armenian
+    "\u05be\u05c0\u05c3\u05c6\u05d0-\u05ea\u05f0-\u05f4"  # Hebrew letters (not the points)
+    "\u060c\u061b\u061f\u0621-\u063a\u0640-\u064a\u0660-\u066d\u0671-\u06d5\u06ee-\u06ff"
+    # Arabic letters, digits and punctuation (not the vowel marks U+064B-065F, U+0670, U+06D6-ED)
+    "\u10d0-\u10ff"  # Georgian
 )
+#: Full-width forms, safe unless ftfy's width fix is on.
+FULL_WIDTH = "\uff01-\uff5e"
+#: The single-byte codecs of ftfy's ``CHARMAP_ENCODINGS``, in order, each "sloppy-"
+#: one replaced by the standard codec: a sloppy codec decodes a byte the standard one
+#: leaves undefined as Latin-1 does (`_decode`). So the gate is built without importing
+#: ftfy (tests/test_encoding.py compares it with one built from ftfy's codecs).
+CODECS = ("latin-1", "cp1252", "cp1251", "cp1250", "cp1253", "cp1254", "cp1257", "iso-8859-2", "macroman", "cp437")
 #: Lead bytes that ftfy completes with a space (read as a lost no-break space, A0) or a
 #: "?" (a lost byte) before decoding: ``Ã `` is mojibake of "à".
 _LEAD_BYTES_BEFORE_SPACE = b"\xc2\xc3\xc5\xce\xd0\xd9"
-_CURLY_QUOTES = "\u2018-\u201f"
+_CURLY_QUOTES = "\u02bc\u2018-\u201f"  # what ftfy's uncurl_quotes straightens
 _ENTITY = "&#?[0-9A-Za-z]{1,24};"  # what ftfy's HTML unescaping looks for
 
 
+def _decode(byte: int, encoding: str) -> str:
+    """`byte` decoded as ftfy's sloppy variant of `encoding` does."""
+    char = bytes([byte]).decode(encoding, "replace")
+    return chr(byte) if char == "\ufffd" else char
+
+
+def _is_lead(byte: int) -> bool:
+    """Whether `byte` can start a sequence ftfy's UTF-8 decoders accept (C0 80 is
+    "modified UTF-8" for NUL; C1 and F5-FF start nothing)."""
+    return byte == 0xC0 or 0xC2 <= byte <= 0xF4
+
+
 @cache
-def _needs_ftfy(straight_quotes: bool, unescape_html: bool, safe_characters: str = SAFE_CHARACTERS) -> re.Pattern:
+def _needs_ftfy(straight_quotes: bool, unescape_html: bool, fix_width: bool = False,
+                safe_characters: str = SAFE_CHARACTERS, codecs: tuple[str, ...] = CODECS) -> re.Pattern:
     """The gate's pattern for one configuration: a match means "call ftfy".
 
     Compiled with the stdlib `re`, whose search skips positions that cannot start any
     alternative (it gathers their first characters into one set): a quarter of the
     time `regex` takes on the same pattern.
     """
-    from ftfy.chardata import CHARMAP_ENCODINGS  # also registers ftfy's sloppy codecs
-
-    safe = regex.compile(f"[{safe_characters}]")
-    if straight_quotes:
-        safe = regex.compile(f"(?V1)[[{safe_characters}]--[{_CURLY_QUOTES}]]")
-    leads: set[str] = set()
-    continuations: set[str] = set()
+    if not fix_width:
+        safe_characters += FULL_WIDTH
+    safe = re.compile(f"[{safe_characters}]")
+    curly = re.compile(f"[{_CURLY_QUOTES}]")
+    pairs: list[tuple[set[str], set[str]]] = []  # per codec: its safe leads and continuations
     leads_before_space: set[str] = set()
-    for encoding in CHARMAP_ENCODINGS:
+    for encoding in codecs:
+        leads: set[str] = set()
+        continuations: set[str] = set()
         for byte in range(0x80, 0x100):
-            char = bytes([byte]).decode(encoding, "replace")
-            if safe.fullmatch(char):
-                (continuations if byte < 0xC0 else leads).add(char)
+            char = _decode(byte, encoding)
+            if safe.fullmatch(char) and not (straight_quotes and curly.fullmatch(char)):
+                if byte < 0xC0:
+                    continuations.add(char)
+                elif _is_lead(byte):
+                    leads.add(char)
                 if byte in _LEAD_BYTES_BEFORE_SPACE and encoding != "macroman":  # as in ftfy
                     leads_before_space.add(char)
+        if leads and continuations:
+            pairs.append((leads, continuations))
 
     def chars(found: set[str]) -> str:
-        return f"[{regex.escape(''.join(sorted(found)))}]"
+        return f"[{re.escape(''.join(sorted(found)))}]"
 
-    # A lead with a continuation after it, possibly with a space or "?" standing in for
-    # a lost byte between them; or a two-byte lead ftfy completes with the space itself.
+    # A lead with a continuation of the same codec after it, possibly with a space or
+    # "?" standing in for a lost byte between them; or a two-byte lead ftfy completes
+    # with the space itself. Any codec's lead first, then which codec's (a look-behind):
+    # most characters are no lead and fail at once, a third of the time the ten
+    # alternatives side by side take.
+    same_codec = "|".join(f"(?<={chars(leads)})[ ?]?{chars(continuations)}" for leads, continuations in pairs)
+    any_lead = chars(set().union(*(leads for leads, _ in pairs)))
     alternatives = [f"[^{safe_characters}]", _ENTITY if unescape_html else None,
                     f"[{_CURLY_QUOTES}]" if straight_quotes else None,
-                    f"{chars(leads)}[ ?]?{chars(continuations)}",
+                    f"{any_lead}(?:{same_codec})" if pairs else None,
                     f"{chars(leads_before_space)}[ ?]" if leads_before_space else None]
     return re.compile("|".join(a for a in alternatives if a))
 
 
-_ESCAPED_BYTE = regex.compile("[\udc80-\udcff]+")
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]+")
 
 
 def _decode_escaped_bytes(text: str) -> str:
@@ -90,7 +135,7 @@ def _decode_escaped_bytes(text: str) -> str:
     point, as in Latin-1, so every byte yields a character.
     """
 
-    def decode(match: regex.Match) -> str:
+    def decode(match: re.Match) -> str:
         raw = match.group().encode("utf-8", "surrogateescape")
         return "".join(bytes([b]).decode("cp1252", "ignore") or chr(b) for b in raw)
 
@@ -130,12 +175,12 @@ class FixEncoding(Stage):
 
     @property
     def _gate(self) -> re.Pattern:
-        return _needs_ftfy(self.straight_quotes, self.unescape_html)
+        return _needs_ftfy(self.straight_quotes, self.unescape_html, self.fix_width)
 
     def fix(self, text: str) -> str:
         """Return `text` (one line) repaired."""
         if "&" not in text and text.isascii() and text.isprintable():
-            return text  # the gate never matches such a line: no need to build it (and import ftfy)
+            return text  # the gate never matches such a line: no need to build it
         if self._gate.search(text) is None:
             return text
         import ftfy

@@ -14,11 +14,11 @@ covers a line, the classifier falls back on its shape (`boilerplate.paragraph_sh
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
-
-import regex
+from itertools import repeat
 
 #: The languages with a stopword list in cleantext/rules/stopwords/ (see LICENSE-stopwords-iso.txt there).
 LANGUAGES = tuple(sorted(
@@ -38,16 +38,31 @@ HANGUL_CHAR_WEIGHT = 2
 # apostrophe-joined parts. Other lines use `regex`, whose words keep their combining
 # marks (Indic vowel signs are not ``\w`` for `re`).
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W\d_]+)*")
-_WORD_ANY = regex.compile(r"[\p{L}\p{M}\p{N}]+(?:['’][\p{L}\p{M}]+)*")
+
+
+class _Lazy:
+    """A `regex` pattern compiled on first use: importing `regex` costs about 25 ms of
+    start-up, and plain ASCII and `_PLAIN` lines never need its Unicode classes."""
+
+    def __init__(self, pattern: str):
+        self.pattern = pattern
+
+    def __getattr__(self, name: str):
+        import regex
+
+        compiled = regex.compile(self.pattern)
+        for method in ("search", "match", "fullmatch", "findall", "finditer", "sub"):
+            setattr(self, method, getattr(compiled, method))  # later calls skip __getattr__
+        return getattr(compiled, name)
+
+
+_WORD_ANY = _Lazy(r"[\p{L}\p{M}\p{N}]+(?:['’][\p{L}\p{M}]+)*")
 #: Han and Kana: scripts written without spaces whose lists hold characters.
-HAN_KANA = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
-_HANGUL = regex.compile(r"[\p{Hangul}]")
+HAN_KANA = _Lazy(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
+_HANGUL = _Lazy(r"[\p{Hangul}]")
 #: Scripts written without spaces between words.
-UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\p{Tibetan}]")
-_HIRAGANA = regex.compile(r"\p{Hiragana}")
-#: A superset of the Han, Kana and Hangul blocks, on the faster `re` engine: a line
-#: without any of these characters (most non-ASCII lines: accents, curly quotes)
-#: skips the exact `regex` script searches.
+UNSPACED = _Lazy(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\p{Tibetan}]")
+_HIRAGANA = _Lazy(r"\p{Hiragana}")
 #: Lines in Latin, Greek or Cyrillic with punctuation and symbols: scripts without
 #: combining marks or unspaced writing, whose words the faster `re` engine finds as
 #: `_WORD_ANY` does. Left out: the combining marks among them (U+0300-036F,
@@ -58,9 +73,12 @@ _PLAIN = re.compile(
     "[\x00-\u00b1\u00b4-\u00b8\u00ba\u00bb\u00bf-\u012f\u0131-\u02ff\u0370-\u0482\u048a-\u052f\u1e00-\u1fff"
     "\u2000-\u206f\u20a0-\u20cf\u2100-\u214f\u2190-\u245f\u2500-\u2775\u2794-\u2bff]*"
 )
+#: A superset of the Han, Kana and Hangul blocks, on the faster `re` engine: a line
+#: without any of these characters (most non-ASCII lines: accents, curly quotes)
+#: skips the exact `regex` script searches.
 _MAYBE_WIDE = re.compile("[\u1100-\u11ff\u2e80-\ua97f\uac00-\ud7ff\uf900-\ufaff\uff00-\uffef"
                          "\U00016fe0-\U00016fff\U0001aff0-\U0001b16f\U0001f200\U00020000-\U0003ffff]")
-_NOT_LETTER = regex.compile(r"[^\p{L}]+")
+_NOT_LETTER = _Lazy(r"[^\p{L}]+")
 #: Sentence ends of many scripts: Latin, CJK, Devanagari and Bengali (danda), Arabic
 #: and Urdu, Ethiopic, Myanmar, Khmer, Armenian, Tibetan.
 _STOPS = ".!?。！？…:;।॥۔؟።፧။។៕։།"
@@ -112,8 +130,39 @@ def _words(lowered: str) -> list[str]:
     return _WORD.findall(lowered) if lowered.isascii() else _WORD_ANY.findall(lowered)
 
 
+#: Languages with a word list, in order: field i of a `_packed_index` count is language i.
+_WORD_LANGUAGES = tuple(language for language in LANGUAGES if language not in CJK_LANGUAGES)
+#: Bits per language in a packed count: up to 65,535 words per line (`best_language`).
+_FIELD_BITS = 16
+
+
+@lru_cache(maxsize=None)
+def _packed_index() -> dict[str, int]:
+    """Each stopword as one integer holding a 1 in the field of every language that
+    lists it: adding a line's integers counts its stopwords in all languages at once."""
+    position = {language: i for i, language in enumerate(_WORD_LANGUAGES)}
+    return {word: sum(1 << (_FIELD_BITS * position[language]) for language in languages)
+            for word, languages in _stopword_index().items()}
+
+
 def best_language(words: Sequence[str]) -> tuple[str | None, int]:
-    """The language whose stopwords cover most of `words`, and how many it covers."""
+    """The language whose stopwords cover most of `words`, and how many it covers.
+
+    Ties go to the first language in alphabetical order, so results are stable.
+    """
+    if len(words) >= 1 << _FIELD_BITS:  # a field could overflow into the next one
+        return _best_language_by_dict(words)
+    total = sum(map(_packed_index().get, words, repeat(0)))
+    if not total:
+        return None, 0
+    size = len(_WORD_LANGUAGES) * _FIELD_BITS // 8
+    counts = memoryview(total.to_bytes(size, sys.byteorder)).cast("H").tolist()
+    best = max(counts)
+    return _WORD_LANGUAGES[counts.index(best)], best
+
+
+def _best_language_by_dict(words: Sequence[str]) -> tuple[str | None, int]:
+    """`best_language` one word and language at a time (no limit on the number of words)."""
     index = _stopword_index()
     hits: dict[str, int] = {}
     for word in words:
@@ -124,7 +173,6 @@ def best_language(words: Sequence[str]) -> tuple[str | None, int]:
     if not hits:
         return None, 0
     best = max(hits.values())
-    # Ties go to the first language in alphabetical order, so results are stable.
     return min(language for language, count in hits.items() if count == best), best
 
 

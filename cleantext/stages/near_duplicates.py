@@ -143,10 +143,10 @@ def signature_salts(signatures: Sequence[str]) -> np.ndarray:
 class _BandTables:
     """One open-addressing hash table per band (linear probing), probed for all bands at once.
 
-    Row ``b`` of `keys` and `owners` is band ``b``'s table; an owner of -1 marks an
-    empty slot. All bands share one size, doubled once the fullest is `LOAD` full
-    (8 bytes a slot). Nothing is deleted: `BandIndex` rebuilds the tables when
-    expired owners pile up.
+    Row ``b`` of `entries` is band ``b``'s table; an entry holds a key and its owner
+    (``key << 32 | owner + 1``, so one read answers both), 0 marks an empty slot. All
+    bands share one size, doubled once the fullest is `LOAD` full (8 bytes a slot).
+    Nothing is deleted: `BandIndex` rebuilds the tables when expired owners pile up.
     """
 
     LOAD = 0.75
@@ -159,9 +159,9 @@ class _BandTables:
         self._reset(size)
 
     def _reset(self, size: int) -> None:
+        self.generation = getattr(self, "generation", 0) + 1  # `probed` slots hold until the next reset
         self.size = size
-        self.keys = np.zeros((BANDS, size), dtype=np.uint32)
-        self.owners = np.full((BANDS, size), -1, dtype=np.int32)
+        self.entries = np.zeros((BANDS, size), dtype=np.uint64)
         self.counts = np.zeros(BANDS, dtype=np.int64)
 
     def _home(self, keys: np.ndarray) -> np.ndarray:
@@ -169,82 +169,96 @@ class _BandTables:
         return ((mixed * _U64(self.size)) >> _U64(32)).astype(np.int64)  # uniform in [0, size)
 
     def get(self, keys: np.ndarray) -> np.ndarray:
-        """The owner of each key of a ``(rows, BANDS)`` array (band = column), -1 where absent."""
+        """The owner of each key of a ``(rows, BANDS)`` array (band = column), -1 where absent.
+
+        Also keeps where each probe ended (the key's slot, or the empty slot that ended
+        the search) in `probed`, for `put` to start from: slots are never emptied, so
+        until the tables grow every slot before it still holds another key."""
         flat_keys = keys.ravel()
-        bases = np.tile(np.arange(BANDS, dtype=np.int64) * self.size, len(keys))
+        wanted = flat_keys.astype(np.uint64)
         found = np.full(len(flat_keys), -1, dtype=np.int64)
         slots = self._home(flat_keys)
+        at = slots + np.tile(np.arange(BANDS, dtype=np.int64) * self.size, len(keys))
         pending = np.arange(len(flat_keys))
-        table_keys, table_owners = self.keys.ravel(), self.owners.ravel()
+        table = self.entries.ravel()
         while len(pending) > self.TAIL:
-            at = bases[pending] + slots[pending]
-            owners = table_owners[at]
-            occupied = owners >= 0
-            hit = occupied & (table_keys[at] == flat_keys[pending])
-            found[pending[hit]] = owners[hit]
-            pending = pending[occupied & ~hit]
+            entries = table[at]
+            occupied = entries != 0
+            hit = occupied & ((entries >> _U64(32)) == wanted[pending])
+            found[pending[hit]] = (entries[hit] & _MASK32).astype(np.int64) - 1
+            going_on = occupied & ~hit
+            pending, at = pending[going_on], at[going_on] + 1
             slots[pending] += 1
-            slots[pending[slots[pending] == self.size]] = 0
+            wrapped = slots[pending] == self.size
+            if wrapped.any():
+                slots[pending[wrapped]] = 0
+                at[wrapped] -= self.size
         for i in pending.tolist():  # the last few long probe runs: cheaper one by one
-            base, slot, key = int(bases[i]), int(slots[i]), flat_keys[i]
-            while (owner := int(table_owners[base + slot])) >= 0:
-                if table_keys[base + slot] == key:
-                    found[i] = owner
+            base, slot, key = i % BANDS * self.size, int(slots[i]), int(flat_keys[i])
+            while entry := int(table[base + slot]):
+                if entry >> 32 == key:
+                    found[i] = (entry & 0xFFFFFFFF) - 1
                     break
                 slot = slot + 1 if slot + 1 < self.size else 0
+            slots[i] = slot
+        self.probed = (self.generation, slots.reshape(keys.shape))
         return found.reshape(keys.shape)
 
-    def put(self, bands: np.ndarray, keys: np.ndarray, owners: np.ndarray) -> np.ndarray:
-        """Set the owner of each (band, key) (distinct pairs); returns the owners they replace, or -1."""
+    def put(self, bands: np.ndarray, keys: np.ndarray, owners: np.ndarray,
+            starts: np.ndarray | None = None) -> np.ndarray:
+        """Set the owner of each (band, key) (distinct pairs); returns the owners they replace, or -1.
+
+        `starts`, where known, are the slots the last `get` of these keys ended at (from
+        `probed`): probing resumes there unless the tables grow first."""
         needed = int((self.counts + np.bincount(bands, minlength=BANDS)).max())
         if needed > self.LOAD * self.size:
-            old_keys, old_owners = self.keys, self.owners
+            old = self.entries
             size = self.size if self.counts.any() else max(self.size, int(needed / self.LOAD * self.GROWTH))
             while needed > self.LOAD * size:
                 size = -(-int(size * self.GROWTH) // 1024) * 1024
             self._reset(size)
             for band in range(BANDS):  # band by band: temporary arrays stay small
-                live = old_owners[band] >= 0
-                self._refill(band, old_keys[band][live], old_owners[band][live])
-        return self._put(bands, keys, owners)
+                self._refill(band, old[band][old[band] != 0])
+            starts = None
+        entries = (keys.astype(np.uint64) << _U64(32)) | (owners.astype(np.uint64) + _U64(1))
+        return self._put(bands, entries, starts)
 
-    def _refill(self, band: int, keys: np.ndarray, owners: np.ndarray) -> None:
-        """Put distinct `keys` into band `band`'s empty table without probing step by step.
+    def _refill(self, band: int, entries: np.ndarray) -> None:
+        """Put `entries` of distinct keys into band `band`'s empty table without probing step by step.
 
         Inserted in order of home slot, each key lands in the first free slot from its
         home: one past the previous key's slot, or its home when that is further
         (a running maximum). Keys pushed past the end wrap around through `_put`.
         """
-        homes = self._home(keys)
+        homes = self._home(entries >> _U64(32))
         order = np.argsort(homes, kind="stable")
         steps = np.arange(len(order))
         slots = np.maximum.accumulate(homes[order] - steps) + steps
         inside = slots < self.size
-        placed = order[inside]
-        self.keys[band, slots[inside]] = keys[placed]
-        self.owners[band, slots[inside]] = owners[placed]
-        self.counts[band] += len(placed)
+        self.entries[band, slots[inside]] = entries[order[inside]]
+        self.counts[band] += int(inside.sum())
         wrapped = order[~inside]
         if len(wrapped):
-            self._put(np.full(len(wrapped), band, dtype=np.int64), keys[wrapped], owners[wrapped])
+            self._put(np.full(len(wrapped), band, dtype=np.int64), entries[wrapped])
 
-    def _put(self, bands: np.ndarray, keys: np.ndarray, owners: np.ndarray) -> np.ndarray:
-        replaced = np.full(len(keys), -1, dtype=np.int64)
-        slots = self._home(keys)
+    def _put(self, bands: np.ndarray, entries: np.ndarray, starts: np.ndarray | None = None) -> np.ndarray:
+        replaced = np.full(len(entries), -1, dtype=np.int64)
+        wanted = entries >> _U64(32)
+        slots = self._home(wanted) if starts is None else starts.astype(np.int64)
         bases = bands * self.size
-        pending = np.arange(len(keys))
-        table_keys, table_owners = self.keys.ravel(), self.owners.ravel()
+        pending = np.arange(len(entries))
+        table = self.entries.ravel()
         while len(pending):
             at = bases[pending] + slots[pending]
-            empty = table_owners[at] < 0
-            hit = ~empty & (table_keys[at] == keys[pending])
-            replaced[pending[hit]] = table_owners[at[hit]]
-            table_owners[at[hit]] = owners[pending[hit]]
-            # claim empty slots; where several claim one, the key left in it won
+            found = table[at]
+            empty = found == 0
+            hit = ~empty & ((found >> _U64(32)) == wanted[pending])
+            replaced[pending[hit]] = (found[hit] & _MASK32).astype(np.int64) - 1
+            table[at[hit]] = entries[pending[hit]]
+            # claim empty slots; where several claim one, the entry left in it won
             claiming, claimed = pending[empty], at[empty]
-            table_keys[claimed] = keys[claiming]
-            won = table_keys[claimed] == keys[claiming]
-            table_owners[claimed[won]] = owners[claiming[won]]
+            table[claimed] = entries[claiming]
+            won = table[claimed] == entries[claiming]
             self.counts += np.bincount(bands[claiming[won]], minlength=BANDS)
             done = hit
             done[np.flatnonzero(empty)[won]] = True
@@ -255,16 +269,17 @@ class _BandTables:
             if len(pending) <= self.TAIL:
                 break
         for i in pending.tolist():  # the last few long probe runs: cheaper one by one
-            base, slot, key = int(bases[i]), int(slots[i]), keys[i]
+            base, slot, entry, key = int(bases[i]), int(slots[i]), int(entries[i]), int(wanted[i])
             while True:
                 at = base + slot
-                if table_owners[at] < 0:
-                    table_keys[at], table_owners[at] = key, owners[i]
+                held = int(table[at])
+                if not held:
+                    table[at] = entry
                     self.counts[bands[i]] += 1
                     break
-                if table_keys[at] == key:
-                    replaced[i] = table_owners[at]
-                    table_owners[at] = owners[i]
+                if held >> 32 == key:
+                    replaced[i] = (held & 0xFFFFFFFF) - 1
+                    table[at] = entry
                     break
                 slot = slot + 1 if slot + 1 < self.size else 0
         return replaced
@@ -294,6 +309,8 @@ class BandIndex:
         #: per id and band, the next older kept line with the same key (-1: none)
         self._previous = np.full((self._ring or 4096, BANDS), -1, dtype=np.int32)
         self._next_id = 0
+        #: (table generation, probe end slots) of the last `owners` query, for `add`
+        self._probed: tuple[int, np.ndarray] | None = None
 
     def __len__(self) -> int:
         return int(self._tables.counts.sum())
@@ -306,6 +323,7 @@ class BandIndex:
         lines with that key, newest first; -1 where there are fewer, or where a line's
         length cannot reach the threshold with the row's (a placeholder that keeps positions)."""
         newest = self._tables.get(keys)
+        self._probed = self._tables.probed
         chain = np.full((len(keys), DEPTH, BANDS), -1, dtype=np.int64)
         chain[:, 0] = newest
         bands = np.broadcast_to(np.arange(BANDS), newest.shape)
@@ -323,8 +341,14 @@ class BandIndex:
         chain[~valid] = -1
         return chain
 
-    def add(self, ids: np.ndarray, keys: np.ndarray, lengths: np.ndarray) -> None:
-        """Index kept lines `ids` (ascending) with their band keys (one row each) and text lengths."""
+    def add(self, ids: np.ndarray, keys: np.ndarray, lengths: np.ndarray, rows: np.ndarray | None = None,
+            alone: np.ndarray | None = None) -> None:
+        """Index kept lines `ids` (ascending) with their band keys (one row each) and text lengths.
+
+        `rows`, when given, are the rows of the last `owners` query that these lines are
+        (same keys): insertion then resumes where that query's probes ended. `alone`,
+        when given, marks (row, band) keys that no other of these lines has, which need
+        no sorting into chains."""
         if len(ids) == 0:
             return
         if self._ring is None and ids[-1] >= len(self._lengths):
@@ -339,13 +363,37 @@ class BandIndex:
             self._keys[self._slots(ids)] = keys
             self._ring_ids[self._slots(ids)] = ids
         self._next_id = int(ids[-1]) + 1
-        self._put(ids, keys)
+        starts = None
+        if rows is not None and self._probed is not None and self._probed[0] == self._tables.generation:
+            starts = self._probed[1][rows]
+        self._probed = None
+        if alone is None:
+            self._put(ids, keys, starts)
+            return
+        generation = self._tables.generation
+        lone_rows, lone_bands = alone.nonzero()
+        lone_ids = ids[lone_rows]
+        previous = self._tables.put(lone_bands, keys[lone_rows, lone_bands], lone_ids.astype(np.int32),
+                                    None if starts is None else starts[lone_rows, lone_bands])
+        self._previous[self._slots(lone_ids), lone_bands] = previous
+        if self._tables.generation != generation:
+            starts = None
+        self._put(ids, keys, starts, ~alone)
 
-    def _put(self, ids: np.ndarray, keys: np.ndarray) -> None:
-        """The newest of equal (band, key) entries becomes the owner; each links to the next older."""
+    def _put(self, ids: np.ndarray, keys: np.ndarray, starts: np.ndarray | None = None,
+             which: np.ndarray | None = None) -> None:
+        """The newest of equal (band, key) entries becomes the owner; each links to the next older.
+        `which` (a mask like `keys`) limits this to some entries."""
         banded = ((np.arange(BANDS, dtype=np.uint64) << np.uint64(32)) | keys.astype(np.uint64)).ravel()
+        chosen = None if which is None else np.flatnonzero(which.ravel())
+        if chosen is not None:
+            if not len(chosen):
+                return
+            banded = banded[chosen]
         order = np.argsort(banded, kind="stable")  # equal keys stay in ascending id order
         ordered = banded[order]
+        if chosen is not None:
+            order = chosen[order]  # positions in the full (ids, BANDS) grid
         owners = ids[order // BANDS]
         bands = (order % BANDS).astype(np.int64)
         same = ordered[1:] == ordered[:-1]
@@ -356,7 +404,8 @@ class BandIndex:
         oldest = np.ones(len(order), dtype=bool)
         oldest[1:] = ~same
         previous[oldest] = self._tables.put(bands[newest], (ordered[newest] & _MASK32).astype(np.uint32),
-                                            owners[newest].astype(np.int32))
+                                            owners[newest].astype(np.int32),
+                                            None if starts is None else starts.ravel()[order[newest]])
         self._previous[self._slots(owners), bands] = previous
 
     def drop_before(self, first_live: int) -> None:

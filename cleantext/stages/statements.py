@@ -78,6 +78,25 @@ def statement_signature(text: str, norm: str | None = None) -> str:
     return signature
 
 
+@cache
+def _ascii_negation_words() -> frozenset[bytes]:
+    return frozenset(word.encode() for word in _negations()[0] if word.isascii())
+
+
+def ascii_signature(text: str, words: list[bytes], has_digits: bool) -> str:
+    """`statement_signature` of an ASCII `text` whose normalized words (as bytes) the
+    caller has split already; `has_digits` says whether `text` holds any digit."""
+    signature = " ".join(_NUMBER.findall(text)) if has_digits else ""
+    negation_words = _ascii_negation_words()
+    negations = 0 if negation_words.isdisjoint(words) else sum(map(negation_words.__contains__, words))
+    if "'" in text:
+        known, elided = _negations()
+        negations += sum(1 for form in elided.findall(text.casefold()) if form.replace("'", "") not in known)
+    if negations:
+        signature += f"!{negations}"
+    return signature
+
+
 # -- code -------------------------------------------------------------------------
 
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
@@ -88,13 +107,13 @@ _CODE_START = re.compile(
     r"public|private|protected|static|async|await|print|echo|do|then|begin|self|this|#include|#define)"
     r"(?![\w-])")
 _CODE_CHARACTERS = frozenset("=(){}[];<>")
-_ASCII_WORD_AND_SPACE = str.maketrans("", "", "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ")
+_ASCII_WORD_AND_SPACE = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 "
 _SYMBOL = re.compile(r"[^\w\s]|_")
 
 
 def _mostly_symbols(stripped: str) -> bool:
     if stripped.isascii():
-        symbols = len(stripped.translate(_ASCII_WORD_AND_SPACE))
+        symbols = len(stripped.encode().translate(None, _ASCII_WORD_AND_SPACE))
     else:
         symbols = len(_SYMBOL.findall(stripped))
     return 2 * symbols > len(stripped) - stripped.count(" ")
