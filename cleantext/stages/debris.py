@@ -483,7 +483,7 @@ class StripDebris(Stage):
         not judged exactly as it would be whole (bench/README.md measures the difference
         on the dev pages run together); its ``rules-only`` notes count once per document. With `repeated_in`, the lines of
         a document are counted once it ends (so its own windows do not count as earlier
-        documents), at most `_RunMemo.MAX_ENTRIES` distinct lines of one document.
+        documents), by their `line_key`s.
         """
         window: list[Line] = []
         blocks: list[int] = []  # positions in `window` of the non-blank lines still kept
@@ -526,9 +526,9 @@ class StripDebris(Stage):
             memo.trim()
         memo.notes.extend(document.notes)
         if self.repeated_in:
-            seen_in = memo.documents_with
-            for text in document.lines:
-                seen_in[text] = seen_in.get(text, 0) + 1
+            counts = memo.documents_with.counts
+            for key in document.lines:
+                counts[key] = counts.get(key, 0) + 1
             memo.trim()
 
     def _judge(self, texts: list[str], indented_lines: list[bool], memo: _RunMemo, document: _DocumentTally,
@@ -660,7 +660,7 @@ class _DocumentTally:
 
     def __init__(self) -> None:
         self.notes: list[str] = []
-        self.lines: set[str] = set()
+        self.lines: set[int] = set()  #: `line_key`s, 8 bytes a line instead of its text
 
     def note(self, note: str) -> None:
         if note not in self.notes:
@@ -669,9 +669,7 @@ class _DocumentTally:
     def count(self, texts: Sequence[str]) -> None:
         for text in texts:
             if len(text) < boilerplate.LENGTH_HIGH:  # only short lines can count as repeated
-                if len(self.lines) >= _RunMemo.MAX_ENTRIES:
-                    return  # bounded: further lines of this document are not counted (never too many)
-                self.lines.add(text)
+                self.lines.add(line_key(text))
 
 
 class LineCounts:
