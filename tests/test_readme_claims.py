@@ -33,6 +33,10 @@ def test_review_shows_the_debris_score_the_readme_mentions(runner):
     assert re.search(r"strip-debris: boilerplate:\S+: .*\(debris score 0\.\d\d\)", review)
 
 
-def test_readme_no_longer_claims_memory_never_grows_with_input():
+def test_readme_states_the_window_that_bounds_memory():
+    from cleantext.stages import debris
+
     assert "memory does not\ngrow with file size" not in README
-    assert "holds one document at a time" in README
+    assert "holds one document at a time" not in README
+    assert f"windows of at most {debris.WINDOW_BLOCKS:,}\nnon-blank lines" in README
+    assert f"A line over {debris.LONG_LINE:,} characters" in README

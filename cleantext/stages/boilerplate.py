@@ -492,6 +492,10 @@ def comment_section_start(fixed: Sequence[str | None], after: int) -> int | None
 COPY_MIN_LENGTH = 1000
 COPY_MIN_LINES = 3
 COPY_PROBE_LENGTH = 40
+#: A giant line is searched for the page's lines in its first this many characters
+#: only, so a line of megabytes costs one bounded scan per probe (a copy starts with
+#: the article's first paragraphs).
+COPY_SCAN = 100_000
 
 
 def body_copies(texts: Sequence[str], fixed: Sequence[str | None]) -> list[int]:
@@ -502,7 +506,7 @@ def body_copies(texts: Sequence[str], fixed: Sequence[str | None]) -> list[int]:
     probes = {t.strip() for t, f in zip(texts, fixed) if f is None and COPY_PROBE_LENGTH <= len(t) < COPY_MIN_LENGTH}
     copies = []
     for i in giants:
-        text, found = texts[i], 0
+        text, found = texts[i][:COPY_SCAN], 0
         for probe in probes:
             if probe in text:
                 found += 1

@@ -433,7 +433,7 @@ class StripDebris(Stage):
 
         def clean(lines: Iterator[Line]) -> Iterator[Line]:
             memo.patterns = _PatternBudget()  # user patterns get their time afresh per document
-            return collapse_blank_lines(self._strip(list(lines), memo), self.name)
+            return collapse_blank_lines(self._windows(lines, memo), self.name)
 
         clean.notes = memo.notes  # type: ignore[attr-defined]  # read by pipeline.StageStats
         clean.memo = memo  # type: ignore[attr-defined]  # phases.repeated_lines sets its counts per document
@@ -445,29 +445,103 @@ class StripDebris(Stage):
     def _verdict(self, text: str, memo: _RunMemo) -> tuple[str | None, Rule | None]:
         """The forced class of a line and the rule behind it (None, None: no rule).
 
-        Remembered for the run unless a user pattern was given up on this line.
+        Remembered for the run unless a user pattern was given up on this line. A line
+        longer than `LONG_LINE` is tried against `--keep` and `--rules` patterns only:
+        the built-in rules describe short lines (a menu, a share bar, an error message),
+        and it is not remembered.
         """
         builtin, user, keep = self._matchers
         budget = memo.patterns
         budget.complete = True
+        long = len(text) > LONG_LINE
         if keep.match(text, budget) is not None:
             verdict: tuple[str | None, Rule | None] = ("good", None)
         else:
-            rule = builtin.match(text) or user.match(text, budget)
+            rule = (None if long else builtin.match(text)) or user.match(text, budget)
             verdict = (None, None) if rule is None else (
                 _ROLE.get(rule.qualified_name, "navigation" if rule.category == "navigation" else "bad"), rule)
-        if budget.complete:
-            memo.verdicts[text] = verdict
+        if budget.complete and not long:
+            memo.remember(memo.verdicts, text, verdict)
         return verdict
 
-    def _strip(self, document: list[Line], memo: _RunMemo) -> Iterator[Line]:
-        blocks = [line for line in document if line.removed is None and line.text.strip()]
-        texts = [line.text.strip() for line in blocks]
+    def _windows(self, lines: Iterator[Line], memo: _RunMemo) -> Iterator[Line]:
+        """Judge one document window by window and yield its lines as they are decided.
+
+        A document that fits in one window (`WINDOW_BLOCKS` non-blank lines, `WINDOW_CHARS`
+        characters, `WINDOW_HELD` lines in all: every dev page several times over) is judged
+        whole, exactly as it always was. A longer one is judged in overlapping windows:
+        when a window is full, the lines up to a cut are decided and leave; the cut is the
+        deepest valley of the article-core evidence (the point with the most debris behind
+        it, see `_cut`) in the window's third quarter, so the debris between two pages of a
+        stream is where windows meet and each page's article is judged with all of its
+        lines. The lines after the cut (at least a quarter of the window: the decisions'
+        lookahead) are judged again with the next input, behind `CONTEXT_BLOCKS` decided
+        lines that are read again as context only (lookbehind: a headline above an article).
+
+        Each window needs its own page evidence (without any it keeps its text) and finds
+        its own article core, and falls back to the rules on its own, so a long stream is
+        not judged exactly as it would be whole (bench/README.md measures the difference
+        on the dev pages run together); its ``rules-only`` notes count once per document. With `repeated_in`, the lines of
+        a document are counted once it ends (so its own windows do not count as earlier
+        documents), by their `line_key`s.
+        """
+        window: list[Line] = []
+        blocks: list[int] = []  # positions in `window` of the non-blank lines still kept
+        chars = 0
+        context: list[tuple[str, bool]] = []  # (text, indented) of decided lines before the window
+        document = _DocumentTally()
+        stream = iter(lines)
+        peeked: Line | None = None  # the line read to see whether a full window ends the document
+        ended = False
+        while not ended:
+            line, peeked = (peeked, None) if peeked is not None else (next(stream, None), None)
+            if line is not None:
+                if line.removed is None and line.text.strip():
+                    blocks.append(len(window))
+                chars += len(line.text)
+                window.append(line)
+                if len(blocks) < WINDOW_BLOCKS and chars < WINDOW_CHARS and len(window) < WINDOW_HELD:
+                    continue
+                peeked = next(stream, None)  # a full window at the very end is the whole rest
+                ended = peeked is None
+            else:
+                ended = True
+            blocks_in = [window[i] for i in blocks]
+            texts = [text for text, _ in context] + [b.text.strip() for b in blocks_in]
+            indented = [flag for _, flag in context] + [b.text[:1] in (" ", "\t") for b in blocks_in]
+            removals, weights = self._judge(texts, indented, memo, document, need_weights=not ended)
+            first = len(context)
+            cut = len(texts) if ended else _cut(weights, first)
+            decided = len(window) if cut == len(texts) else blocks[cut - first]
+            if not ended and (len(window) - decided > WINDOW_HELD // 2 or chars - sum(
+                    len(w.text) for w in window[:decided]) > WINDOW_CHARS // 2):
+                cut, decided = len(texts), len(window)  # what is left is too big to carry: decide it all
+            for b, removal in zip(blocks_in[:cut - first], removals[first:cut]):
+                b.removed = removal
+            yield from window[:decided]
+            context = list(zip(texts[max(0, cut - CONTEXT_BLOCKS):cut], indented[max(0, cut - CONTEXT_BLOCKS):cut]))
+            window = window[decided:]
+            blocks = [i - decided for i in blocks[cut - first:]]
+            chars = sum(len(w.text) for w in window)
+            memo.trim()
+        memo.notes.extend(document.notes)
+        if self.repeated_in:
+            counts = memo.documents_with.counts
+            for key in document.lines:
+                counts[key] = counts.get(key, 0) + 1
+            memo.trim()
+
+    def _judge(self, texts: list[str], indented_lines: list[bool], memo: _RunMemo, document: _DocumentTally,
+               need_weights: bool = False) -> tuple[list[Removal | None], list[float]]:
+        """The removal (None: kept) of each of a window's non-blank lines (stripped
+        `texts`; `indented_lines` tells which began with a space or tab), and, with
+        `need_weights`, each one's article-core weight before context (for `_cut`)."""
         verdicts = memo.verdicts
+        removals: list[Removal | None] = []
         fixed: list[str | None] = []
         navigation: list[str | None] = []
         seen_in = memo.documents_with
-        for line, text in zip(blocks, texts):
+        for text in texts:
             verdict = verdicts.get(text)
             if verdict is None:
                 verdict = self._verdict(text, memo)
@@ -479,46 +553,50 @@ class StripDebris(Stage):
                 role = "repeated"
             fixed.append(role)
             navigation.append(rule.qualified_name if rule is not None and role in ("navigation", "comment") else None)
-            if rule is not None:
-                line.removed = Removal(self.name, rule.qualified_name, score=1.0)
-        rule_names = [line.removed.rule if line.removed is not None else None for line in blocks]
+            removals.append(None if rule is None else Removal(self.name, rule.qualified_name, score=1.0))
+        rule_names = [removal.rule if removal is not None else None for removal in removals]
         for i in boilerplate.table_cells(texts, rule_names):
             # A date in a table is the table's data, neither a byline nor page evidence.
-            blocks[i].removed, fixed[i], navigation[i] = None, None, None
+            removals[i], fixed[i], navigation[i] = None, None, None
         if self.repeated_in:
-            for text in set(texts):
-                seen_in[text] = seen_in.get(text, 0) + 1
-        if self.heuristics and blocks:
+            document.count(texts)
+        weights: list[float] = []
+        if self.heuristics and texts:
             language = self.lang  # None: each line in its own language
             facts = memo.facts(language or "")
             classes = []
             for text in texts:
                 known = facts.get(text)
                 if known is None:
-                    known = facts[text] = boilerplate.line_facts(text, language)
+                    if len(text) > LONG_LINE:
+                        known = _long_line_facts(text, language)
+                    else:
+                        known = memo.remember(facts, text, boilerplate.line_facts(text, language))
                 classes.append(boilerplate.BlockClass(*known))
-            indented = sum(1 for line in blocks if line.text[:1] in (" ", "\t")) / len(blocks)
+            if need_weights:
+                weights = [boilerplate.core_weight(c, f) for c, f in zip(classes, fixed)]
+            indented = sum(indented_lines) / len(texts)
             _, fallback = boilerplate.classify_document(texts, language, fixed, classes, navigation, indented)
             if fallback is not None:
-                memo.notes.append(f"rules-only:{fallback}")
+                document.note(f"rules-only:{fallback}")
             if fallback == "no-page-evidence":
                 # Not a page: in a text file (code, changelog, licence) navigation-like lines
                 # ("Copyright ...", "All rights reserved.") are its content, and so is, in
                 # any document, a paragraph of prose that happens to match a phrase rule.
                 text_file = indented >= boilerplate.INDENTED_SHARE
-                for line, role, text in zip(blocks, fixed, texts):
+                for i, (role, text) in enumerate(zip(fixed, texts)):
                     if role in ("navigation", "comment") and (text_file or boilerplate.paragraph_like(text)):
-                        line.removed = None
-            for line, judged, forced in zip(blocks, classes, fixed):
+                        removals[i] = None
+            for i, (text, judged, forced) in enumerate(zip(texts, classes, fixed)):
                 if judged.reason == "rule-match-inside-prose":
-                    line.removed = None
+                    removals[i] = None
                 elif forced == "repeated" and judged.label == "bad":
-                    line.removed = Removal(
+                    removals[i] = Removal(
                         self.name, f"boilerplate:{judged.reason}",
-                        f"in {seen_in[line.text.strip()] - 1} earlier documents of this run", score=judged.score,
+                        f"in {seen_in[text]} earlier documents of this run", score=judged.score,
                     )
                 elif forced is None and judged.label == "bad":
-                    line.removed = Removal(
+                    removals[i] = Removal(
                         self.name,
                         f"boilerplate:{judged.reason}",
                         f"{judged.length:.0f} chars, "
@@ -526,8 +604,72 @@ class StripDebris(Stage):
                            else "stopwords not counted (short line or no list)"),
                         score=judged.score,
                     )
-        memo.trim()
-        yield from document
+        if need_weights and not weights:
+            weights = [0.0] * len(texts)
+        return removals, weights
+
+
+#: The bounded window of `StripDebris._windows`: non-blank lines judged together (the
+#: longest dev page has 1,027), characters held (the largest has 123 KB), and lines of
+#: any kind held (blank lines and lines removed before this stage count too).
+WINDOW_BLOCKS = 4000
+WINDOW_CHARS = 4_000_000
+WINDOW_HELD = 4 * WINDOW_BLOCKS
+#: Decided lines read again, as context only, at the start of the next window.
+CONTEXT_BLOCKS = 200
+#: A line longer than this (characters; the longest line of a dev page has 9,333) is
+#: judged by cheap means: no built-in rule is tried on it (see `StripDebris._verdict`)
+#: and its stopwords and shape are measured on a sample of its start and end
+#: (`_long_line_facts`), so it costs time and memory in proportion to itself.
+LONG_LINE = 20_000
+
+
+def _long_line_facts(text: str, language: str | None) -> tuple:
+    """`boilerplate.line_facts` of a line longer than `LONG_LINE`, measured on its first
+    and last `LONG_LINE // 2` characters, with its length scaled to the whole line."""
+    half = LONG_LINE // 2
+    sample = f"{text[:half]} {text[-half:]}"
+    facts = boilerplate.line_facts(sample, language)
+    length = facts[3] * len(text) / len(sample)
+    return (*facts[:3], length, *facts[4:])
+
+
+def _cut(weights: Sequence[float], first: int) -> int:
+    """Where to end the decided part of a full window: the index of the first non-blank
+    line to carry over, at the deepest valley of the article-core evidence (the lowest
+    running sum of `weights`: the most debris behind, the most prose ahead) in the third
+    quarter of the window (the latest on a tie). `weights[:first]` are context."""
+    n = len(weights)
+    lo = max(first + 1, n // 2)
+    hi = max(lo, n - n // 4)
+    if lo >= n:
+        return n
+    total = sum(weights[:lo])
+    best, where = total, lo
+    for i in range(lo, min(hi, n - 1) + 1):
+        if i > lo:
+            total += weights[i - 1]
+        if total <= best:
+            best, where = total, i
+    return where
+
+
+class _DocumentTally:
+    """What `StripDebris` gathers over the windows of one document: its notes (each
+    once) and, with `repeated_in`, its distinct short lines (counted when it ends)."""
+
+    def __init__(self) -> None:
+        self.notes: list[str] = []
+        self.lines: set[int] = set()  #: `line_key`s, 8 bytes a line instead of its text
+
+    def note(self, note: str) -> None:
+        if note not in self.notes:
+            self.notes.append(note)
+
+    def count(self, texts: Sequence[str]) -> None:
+        for text in texts:
+            if len(text) < boilerplate.LENGTH_HIGH:  # only short lines can count as repeated
+                self.lines.add(line_key(text))
 
 
 class LineCounts:
@@ -554,14 +696,16 @@ class _RunMemo:
     """Per-run state of `StripDebris`, keyed by a line's stripped text.
 
     Held in the closure `StripDebris.start()` returns, never on the (frozen) stage.
-    The caches (verdicts, facts) are cleared when they exceed `MAX_ENTRIES`, so a long
-    run's memory stays bounded. The document counts of ``repeated_in`` are never
-    trimmed: a count must not depend on how many other lines a process happened to
-    see, or results would change with the executor (they cost about 100 bytes per
-    distinct line).
+    The verdict and fact caches are cleared when they hold more than `MAX_CACHED` lines
+    or `MAX_CACHED_CHARS` characters of them, so a long run's memory stays bounded. The
+    document counts of ``repeated_in`` are never trimmed: a count must not depend on how
+    many other lines a process happened to see, or results would change with the
+    executor (they cost about 100 bytes per distinct short line).
     """
 
     MAX_ENTRIES = 200_000
+    MAX_CACHED = 100_000
+    MAX_CACHED_CHARS = 10_000_000
 
     def __init__(self) -> None:
         self.verdicts: dict[str, tuple[str | None, Rule | None]] = {}
@@ -572,13 +716,21 @@ class _RunMemo:
         self.patterns = _PatternBudget()
         #: Events of the documents cleaned so far, for `StageStats.notes` (drained by the run).
         self.notes: list[str] = []
+        self._cached_chars = 0
+
+    def remember(self, cache: dict, text: str, value):
+        """Store `value` for `text` in one of the caches, counting its characters."""
+        cache[text] = value
+        self._cached_chars += len(text)
+        return value
 
     def facts(self, language: str) -> dict[str, tuple]:
         return self._facts.setdefault(language, {})
 
     def trim(self) -> None:
-        if len(self.verdicts) > self.MAX_ENTRIES:
+        if self._cached_chars > self.MAX_CACHED_CHARS or len(self.verdicts) > self.MAX_CACHED or any(
+                len(table) > self.MAX_CACHED for table in self._facts.values()):
             self.verdicts.clear()
-        for table in self._facts.values():
-            if len(table) > self.MAX_ENTRIES:
+            for table in self._facts.values():
                 table.clear()
+            self._cached_chars = 0

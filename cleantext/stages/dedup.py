@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import islice
 from operator import itemgetter
 from typing import Any, ClassVar, Literal
 
@@ -37,6 +36,13 @@ SCOPES: tuple[str, ...] = ("document", "window", "corpus")
 
 #: Lines judged together; large enough for numpy to pay off, small enough to stream.
 BATCH = 4096
+#: Characters of text judged in one batch at most: a batch of long lines stops early,
+#: so hashing (some 40 bytes a character, see `near_duplicates.band_keys`) stays bounded.
+BATCH_CHARS = 500_000
+#: A line longer than this (characters) only matches exactly, as a short one does:
+#: normalizing, hashing and comparing it with ``fuzz.ratio`` would cost a multiple of
+#: its size in memory and its square in time.
+EXACT_ONLY_LENGTH = 100_000
 #: Below this threshold MinHash candidates would miss too many matches (two lines at
 #: ratio 70 may share few 5-grams), so every kept line is compared: exact but quadratic.
 INDEX_MIN_THRESHOLD = 80.0
@@ -189,6 +195,18 @@ def _index_candidates(memory: _Memory, texts: list[str], signatures: list[str]):
                             shared_bounds.tolist()))
 
 
+def _next_batch(lines: Iterator[Line], size: int) -> list[Line]:
+    """The next `size` lines, fewer when they hold `BATCH_CHARS` characters."""
+    batch: list[Line] = []
+    chars = 0
+    for line in lines:
+        batch.append(line)
+        chars += len(line.text)
+        if len(batch) >= size or chars >= BATCH_CHARS:
+            break
+    return batch
+
+
 def _best_match():
     """``(text, score, index)`` of the best of `choices` reaching `score_cutoff`, or None."""
     from functools import partial
@@ -271,7 +289,7 @@ class Dedup(Stage):
         lines = iter(lines)
         code = CodeLines()
         judge = self._judge_batch if self.threshold < 100 else self._judge_exactly
-        while batch := list(islice(lines, batch_size)):
+        while batch := _next_batch(lines, batch_size):
             judge(batch, memory, code, code_blanks)
             yield from batch
 
@@ -294,6 +312,9 @@ class Dedup(Stage):
             kept_id = exact.get(key)
             if kept_id is not None:
                 line.removed = self._removal("exact-duplicate", line, memory, kept_id, 100.0)
+                continue
+            if len(key) > EXACT_ONLY_LENGTH:
+                add(key, None, "", line.number, line.source)
                 continue
             norm, signature = normalize_and_sign(key)
             if len(norm) < min_length:
@@ -329,6 +350,9 @@ class Dedup(Stage):
             if not key:
                 continue
             if not windowed and key in exact:
+                todo.append((line, key, None, "", -1))
+                continue
+            if len(key) > EXACT_ONLY_LENGTH:
                 todo.append((line, key, None, "", -1))
                 continue
             normalized_key, signature = normalize_and_sign(key)

@@ -187,7 +187,29 @@ class FixEncoding(Stage):
 
         if _ESCAPED_BYTE.search(text):
             text = _decode_escaped_bytes(text)
+        if len(text) > self._config.max_decode_length:
+            return self._fix_long(text)
         return ftfy.fix_text(text, self._config)
+
+    def _fix_long(self, text: str) -> str:
+        """`ftfy.fix_text` of a line longer than one of its segments, cut as ftfy cuts it
+        (every `max_decode_length` characters, "auto" entities off from the first segment
+        with a "<"): the same text, but segments the gate passes skip ftfy, and a line
+        nothing changed comes back as it was instead of as a copy."""
+        from ftfy import fix_and_explain
+
+        config, size = self._config, self._config.max_decode_length
+        out, changed = [], False
+        for start in range(0, len(text), size):
+            segment = text[start:start + size]
+            if config.unescape_html == "auto" and "<" in segment:
+                config = config._replace(unescape_html=False)
+            if self._gate.search(segment) is not None:
+                fixed = fix_and_explain(segment, config)[0]
+                changed = changed or fixed != segment
+                segment = fixed
+            out.append(segment)
+        return "".join(out) if changed else text
 
     def process(self, lines: Iterator[Line]) -> Iterator[Line]:
         fix = self.fix
