@@ -330,3 +330,28 @@ def test_a_score_just_below_a_fractional_threshold_is_not_a_near_duplicate():
     stage = Dedup(threshold=threshold, min_length=0)
     assert removed_numbers(dedup_lines(texts, stage)) == brute_force(texts, threshold, 0) == set()
     assert removed_numbers(dedup_lines(texts, Dedup(threshold=50.0, min_length=0))) == {2}
+
+
+signature_text = st.text(st.sampled_from("0123456789-+\u2212.,aN'\u2019 tTéЖ"), max_size=30) | st.text()
+
+
+@given(signature_text, st.sampled_from(["", "isn't ", "DOESN\u2019T ", "n'est ", "qu'il "]))
+def test_statement_signature_matches_the_plain_patterns(text, prefix):
+    """The number pattern's lookahead and the elision pre-check only skip work: the plain
+    patterns find the same numbers and elided negations."""
+    import re
+
+    from cleantext.stages import statements
+
+    text = prefix + text
+    numbers = re.findall(r"(?:(?<!\w)[-+\u2212])?\d+(?:[.,]\d+)*", text)
+    assert statements._NUMBER.findall(text) == numbers
+    words, _ = statements._negations()
+    suffixes = "|".join(map(re.escape, sorted({s for v in statements.negation_words().values()
+                                                 for s in v.get("suffixes", ())})))
+    prefixes = "|".join(map(re.escape, sorted({s for v in statements.negation_words().values()
+                                                 for s in v.get("prefixes", ())})))
+    plain = re.compile(rf"\w+(?:{suffixes})(?!\w)|(?<!\w)(?:{prefixes})\w+")
+    expected = sum(1 for form in plain.findall(text.casefold())
+                   if form.replace("'", "").replace("\u2019", "") not in words)
+    assert statements._elided_negations(text, words, statements._negations()[1]) == expected

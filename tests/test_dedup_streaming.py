@@ -182,3 +182,46 @@ def test_band_tables_map_each_key_to_its_newest_owner_across_growth_and_wrap_aro
     assert found.tolist() == [[expected.get((b, int(k)), -1) for b in range(BANDS)] for k in pool]
     assert tables.counts.sum() == len(expected)
     assert tables.size > 1024  # the tables grew
+
+
+BASES = ["The river council approved the new garden budget today",
+         "Heavy storms delayed every morning train to the city",
+         "The river council did not approve the garden budget"]
+
+
+@st.composite
+def edited_sentence(draw) -> str:
+    """A base sentence with a few characters changed: many pairs near the threshold."""
+    text = list(draw(st.sampled_from(BASES)))
+    for _ in range(draw(st.integers(0, 8))):
+        at = draw(st.integers(0, len(text) - 1))
+        text[at] = draw(st.sampled_from("aeiou xz"))
+    return "".join(text)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(edited_sentence(), min_size=1, max_size=60), st.sampled_from([80.0, 85.0, 90.0, 95.0]),
+       st.sampled_from(["document", "window"]), st.sampled_from([2, 5, 100]))
+def test_a_whole_document_batch_finds_what_the_index_finds(texts, threshold, scope, window):
+    """A document in one batch skips the MinHash index (`_LazyCandidates`) unless the batch is
+    exactly full: both ways, and in small batches, give the same removals and scores."""
+    stage = Dedup(threshold=threshold, scope=scope, window=window)
+    whole = judged(texts, stage, len(texts) + 1)
+    assert whole == judged(texts, stage, len(texts))
+    assert whole == judged(texts, stage, 3)
+
+
+def test_whole_document_batches_agree_with_the_index_on_crowded_keys():
+    """Seeded documents of many variants of one sentence, where several kept lines hold the
+    same band keys and only the `DEPTH` newest of them are candidates (this catches a
+    lazy path that proposes one holder too many)."""
+    rng = random.Random(1)
+    for _ in range(200):
+        texts = []
+        for _ in range(rng.randint(5, 60)):
+            text = list(rng.choice(BASES))
+            for _ in range(rng.randint(0, 8)):
+                text[rng.randrange(len(text))] = rng.choice("aeiou xz")
+            texts.append("".join(text))
+        stage = Dedup(threshold=rng.choice([80.0, 85.0, 90.0, 95.0]))
+        assert judged(texts, stage, len(texts) + 1) == judged(texts, stage, len(texts))

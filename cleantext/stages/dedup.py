@@ -15,11 +15,15 @@ those earlier in the same batch), then yielded. Output lags input by at most one
 batch, and the batch size never changes a result: per band the candidate is the
 newest kept line with that key, whether it was kept in an earlier batch or earlier
 in this one.
+
+A short document (one batch, a few hundred long lines: a web page) skips the index:
+building it cost more than judging the page, and most pages have no near-duplicate
+at all, which one exhaustive look-up per line shows (`_LazyCandidates`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, ClassVar, Literal
@@ -46,6 +50,10 @@ EXACT_ONLY_LENGTH = 100_000
 #: Below this threshold MinHash candidates would miss too many matches (two lines at
 #: ratio 70 may share few 5-grams), so every kept line is compared: exact but quadratic.
 INDEX_MIN_THRESHOLD = 80.0
+#: A document's only batch with at most this many distinct long lines skips the index
+#: (see `_LazyCandidates`): its exhaustive pre-check is quadratic, and measured on
+#: 300-line documents it is still faster than the index, at 1,000 lines 1.5x slower.
+LAZY_MAX_ROWS = 512
 
 _PUNCTUATION = regex.compile(r"[\p{P}\p{S}]+")
 _WHITESPACE = regex.compile(r"\s+")
@@ -207,6 +215,45 @@ def _next_batch(lines: Iterator[Line], size: int) -> list[Line]:
     return batch
 
 
+class _LazyCandidates:
+    """The index's candidates for a document's only batch, worked out only where they matter.
+
+    Short documents (a web page: a few dozen long lines) would pay more for building
+    MinHash tables than for judging. Since a candidate is only ever verified, a line
+    none of whose earlier kept lines with its signature reaches the threshold is kept
+    whatever the index proposes: one `extractOne` over those lines settles most lines.
+    For the others the candidates are computed as the index would give them (per band
+    key, the `DEPTH` newest kept lines holding it; with no earlier batch these are all
+    in this batch), from the batch's band keys, computed once when first needed.
+    """
+
+    def __init__(self, texts: list[str], signatures: list[str]):
+        self.texts, self.signatures = texts, signatures
+        self.by_signature: dict[str, list[str]] = {}  # kept normalized texts per signature
+        self.kept_rows: list[int] = []
+        self.kept_ids: list[int] = []
+        self._keys: Any = None  # numpy band keys of the batch's rows, made on first need
+
+    def keep(self, kept_id: int, row: int) -> None:
+        self.by_signature.setdefault(self.signatures[row], []).append(self.texts[row])
+        self.kept_rows.append(row)
+        self.kept_ids.append(kept_id)
+
+    def candidates(self, row: int, best_match, threshold: float) -> list[int]:
+        earlier = self.by_signature.get(self.signatures[row])
+        if not earlier or best_match(self.texts[row], earlier, score_cutoff=threshold) is None:
+            return []
+        import numpy as np
+
+        from .near_duplicates import DEPTH, band_keys, signature_salts
+
+        if self._keys is None:
+            self._keys = band_keys(self.texts) ^ signature_salts(self.signatures)
+        held = self._keys[self.kept_rows] == self._keys[row]  # (kept lines, BANDS)
+        newest = held & (np.cumsum(held[::-1], axis=0)[::-1] <= DEPTH)
+        return [self.kept_ids[i] for i in np.flatnonzero(newest.any(axis=1)).tolist()]
+
+
 def _best_match():
     """``(text, score, index)`` of the best of `choices` reaching `score_cutoff`, or None."""
     from functools import partial
@@ -276,7 +323,7 @@ class Dedup(Stage):
         def clean_document(lines: Iterator[Line]) -> Iterator[Line]:
             memory = corpus_memory or new_memory()
             code_blanks: set[int] = set()  # ids of blank lines inside code blocks
-            judged = self._dedup(lines, memory, code_blanks, batch_size)
+            judged = self._dedup(lines, memory, code_blanks, batch_size, memory is not corpus_memory)
             return collapse_blank_lines(judged, self.name, keep=code_blanks, stream=True)
 
         return clean_document
@@ -285,12 +332,20 @@ class Dedup(Stage):
         return self.start()(lines)
 
     def _dedup(self, lines: Iterator[Line], memory: _Memory, code_blanks: set[int],
-               batch_size: int) -> Iterator[Line]:
+               batch_size: int, own_memory: bool) -> Iterator[Line]:
+        """`own_memory`: `memory` serves this document alone (not corpus scope)."""
         lines = iter(lines)
         code = CodeLines()
-        judge = self._judge_batch if self.threshold < 100 else self._judge_exactly
+        first = True
         while batch := _next_batch(lines, batch_size):
-            judge(batch, memory, code, code_blanks)
+            if self.threshold < 100:
+                # the document's only batch: `_next_batch` stopped because the lines ran out
+                only = (own_memory and first and len(batch) < batch_size
+                        and sum(len(line.text) for line in batch) < BATCH_CHARS)
+                self._judge_batch(batch, memory, code, code_blanks, only)
+            else:
+                self._judge_exactly(batch, memory, code, code_blanks)
+            first = False
             yield from batch
 
     def _judge_exactly(self, batch: list[Line], memory: _Memory, code: CodeLines, code_blanks: set[int]) -> None:
@@ -326,8 +381,10 @@ class Dedup(Stage):
                 continue
             add(key, norm, signature, line.number, line.source)
 
-    def _judge_batch(self, batch: list[Line], memory: _Memory, code: CodeLines, code_blanks: set[int]) -> None:
-        """Judge each line of `batch` in order against earlier kept lines."""
+    def _judge_batch(self, batch: list[Line], memory: _Memory, code: CodeLines, code_blanks: set[int],
+                     only: bool = False) -> None:
+        """Judge each line of `batch` in order against earlier kept lines. `only`: the
+        batch is a whole document with a memory of its own (see `_LazyCandidates`)."""
         threshold, min_length = self.threshold, self.min_length
         exact, normalized = memory.exact, memory.normalized
         # In window scope a line that repeats a live kept line may find it gone by its
@@ -371,6 +428,11 @@ class Dedup(Stage):
             todo.append((line, key, normalized_key, signature, row))
         fuzzy = threshold < 100
         use_index = fuzzy and threshold >= INDEX_MIN_THRESHOLD and bool(rows)
+        lazy = None
+        if use_index and only and len(rows) <= LAZY_MAX_ROWS and memory._index is None and (
+                memory.window is None or memory.next_id + len(batch) <= memory.window):  # nothing expires
+            lazy = _LazyCandidates(row_texts, row_signatures)
+            use_index = False
         if use_index:
             import numpy as np
 
@@ -384,6 +446,7 @@ class Dedup(Stage):
         norms, signatures = memory.norms, memory.signatures
         window = memory.window
         # 2. judge in input order
+        candidates: Sequence[int]
         for line, key, norm, signature, row in todo:
             kept_id = exact.get(key)
             if kept_id is not None:
@@ -396,7 +459,10 @@ class Dedup(Stage):
                     continue
                 if fuzzy:
                     first_live = memory.first_live if window is not None else 0
-                    if use_index:
+                    if lazy is not None:
+                        best_match = best_match or _best_match()
+                        candidates = lazy.candidates(row, best_match, threshold)
+                    elif use_index:
                         low, high = index_bounds[row], index_bounds[row + 1]
                         start, end = shared_bounds[row], shared_bounds[row + 1]
                         candidates = index_flat[low:high] if low < high else ()
@@ -436,7 +502,9 @@ class Dedup(Stage):
                                                             best[1])
                                 continue
             kept_id = memory.add(key, norm, signature, line.number, line.source)
-            if norm is not None and use_index:
+            if norm is not None and lazy is not None:
+                lazy.keep(kept_id, row)
+            elif norm is not None and use_index:
                 for group in shared_groups[shared_bounds[row]:shared_bounds[row + 1]]:
                     group_kept.setdefault(group, []).append(kept_id)
                 new_ids.append(kept_id)

@@ -21,7 +21,8 @@ from importlib import resources
 #: A number as written: digits with inner ``.`` or ``,`` separators kept (so "1.5" and
 #: "15" differ), with a sign when the sign does not follow a word character ("-5", but
 #: "2019-2020" is two unsigned numbers).
-_NUMBER = re.compile(r"(?:(?<!\w)[-+\u2212])?\d+(?:[.,]\d+)*")
+#: (The lookahead only lets the engine skip positions where no number can start.)
+_NUMBER = re.compile(r"(?=[-+\u2212\d])(?:(?<!\w)[-+\u2212])?\d+(?:[.,]\d+)*")
 
 
 @cache
@@ -42,9 +43,29 @@ def _negations() -> tuple[frozenset[str], re.Pattern[str]]:
         words.update(w.casefold() for w in lists.get("words", ()))
         suffixes.update(lists.get("suffixes", ()))
         prefixes.update(lists.get("prefixes", ()))
-    elided = [rf"\w+(?:{'|'.join(map(re.escape, sorted(suffixes)))})(?!\w)",
+    # the first branch starts at a word start: a match starting inside a word would also
+    # start at its start (found first), so the result is the same without the retries
+    elided = [rf"(?<!\w)\w+(?:{'|'.join(map(re.escape, sorted(suffixes)))})(?!\w)",
               rf"(?<!\w)(?:{'|'.join(map(re.escape, sorted(prefixes)))})\w+"]
     return frozenset(words), re.compile("|".join(elided))
+
+
+@cache
+def _elision_marks() -> tuple[str, ...]:
+    """The suffixes and prefixes of elided forms: a text holding none has no elided form."""
+    marks: set[str] = set()
+    for lists in negation_words().values():
+        marks.update(lists.get("suffixes", ()))
+        marks.update(lists.get("prefixes", ()))
+    return tuple(sorted(marks))
+
+
+def _elided_negations(text: str, known: frozenset[str], elided: re.Pattern[str]) -> int:
+    """Elided negations of `text` whose glued word is not in `known` ("n'est" -> "nest")."""
+    folded = text.casefold()
+    if not any(mark in folded for mark in _elision_marks()):
+        return 0
+    return sum(1 for form in elided.findall(folded) if form.replace("'", "").replace("\u2019", "") not in known)
 
 
 _DIGIT = re.compile(r"\d")
@@ -71,8 +92,7 @@ def statement_signature(text: str, norm: str | None = None) -> str:
     tokens = norm.split()
     negations = 0 if words.isdisjoint(tokens) else sum(map(words.__contains__, tokens))
     if "'" in text or "\u2019" in text:  # elided forms whose glued word is not listed ("n'est" -> "nest")
-        negations += sum(1 for form in elided.findall(text.casefold())
-                         if form.replace("'", "").replace("\u2019", "") not in words)
+        negations += _elided_negations(text, words, elided)
     if negations:
         signature += f"!{negations}"
     return signature
@@ -91,7 +111,7 @@ def ascii_signature(text: str, words: list[bytes], has_digits: bool) -> str:
     negations = 0 if negation_words.isdisjoint(words) else sum(map(negation_words.__contains__, words))
     if "'" in text:
         known, elided = _negations()
-        negations += sum(1 for form in elided.findall(text.casefold()) if form.replace("'", "") not in known)
+        negations += _elided_negations(text, known, elided)
     if negations:
         signature += f"!{negations}"
     return signature
