@@ -201,3 +201,16 @@ def test_tasks_leave_their_input_alone_so_a_rerun_gives_the_same_result(engine):
     assert [_view(lines) for _, lines, _ in again] == [_view(lines) for _, lines, _ in first]
     assert any(line.removed for _, lines, _ in first for line in lines)
     assert not any(line.removed for _, lines in untouched for line in lines)
+
+
+def test_lines_too_long_to_compare_are_matched_exactly_in_phases_as_when_streaming():
+    # Dedup matches a line over EXACT_ONLY_LENGTH characters exactly only; the phases
+    # must not find it a near-duplicate of a copy that differs in case.
+    from cleantext.stages.dedup import EXACT_ONLY_LENGTH
+
+    long_line = ("Word " * (EXACT_ONLY_LENGTH // 5 + 10)).strip()
+    texts = [long_line + "\nshort one\n", long_line.upper() + "\nshort one\n" + long_line + "\n"]
+    pipeline = Pipeline([Dedup(scope="corpus")])
+    expected = streaming(pipeline, texts)
+    assert [line[4].rule for line in expected[0][1] if line[4]] == ["exact-duplicate", "exact-duplicate"]
+    assert phased(pipeline, texts, InProcess()) == expected

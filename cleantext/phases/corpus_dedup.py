@@ -32,8 +32,8 @@ from typing import Any, NamedTuple
 from ..lines import Line
 from ..pipeline import StageStats
 from ..stages.blank_lines import collapse_blank_lines
-from ..stages.dedup import BATCH, INDEX_MIN_THRESHOLD, Dedup, _comparable, _Memory, duplicate_removal, normalize
-from ..stages.statements import CodeLines, statement_signature
+from ..stages.dedup import BATCH, INDEX_MIN_THRESHOLD, Dedup, _comparable, _Memory, duplicate_removal, judged_form
+from ..stages.statements import CodeLines
 from . import fresh_lines
 from .hashing import line_key
 
@@ -67,11 +67,10 @@ def _facts(stage: Dedup, lines: list[Line], code_blanks: set[int] | None = None)
         key = line.text.strip()
         if not key:
             continue
-        norm = normalize(key)
-        if len(norm) < stage.min_length:
+        norm, signature = judged_form(key, stage.min_length)
+        if norm is None:
             yield _Fact(index, line, key, None, "", line_key(key))
         else:
-            signature = statement_signature(key, norm)
             yield _Fact(index, line, key, norm, signature, line_key(_comparable(norm, signature)))
 
 

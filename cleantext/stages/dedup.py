@@ -254,6 +254,16 @@ class _LazyCandidates:
         return [self.kept_ids[i] for i in np.flatnonzero(newest.any(axis=1)).tolist()]
 
 
+def judged_form(key: str, min_length: int) -> tuple[str | None, str]:
+    """What `Dedup` compares a stripped line by: its normalized text and statement
+    signature, or ``(None, "")`` for a line it matches exactly only (shorter than
+    `min_length` once normalized, or longer than `EXACT_ONLY_LENGTH`)."""
+    if len(key) > EXACT_ONLY_LENGTH:
+        return None, ""
+    norm, signature = normalize_and_sign(key)
+    return (norm, signature) if len(norm) >= min_length else (None, "")
+
+
 def _best_match():
     """``(text, score, index)`` of the best of `choices` reaching `score_cutoff`, or None."""
     from functools import partial
@@ -368,11 +378,8 @@ class Dedup(Stage):
             if kept_id is not None:
                 line.removed = self._removal("exact-duplicate", line, memory, kept_id, 100.0)
                 continue
-            if len(key) > EXACT_ONLY_LENGTH:
-                add(key, None, "", line.number, line.source)
-                continue
-            norm, signature = normalize_and_sign(key)
-            if len(norm) < min_length:
+            norm, signature = judged_form(key, min_length)
+            if norm is None:
                 add(key, None, "", line.number, line.source)
                 continue
             kept_id = normalized.get(_comparable(norm, signature))
@@ -409,11 +416,8 @@ class Dedup(Stage):
             if not windowed and key in exact:
                 todo.append((line, key, None, "", -1))
                 continue
-            if len(key) > EXACT_ONLY_LENGTH:
-                todo.append((line, key, None, "", -1))
-                continue
-            normalized_key, signature = normalize_and_sign(key)
-            if len(normalized_key) < min_length:
+            normalized_key, signature = judged_form(key, min_length)
+            if normalized_key is None:
                 todo.append((line, key, None, "", -1))
                 continue
             comparable = _comparable(normalized_key, signature)
