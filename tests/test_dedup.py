@@ -12,7 +12,7 @@ from rapidfuzz import fuzz
 
 from cleantext import Pipeline, join_lines, split_lines
 from cleantext.lines import Line, Removal
-from cleantext.stages import dedup as dedup_module
+from cleantext.stages import line_forms
 from cleantext.stages.dedup import Dedup, normalize
 from cleantext.stages.statements import CodeLines, statement_signature
 
@@ -290,8 +290,14 @@ def test_single_edit_copies_of_long_lines_match_brute_force(seed, batch):
 
 @given(st.text())
 def test_normalize_fast_path_agrees_with_the_unicode_rules(text):
-    slow = dedup_module._WHITESPACE.sub(" ", dedup_module._PUNCTUATION.sub("", text.casefold())).strip()
+    punctuation, whitespace = line_forms.unicode_rules()
+    slow = whitespace.sub(" ", punctuation.sub("", text.casefold())).strip()
     assert normalize(text) == slow
+
+
+def test_the_ascii_punctuation_table_is_the_unicode_rules_on_ascii():
+    punctuation, _ = line_forms.unicode_rules()
+    assert line_forms._ASCII_PUNCTUATION == bytes(c for c in range(128) if punctuation.match(chr(c)))
 
 
 ascii_heavy = st.text(st.sampled_from("aZ09 .,'!-\t\x01\x7f") | st.characters(max_codepoint=127), max_size=40)
@@ -300,14 +306,14 @@ ascii_heavy = st.text(st.sampled_from("aZ09 .,'!-\t\x01\x7f") | st.characters(ma
 @given(ascii_heavy | st.text())
 def test_normalize_and_sign_agrees_with_normalize_and_statement_signature(text):
     norm = normalize(text)
-    assert dedup_module.normalize_and_sign(text) == (norm, statement_signature(text, norm))
+    assert line_forms.normalize_and_sign(text) == (norm, statement_signature(text, norm))
 
 
 @given(ascii_heavy | st.text(), st.sampled_from(["", "not ", "isn't ", "nie ", "n'est ", "ni "]))
 def test_normalize_and_sign_counts_negations_like_statement_signature(text, negation):
     text = negation + text
     norm = normalize(text)
-    assert dedup_module.normalize_and_sign(text) == (norm, statement_signature(text, norm))
+    assert line_forms.normalize_and_sign(text) == (norm, statement_signature(text, norm))
 
 
 def test_kept_plus_removed_lines_account_for_every_input_line():

@@ -1,9 +1,7 @@
 """Fix-encoding and strip-debris load `regex` and ftfy only when a line needs them
 (issue 11's start-up target: `echo hi | cleantext clean` pays for neither).
 
-`cleantext.stages` imports dedup, which imports `regex` itself; so `regex` is checked by
-who imports it, read from ``python -X importtime`` (each module is listed after the
-modules it imported, indented deeper).
+Dedup too imports `regex` only for a line that is not plain ASCII.
 """
 
 from __future__ import annotations
@@ -17,28 +15,11 @@ HEAVY = ("ftfy", "numpy", "rapidfuzz", "regex")
 
 
 def loaded(code: str) -> list[str]:
-    """The heavy modules running `code` loads, "regex" only when something other than
-    dedup imports it."""
+    """The heavy modules running `code` loads."""
     probe = f"import sys\n{code}\nprint(sorted(m for m in {HEAVY!r} if m in sys.modules))"
-    out = subprocess.run([sys.executable, "-X", "importtime", "-c", probe], capture_output=True, text=True,
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                          check=True, timeout=60)
-    heavy = eval(out.stdout.strip().splitlines()[-1])
-    if "regex" in heavy and importer_of("regex", out.stderr) == "cleantext.stages.dedup":
-        heavy.remove("regex")
-    return heavy
-
-
-def importer_of(module: str, importtime: str) -> str | None:
-    """The module whose import first imported `module`, from ``-X importtime`` output."""
-    entries = []
-    for line in importtime.splitlines():
-        if line.startswith("import time:") and "|" in line:
-            name = line.rsplit("|", 1)[1]
-            entries.append((len(name) - len(name.lstrip()), name.strip()))
-    for i, (depth, name) in enumerate(entries):
-        if name == module:
-            return next((n for d, n in entries[i + 1:] if d < depth), None)
-    return None
+    return eval(out.stdout.strip().splitlines()[-1])
 
 
 STAGES = "from cleantext import Pipeline, FixEncoding, StripDebris\npipeline = Pipeline([FixEncoding(), StripDebris()])\n"
@@ -92,3 +73,9 @@ def test_ascii_and_latin_lines_never_compile_the_unicode_script_patterns():
             "compiled = [n for n, v in vars(languages).items() if isinstance(v, languages._Lazy) and 'search' in vars(v)]\n"
             "assert compiled == [], compiled")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_the_default_pipeline_on_plain_lines_loads_none_of_them():
+    # what `echo hi | cleantext clean` runs: dedup's normalizing too stays on ASCII bytes
+    code = "from cleantext import default_pipeline\nassert default_pipeline().clean('hi\\nhi there friend\\n') == 'hi\\nhi there friend\\n'"
+    assert loaded(code) == []

@@ -32,7 +32,9 @@ from typing import Any, NamedTuple
 from ..lines import Line
 from ..pipeline import StageStats
 from ..stages.blank_lines import collapse_blank_lines
-from ..stages.dedup import BATCH, INDEX_MIN_THRESHOLD, Dedup, _comparable, _Memory, duplicate_removal, judged_form
+from ..stages.dedup import BATCH, INDEX_MIN_THRESHOLD, Dedup, duplicate_removal
+from ..stages.kept_lines import KeptLines
+from ..stages.line_forms import comparable, judged_form
 from ..stages.statements import CodeLines
 from . import fresh_lines
 from .hashing import line_key
@@ -71,7 +73,7 @@ def _facts(stage: Dedup, lines: list[Line], code_blanks: set[int] | None = None)
         if norm is None:
             yield _Fact(index, line, key, None, "", line_key(key))
         else:
-            yield _Fact(index, line, key, norm, signature, line_key(_comparable(norm, signature)))
+            yield _Fact(index, line, key, norm, signature, line_key(comparable(norm, signature)))
 
 
 class _First(NamedTuple):
@@ -236,7 +238,7 @@ class _NoCode(CodeLines):
 def _judge_contested(stage: Dedup, contested_lines: list) -> dict[tuple, Any]:
     """`Dedup`'s judging over the contested lines in position order: removal by position."""
     contested_lines.sort(key=lambda pair: pair[0])
-    memory = _Memory(stage.threshold, None, BATCH)
+    memory = KeptLines(stage.threshold, None, BATCH)
     code = _NoCode()
     for start in range(0, len(contested_lines), BATCH):
         stage._judge_batch([line for _, line in contested_lines[start:start + BATCH]], memory, code, set())

@@ -18,7 +18,7 @@ in this one.
 
 A short document (one batch, a few hundred long lines: a web page) skips the index:
 building it cost more than judging the page, and most pages have no near-duplicate
-at all, which one exhaustive look-up per line shows (`_LazyCandidates`).
+at all, which one exhaustive look-up per line shows (`LazyCandidates`).
 """
 
 from __future__ import annotations
@@ -28,12 +28,14 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, ClassVar, Literal
 
-import regex
-
 from ..lines import Line, Removal
 from ..pipeline import DocumentCleaner, Stage
 from .blank_lines import collapse_blank_lines
-from .statements import CodeLines, ascii_signature, statement_signature
+from .kept_lines import KeptLines, LazyCandidates, index_candidates
+from .line_forms import EXACT_ONLY_LENGTH, comparable, judged_form, normalize, normalize_and_sign
+from .statements import CodeLines
+
+__all__ = ["Dedup", "EXACT_ONLY_LENGTH", "judged_form", "normalize", "normalize_and_sign"]
 
 Scope = Literal["document", "window", "corpus"]
 SCOPES: tuple[str, ...] = ("document", "window", "corpus")
@@ -43,165 +45,13 @@ BATCH = 4096
 #: Characters of text judged in one batch at most: a batch of long lines stops early,
 #: so hashing (some 40 bytes a character, see `near_duplicates.band_keys`) stays bounded.
 BATCH_CHARS = 500_000
-#: A line longer than this (characters) only matches exactly, as a short one does:
-#: normalizing, hashing and comparing it with ``fuzz.ratio`` would cost a multiple of
-#: its size in memory and its square in time.
-EXACT_ONLY_LENGTH = 100_000
 #: Below this threshold MinHash candidates would miss too many matches (two lines at
 #: ratio 70 may share few 5-grams), so every kept line is compared: exact but quadratic.
 INDEX_MIN_THRESHOLD = 80.0
 #: A document's only batch with at most this many distinct long lines skips the index
-#: (see `_LazyCandidates`): its exhaustive pre-check is quadratic, and measured on
+#: (see `LazyCandidates`): its exhaustive pre-check is quadratic, and measured on
 #: 300-line documents it is still faster than the index, at 1,000 lines 1.5x slower.
 LAZY_MAX_ROWS = 512
-
-_PUNCTUATION = regex.compile(r"[\p{P}\p{S}]+")
-_WHITESPACE = regex.compile(r"\s+")
-#: ASCII punctuation and symbols (all of them are Unicode P or S), deleted on the fast path.
-_ASCII_PUNCTUATION = bytes(c for c in range(128) if _PUNCTUATION.match(chr(c)))
-_LOWERCASE_AND_SPACE = b"abcdefghijklmnopqrstuvwxyz "
-_DIGITS = b"0123456789"
-
-
-def _ascii_folded(text: str) -> tuple[bytes, bool] | None:
-    """For printable ASCII `text`: its lowercase bytes without punctuation, and whether
-    it holds digits. ``None`` otherwise (a control character, or not ASCII): bytes
-    methods do the Unicode rules' work for ASCII at a fraction of the cost."""
-    if not text.isascii():
-        return None
-    folded = text.encode().lower().translate(None, _ASCII_PUNCTUATION)
-    rest = folded.translate(None, _LOWERCASE_AND_SPACE)
-    if rest and rest.translate(None, _DIGITS):  # not printable: leave it to the Unicode rules
-        return None
-    return folded, bool(rest)
-
-
-def normalize(text: str) -> str:
-    """The form lines are compared in: case-folded, punctuation dropped, spaces folded.
-
-    >>> normalize("  The  Title -- Part 2! ")
-    'the title part 2'
-    """
-    ascii_form = _ascii_folded(text)
-    if ascii_form is not None:  # only spaces are left as whitespace: split() folds them
-        return b" ".join(ascii_form[0].split()).decode()
-    return _WHITESPACE.sub(" ", _PUNCTUATION.sub("", text.casefold())).strip()
-
-
-def normalize_and_sign(text: str) -> tuple[str, str]:
-    """``(normalize(text), statement_signature(text, normalize(text)))``, computed together:
-    on the ASCII fast path the words are split once for both, and lines without digits
-    skip the number search."""
-    ascii_form = _ascii_folded(text)
-    if ascii_form is not None:
-        words = ascii_form[0].split()
-        return b" ".join(words).decode(), ascii_signature(text, words, ascii_form[1])
-    norm = normalize(text)
-    return norm, statement_signature(text, norm)
-
-
-class _Memory:
-    """Kept lines of one scope: exact and normalized texts, and the near-duplicate index.
-
-    Kept lines get ascending ids. With a window, only the last `window` ids are live:
-    older ones leave both dicts and the index, so memory is bounded by the window.
-    """
-
-    def __init__(self, threshold: float, window: int | None, batch_size: int):
-        self.threshold = threshold
-        self.window = window
-        self.batch_size = batch_size
-        self._index = None
-        self.exact: dict[str, int] = {}  # stripped text -> kept id
-        self.normalized: dict[str, int] = {}  # `_comparable` text (long lines) -> kept id
-        self.next_id = 0
-        # per kept id (a ring of `window` slots in window scope)
-        self.numbers: list[int] = []
-        self.sources: list[str] = []
-        self.keys: list[str] = []
-        self.norms: list[str | None] = []
-        self.signatures: list[str] = []
-
-    @property
-    def index(self):
-        """The near-duplicate index, built (and numpy imported) when a line first needs it."""
-        if self._index is None:
-            from .near_duplicates import BandIndex
-
-            capacity = None if self.window is None else self.window + self.batch_size
-            self._index = BandIndex(1 - self.threshold / 100, capacity)
-        return self._index
-
-    @property
-    def first_live(self) -> int:
-        return 0 if self.window is None else max(0, self.next_id - self.window)
-
-    def slot(self, kept_id: int) -> int:
-        return kept_id if self.window is None else kept_id % self.window
-
-    def add(self, key: str, norm: str | None, signature: str, number: int, source: str) -> int:
-        kept_id = self.next_id
-        self.next_id += 1
-        self.exact[key] = kept_id
-        if norm is not None:
-            self.normalized[_comparable(norm, signature)] = kept_id
-        if self.window is None or kept_id < self.window:
-            self.numbers.append(number)
-            self.sources.append(source)
-            self.keys.append(key)
-            self.norms.append(norm)
-            self.signatures.append(signature)
-        else:
-            record: tuple[list[Any], ...] = (self.numbers, self.sources, self.keys, self.norms, self.signatures)
-            values = (number, source, key, norm, signature)
-            slot = kept_id % self.window
-            old_id = kept_id - self.window
-            if self.exact.get(self.keys[slot]) == old_id:
-                del self.exact[self.keys[slot]]
-            old_norm = self.norms[slot]
-            if old_norm is not None:
-                old = _comparable(old_norm, self.signatures[slot])
-                if self.normalized.get(old) == old_id:
-                    del self.normalized[old]
-            for column, value in zip(record, values):
-                column[slot] = value
-        return kept_id
-
-
-def _index_candidates(memory: _Memory, texts: list[str], signatures: list[str]):
-    """Band keys and lengths of a batch's distinct texts, which keys no other row has, and
-    what the index proposes.
-
-    Per row and band, the candidates are the `DEPTH` newest kept lines holding that band
-    key. For a key no other row of the batch has, those lines are in the index already:
-    they come back as flat sorted lists (``flat[bounds[r]:bounds[r + 1]]``). A key that
-    several rows share is a "group": which of them is kept is only known while judging,
-    so those entries come back as (group, index chain) pairs for the judging loop to
-    complete. Either way the answer does not depend on where a batch starts.
-    """
-    import numpy as np
-
-    from .near_duplicates import BANDS, band_keys, signature_salts
-
-    keys = band_keys(texts) ^ signature_salts(signatures)
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    chains = memory.index.owners(keys, lengths)  # (rows, DEPTH, BANDS)
-    banded = (np.arange(BANDS, dtype=np.uint64) << np.uint64(32)) | keys.astype(np.uint64)
-    _, groups, sizes = np.unique(banded.ravel(), return_inverse=True, return_counts=True)
-    shared = (sizes[groups] > 1).reshape(keys.shape)
-    unshared = np.where(shared[:, None, :], -1, chains).reshape(len(texts), -1)
-    unshared.sort(axis=1)
-    valid = unshared >= 0
-    valid[:, 1:] &= unshared[:, 1:] != unshared[:, :-1]
-    bounds = np.zeros(len(texts) + 1, dtype=np.int64)
-    np.cumsum(valid.sum(axis=1), out=bounds[1:])
-    shared_rows, shared_bands = shared.nonzero()
-    shared_bounds = np.searchsorted(shared_rows, np.arange(len(texts) + 1))
-    groups = groups.reshape(keys.shape)
-    return keys, lengths, ~shared, ((unshared[valid].tolist(), bounds.tolist()),
-                           (groups[shared_rows, shared_bands].tolist(), chains[shared_rows, :, shared_bands].tolist(),
-                            shared_bounds.tolist()))
-
 
 def _next_batch(lines: Iterator[Line], size: int) -> list[Line]:
     """The next `size` lines, fewer when they hold `BATCH_CHARS` characters."""
@@ -215,55 +65,6 @@ def _next_batch(lines: Iterator[Line], size: int) -> list[Line]:
     return batch
 
 
-class _LazyCandidates:
-    """The index's candidates for a document's only batch, worked out only where they matter.
-
-    Short documents (a web page: a few dozen long lines) would pay more for building
-    MinHash tables than for judging. Since a candidate is only ever verified, a line
-    none of whose earlier kept lines with its signature reaches the threshold is kept
-    whatever the index proposes: one `extractOne` over those lines settles most lines.
-    For the others the candidates are computed as the index would give them (per band
-    key, the `DEPTH` newest kept lines holding it; with no earlier batch these are all
-    in this batch), from the batch's band keys, computed once when first needed.
-    """
-
-    def __init__(self, texts: list[str], signatures: list[str]):
-        self.texts, self.signatures = texts, signatures
-        self.by_signature: dict[str, list[str]] = {}  # kept normalized texts per signature
-        self.kept_rows: list[int] = []
-        self.kept_ids: list[int] = []
-        self._keys: Any = None  # numpy band keys of the batch's rows, made on first need
-
-    def keep(self, kept_id: int, row: int) -> None:
-        self.by_signature.setdefault(self.signatures[row], []).append(self.texts[row])
-        self.kept_rows.append(row)
-        self.kept_ids.append(kept_id)
-
-    def candidates(self, row: int, best_match, threshold: float) -> list[int]:
-        earlier = self.by_signature.get(self.signatures[row])
-        if not earlier or best_match(self.texts[row], earlier, score_cutoff=threshold) is None:
-            return []
-        import numpy as np
-
-        from .near_duplicates import DEPTH, band_keys, signature_salts
-
-        if self._keys is None:
-            self._keys = band_keys(self.texts) ^ signature_salts(self.signatures)
-        held = self._keys[self.kept_rows] == self._keys[row]  # (kept lines, BANDS)
-        newest = held & (np.cumsum(held[::-1], axis=0)[::-1] <= DEPTH)
-        return [self.kept_ids[i] for i in np.flatnonzero(newest.any(axis=1)).tolist()]
-
-
-def judged_form(key: str, min_length: int) -> tuple[str | None, str]:
-    """What `Dedup` compares a stripped line by: its normalized text and statement
-    signature, or ``(None, "")`` for a line it matches exactly only (shorter than
-    `min_length` once normalized, or longer than `EXACT_ONLY_LENGTH`)."""
-    if len(key) > EXACT_ONLY_LENGTH:
-        return None, ""
-    norm, signature = normalize_and_sign(key)
-    return (norm, signature) if len(norm) >= min_length else (None, "")
-
-
 def _best_match():
     """``(text, score, index)`` of the best of `choices` reaching `score_cutoff`, or None."""
     from functools import partial
@@ -271,11 +72,6 @@ def _best_match():
     from rapidfuzz import fuzz, process
 
     return partial(process.extractOne, scorer=fuzz.ratio)
-
-
-def _comparable(norm: str, signature: str) -> str:
-    """Normalized text plus what normalizing must not erase: "1.5" and "15", "-5" and "5"."""
-    return f"{norm}\x00{signature}" if signature else norm
 
 
 @dataclass(frozen=True)
@@ -325,8 +121,8 @@ class Dedup(Stage):
 
     def start(self, batch_size: int = BATCH) -> DocumentCleaner:
         """`batch_size` changes speed only, never results (tests shrink it to cross batches)."""
-        def new_memory() -> _Memory:
-            return _Memory(self.threshold, self.window if self.scope == "window" else None, batch_size)
+        def new_memory() -> KeptLines:
+            return KeptLines(self.threshold, self.window if self.scope == "window" else None, batch_size)
 
         corpus_memory = new_memory() if self.scope == "corpus" else None
 
@@ -341,7 +137,7 @@ class Dedup(Stage):
     def process(self, lines: Iterator[Line]) -> Iterator[Line]:
         return self.start()(lines)
 
-    def _dedup(self, lines: Iterator[Line], memory: _Memory, code_blanks: set[int],
+    def _dedup(self, lines: Iterator[Line], memory: KeptLines, code_blanks: set[int],
                batch_size: int, own_memory: bool) -> Iterator[Line]:
         """`own_memory`: `memory` serves this document alone (not corpus scope)."""
         lines = iter(lines)
@@ -358,7 +154,7 @@ class Dedup(Stage):
             first = False
             yield from batch
 
-    def _judge_exactly(self, batch: list[Line], memory: _Memory, code: CodeLines, code_blanks: set[int]) -> None:
+    def _judge_exactly(self, batch: list[Line], memory: KeptLines, code: CodeLines, code_blanks: set[int]) -> None:
         """Threshold 100: a line repeats a kept line as it is or as normalized; one pass, no index."""
         min_length = self.min_length
         exact, normalized = memory.exact, memory.normalized
@@ -382,16 +178,16 @@ class Dedup(Stage):
             if norm is None:
                 add(key, None, "", line.number, line.source)
                 continue
-            kept_id = normalized.get(_comparable(norm, signature))
+            kept_id = normalized.get(comparable(norm, signature))
             if kept_id is not None:
                 line.removed = self._removal("near-duplicate", line, memory, kept_id, 100.0)
                 continue
             add(key, norm, signature, line.number, line.source)
 
-    def _judge_batch(self, batch: list[Line], memory: _Memory, code: CodeLines, code_blanks: set[int],
+    def _judge_batch(self, batch: list[Line], memory: KeptLines, code: CodeLines, code_blanks: set[int],
                      only: bool = False) -> None:
         """Judge each line of `batch` in order against earlier kept lines. `only`: the
-        batch is a whole document with a memory of its own (see `_LazyCandidates`)."""
+        batch is a whole document with a memory of its own (see `LazyCandidates`)."""
         threshold, min_length = self.threshold, self.min_length
         exact, normalized = memory.exact, memory.normalized
         # In window scope a line that repeats a live kept line may find it gone by its
@@ -420,13 +216,13 @@ class Dedup(Stage):
             if normalized_key is None:
                 todo.append((line, key, None, "", -1))
                 continue
-            comparable = _comparable(normalized_key, signature)
-            if not windowed and comparable in normalized:  # removed at its turn: no MinHash needed
+            form = comparable(normalized_key, signature)
+            if not windowed and form in normalized:  # removed at its turn: no MinHash needed
                 todo.append((line, key, normalized_key, signature, -1))
                 continue
-            row = rows.get(comparable)
+            row = rows.get(form)
             if row is None:
-                row = rows[comparable] = len(rows)
+                row = rows[form] = len(rows)
                 row_texts.append(normalized_key)
                 row_signatures.append(signature)
             todo.append((line, key, normalized_key, signature, row))
@@ -435,12 +231,12 @@ class Dedup(Stage):
         lazy = None
         if use_index and only and len(rows) <= LAZY_MAX_ROWS and memory._index is None and (
                 memory.window is None or memory.next_id + len(batch) <= memory.window):  # nothing expires
-            lazy = _LazyCandidates(row_texts, row_signatures)
+            lazy = LazyCandidates(row_texts, row_signatures)
             use_index = False
         if use_index:
             import numpy as np
 
-            keys, lengths, alone, candidates_of = _index_candidates(memory, row_texts, row_signatures)
+            keys, lengths, alone, candidates_of = index_candidates(memory, row_texts, row_signatures)
             (index_flat, index_bounds), (shared_groups, shared_chains, shared_bounds) = candidates_of
             group_kept: dict[int, list[int]] = {}  # in-batch key group -> kept ids holding it, oldest first
             from .near_duplicates import DEPTH
@@ -457,7 +253,7 @@ class Dedup(Stage):
                 line.removed = self._removal("exact-duplicate", line, memory, kept_id, 100.0)
                 continue
             if norm is not None:
-                kept_id = normalized.get(_comparable(norm, signature))
+                kept_id = normalized.get(comparable(norm, signature))
                 if kept_id is not None:
                     line.removed = self._removal("near-duplicate", line, memory, kept_id, 100.0)
                     continue
@@ -524,7 +320,7 @@ class Dedup(Stage):
         if use_index and windowed:
             memory.index.drop_before(memory.first_live)
 
-    def _removal(self, rule: str, line: Line, memory: _Memory, kept_id: int, score: float) -> Removal:
+    def _removal(self, rule: str, line: Line, memory: KeptLines, kept_id: int, score: float) -> Removal:
         slot = memory.slot(kept_id)
         return duplicate_removal(self.name, rule, line, memory.numbers[slot], memory.sources[slot], score)
 

@@ -86,7 +86,7 @@ def statement_signature(text: str, norm: str | None = None) -> str:
     words, elided = _negations()
     signature = " ".join(_NUMBER.findall(text)) if _DIGIT.search(text) else ""
     if norm is None:
-        from .dedup import normalize
+        from .line_forms import normalize
 
         norm = normalize(text)
     tokens = norm.split()

@@ -1,0 +1,83 @@
+"""The forms `Dedup` compares lines in: normalized text plus statement signature.
+
+Shared by the streaming stage and the corpus phases (`phases.corpus_dedup`), so both
+judge every line by the same form.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import cache
+
+from .statements import ascii_signature, statement_signature
+
+#: A line longer than this (characters) only matches exactly, as a short one does:
+#: normalizing, hashing and comparing it with ``fuzz.ratio`` would cost a multiple of
+#: its size in memory and its square in time.
+EXACT_ONLY_LENGTH = 100_000
+#: ASCII punctuation and symbols (Unicode categories P and S), deleted on the fast path.
+_ASCII_PUNCTUATION = bytes(c for c in range(128) if unicodedata.category(chr(c))[0] in "PS")
+_LOWERCASE_AND_SPACE = b"abcdefghijklmnopqrstuvwxyz "
+_DIGITS = b"0123456789"
+
+
+@cache
+def unicode_rules():
+    """Punctuation and symbols, and white space, by Unicode properties (the `regex`
+    module, imported only when a line is not plain ASCII)."""
+    import regex
+
+    return regex.compile(r"[\p{P}\p{S}]+"), regex.compile(r"\s+")
+
+
+def _ascii_folded(text: str) -> tuple[bytes, bool] | None:
+    """For printable ASCII `text`: its lowercase bytes without punctuation, and whether
+    it holds digits. ``None`` otherwise (a control character, or not ASCII): bytes
+    methods do the Unicode rules' work for ASCII at a fraction of the cost."""
+    if not text.isascii():
+        return None
+    folded = text.encode().lower().translate(None, _ASCII_PUNCTUATION)
+    rest = folded.translate(None, _LOWERCASE_AND_SPACE)
+    if rest and rest.translate(None, _DIGITS):  # not printable: leave it to the Unicode rules
+        return None
+    return folded, bool(rest)
+
+
+def normalize(text: str) -> str:
+    """The form lines are compared in: case-folded, punctuation dropped, spaces folded.
+
+    >>> normalize("  The  Title -- Part 2! ")
+    'the title part 2'
+    """
+    ascii_form = _ascii_folded(text)
+    if ascii_form is not None:  # only spaces are left as whitespace: split() folds them
+        return b" ".join(ascii_form[0].split()).decode()
+    punctuation, whitespace = unicode_rules()
+    return whitespace.sub(" ", punctuation.sub("", text.casefold())).strip()
+
+
+def normalize_and_sign(text: str) -> tuple[str, str]:
+    """``(normalize(text), statement_signature(text, normalize(text)))``, computed together:
+    on the ASCII fast path the words are split once for both, and lines without digits
+    skip the number search."""
+    ascii_form = _ascii_folded(text)
+    if ascii_form is not None:
+        words = ascii_form[0].split()
+        return b" ".join(words).decode(), ascii_signature(text, words, ascii_form[1])
+    norm = normalize(text)
+    return norm, statement_signature(text, norm)
+
+
+def judged_form(key: str, min_length: int) -> tuple[str | None, str]:
+    """What `Dedup` compares a stripped line by: its normalized text and statement
+    signature, or ``(None, "")`` for a line it matches exactly only (shorter than
+    `min_length` once normalized, or longer than `EXACT_ONLY_LENGTH`)."""
+    if len(key) > EXACT_ONLY_LENGTH:
+        return None, ""
+    norm, signature = normalize_and_sign(key)
+    return (norm, signature) if len(norm) >= min_length else (None, "")
+
+
+def comparable(norm: str, signature: str) -> str:
+    """Normalized text plus what normalizing must not erase: "1.5" and "15", "-5" and "5"."""
+    return f"{norm}\x00{signature}" if signature else norm
