@@ -260,8 +260,7 @@ class Dedup(Stage):
                 if fuzzy:
                     first_live = memory.first_live if window is not None else 0
                     if lazy is not None:
-                        best_match = best_match or _best_match()
-                        candidates = lazy.candidates(row, best_match, threshold)
+                        candidates = lazy.candidates(row, threshold)
                     elif use_index:
                         low, high = index_bounds[row], index_bounds[row + 1]
                         start, end = shared_bounds[row], shared_bounds[row + 1]

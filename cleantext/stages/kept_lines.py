@@ -138,9 +138,13 @@ class LazyCandidates:
         self.kept_rows.append(row)
         self.kept_ids.append(kept_id)
 
-    def candidates(self, row: int, best_match, threshold: float) -> list[int]:
+    def candidates(self, row: int, threshold: float) -> list[int]:
         earlier = self.by_signature.get(self.signatures[row])
-        if not earlier or best_match(self.texts[row], earlier, score_cutoff=threshold) is None:
+        if not earlier:
+            return []
+        from rapidfuzz import fuzz, process
+
+        if process.extractOne(self.texts[row], earlier, scorer=fuzz.ratio, score_cutoff=threshold) is None:
             return []
         import numpy as np
 
