@@ -228,3 +228,12 @@ def test_a_cross_document_stage_run_on_the_driver_gets_each_documents_site():
     documents = [(n, split_lines(page, f"d{n}"), site) for n, (page, site) in enumerate(zip(pages, sites))]
     results = clean_corpus(pipeline, documents, InProcess())
     assert [[(line.text, line.removed) for line in lines] for _, lines, _ in results] == expected
+
+
+def test_a_removal_counted_per_site_says_so():
+    run = Pipeline([StripDebris(repeated_in=2)]).start()
+    for n in range(2):
+        list(run.process(split_lines(_page(n)), "a.com"))
+    details = {line.removed.detail for line in run.process(split_lines(_page(2)), "a.com")
+               if line.removed and line.removed.rule == REPEATED}
+    assert details == {"in 2 earlier documents of this site"}

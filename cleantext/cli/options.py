@@ -73,7 +73,8 @@ strip_debris_options = _options(
                  help="Classify boilerplate by length, stopwords and article core, or apply only the rules."),
     click.option("--repeated-in", type=click.IntRange(0), default=StripDebris.repeated_in, show_default=True,
                  metavar="N",
-                 help="Treat a line seen in N earlier documents of the run as site boilerplate (0: off)."),
+                 help="Treat a line seen in N earlier documents of the run (of its site, with --site) as site "
+                      "boilerplate (0: off)."),
 )
 
 io_options = _options(

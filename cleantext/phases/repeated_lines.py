@@ -71,11 +71,12 @@ def _apply(items: list[Item], documents_with: dict, sites: dict, *, stage: Strip
     out = []
     for order_key, lines, stats in items:
         counts = {}
+        site = sites.get(order_key)
         for key in _count_keys(order_key, lines, sites):
             holders = documents_with.get(key)
             if holders is not None:
                 counts[key if isinstance(key, int) else key[1]] = bisect_left(holders, order_key)
-        cleaner.memo.documents_with = LineCounts(counts)  # type: ignore[attr-defined]
+        cleaner.memo.documents_with = LineCounts(counts, site)  # type: ignore[attr-defined]
         stage_stats = StageStats()
         out.append((order_key, list(_counted(cleaner, iter(fresh_lines(lines)), stage_stats)), [*stats, stage_stats]))
     return out

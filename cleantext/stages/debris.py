@@ -595,7 +595,7 @@ class StripDebris(Stage):
                 elif forced == "repeated" and judged.label == "bad":
                     removals[i] = Removal(
                         self.name, f"boilerplate:{judged.reason}",
-                        f"in {seen_in[text]} earlier documents of this run", score=judged.score,
+                        f"in {seen_in[text]} earlier documents of this {seen_in.scope}", score=judged.score,
                     )
                 elif forced is None and judged.label == "bad":
                     removals[i] = Removal(
@@ -685,15 +685,22 @@ class LineCounts:
     shared bucket, so without sites this counts across the whole run.
     """
 
-    __slots__ = ("by_site", "counts")
+    __slots__ = ("by_site", "counts", "site")
 
     def __init__(self, counts: dict[int, int] | None = None, site: str | None = None) -> None:
         self.counts = {} if counts is None else counts
         self.by_site: dict[str | None, dict[int, int]] = {site: self.counts}
+        self.site = site
 
     def select(self, site: str | None) -> None:
         """Count and look up the lines of the next document under `site`."""
         self.counts = self.by_site.setdefault(site, {})
+        self.site = site
+
+    @property
+    def scope(self) -> str:
+        """What the counts are of, for a removal's detail: ``run`` or ``site``."""
+        return "run" if self.site is None else "site"
 
     def get(self, text: str, default: int = 0) -> int:
         return self.counts.get(line_key(text), default)
