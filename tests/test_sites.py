@@ -237,3 +237,12 @@ def test_a_removal_counted_per_site_says_so():
     details = {line.removed.detail for line in run.process(split_lines(_page(2)), "a.com")
                if line.removed and line.removed.rule == REPEATED}
     assert details == {"in 2 earlier documents of this site"}
+
+
+def test_review_shows_what_per_site_counting_removes(runner, crawl):
+    whole = runner.invoke(cli, ["clean", str(crawl), "--repeated-in", "2", "--review"])
+    per_site = runner.invoke(cli, ["clean", str(crawl), "--site", "dir", "--repeated-in", "2", "--review"])
+    assert whole.exit_code == 0 and per_site.exit_code == 0, (whole.stderr, per_site.stderr)
+    assert whole.stdout.count(f"{FOOTER}  <- strip-debris: {REPEATED}") == 4
+    assert per_site.stdout.count(f"{FOOTER}  <- strip-debris: {REPEATED}") == 2
+    assert "in 2 earlier documents of this site" in per_site.stdout
