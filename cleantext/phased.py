@@ -49,9 +49,10 @@ def clean_corpus(pipeline: Pipeline, documents: Any, engine: Engine) -> Any:
     run yields them, marked as it marks them, and one `StageStats` per stage of
     `pipeline` for that document (add them up with `summed_stats`).
     """
-    sites = dict(engine.collect(engine.map_partitions(documents, _sites)))
-    items = engine.map_partitions(documents, _with_empty_stats)
     stages = pipeline.stages
+    sites = dict(engine.collect(engine.map_partitions(documents, _sites))) \
+        if any(stage.cross_document for stage in stages) else {}
+    items = engine.map_partitions(documents, _with_empty_stats)
     start = 0
     while start < len(stages):
         stage = stages[start]
