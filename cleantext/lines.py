@@ -99,9 +99,10 @@ class Document:
     or machine cleaned them: ``(input index, document number)`` for a whole corpus, or
     just ``(document number,)`` within one input. `lines` may be a one-shot iterator, so
     a document of any size streams. Readers fill the rest: `record` is the JSON Lines
-    record around the text (a `formats.jsonl.Record`), and `separated` says whether a
-    separator followed the document in its input (known once its lines are read), so a
-    writer can put it back.
+    record around the text (a `formats.jsonl.Record`), `site` names the site it comes
+    from when the batch asks for one (``--site``; None: unknown, the shared bucket), and
+    `separated` says whether a separator followed the document in its input (known once
+    its lines are read), so a writer can put it back.
     """
 
     source: str
@@ -109,6 +110,7 @@ class Document:
     lines: Iterable[Line]
     record: Any = None
     separated: bool = False
+    site: str | None = None
 
     def __iter__(self) -> Iterator[Line]:
         return iter(self.lines)

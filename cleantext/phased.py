@@ -39,7 +39,9 @@ Item = tuple[Any, list[Line], list[StageStats]]
 
 
 def clean_corpus(pipeline: Pipeline, documents: Any, engine: Engine) -> Any:
-    """Clean `documents`, the engine's collection of ``(order_key, lines)`` in input order.
+    """Clean `documents`, the engine's collection of ``(order_key, lines)`` in input order,
+    or ``(order_key, lines, site)`` where documents name their site (None: no site),
+    as `Run.process` takes it.
 
     Order keys must be sortable and ascending in input order. The input lines are
     left as they are (tasks clean copies). Returns the engine's
@@ -47,13 +49,15 @@ def clean_corpus(pipeline: Pipeline, documents: Any, engine: Engine) -> Any:
     run yields them, marked as it marks them, and one `StageStats` per stage of
     `pipeline` for that document (add them up with `summed_stats`).
     """
-    items = engine.map_partitions(documents, _with_empty_stats)
     stages = pipeline.stages
+    sites = dict(engine.collect(engine.map_partitions(documents, _sites))) \
+        if any(stage.cross_document for stage in stages) else {}
+    items = engine.map_partitions(documents, _with_empty_stats)
     start = 0
     while start < len(stages):
         stage = stages[start]
         if stage.cross_document:
-            items = _cross_document_job(engine, stage, engine.persist(items))
+            items = _cross_document_job(engine, stage, engine.persist(items), sites)
             start += 1
             continue
         end = start
@@ -69,8 +73,13 @@ def summed_stats(pipeline: Pipeline, results: Iterable[Item]) -> list[StageStats
     return StageStats.total((stats for _, _, stats in results), len(pipeline.stages))
 
 
-def _with_empty_stats(documents: Iterable[tuple[Any, list[Line]]]) -> list[Item]:
-    return [(order_key, list(lines), []) for order_key, lines in documents]
+def _with_empty_stats(documents: Iterable[tuple]) -> list[Item]:
+    return [(order_key, list(lines), []) for order_key, lines, *_ in documents]
+
+
+def _sites(documents: Iterable[tuple]) -> list[tuple[Any, str]]:
+    """``(order_key, site)`` of the documents that name a site."""
+    return [(document[0], document[2]) for document in documents if len(document) > 2 and document[2] is not None]
 
 
 def _run_document_stages(items: Iterable[Item], *, stages: tuple[Stage, ...]) -> list[Item]:
@@ -86,7 +95,7 @@ def _run_document_stages(items: Iterable[Item], *, stages: tuple[Stage, ...]) ->
     return out
 
 
-def _cross_document_job(engine: Engine, stage: Stage, items: Any) -> Any:
+def _cross_document_job(engine: Engine, stage: Stage, items: Any, sites: dict) -> Any:
     from .stages.debris import StripDebris
     from .stages.dedup import Dedup
 
@@ -97,15 +106,18 @@ def _cross_document_job(engine: Engine, stage: Stage, items: Any) -> Any:
     if type(stage) is StripDebris:
         from .phases import repeated_lines
 
-        return repeated_lines.run(engine, stage, items)
-    return _on_driver(engine, stage, items)
+        return repeated_lines.run(engine, stage, items, sites)
+    return _on_driver(engine, stage, items, sites)
 
 
-def _on_driver(engine: Engine, stage: Stage, items: Any) -> Any:
+def _on_driver(engine: Engine, stage: Stage, items: Any, sites: dict) -> Any:
     """A cross-document stage without phases: every document through one cleaner, in order."""
     cleaner = stage.start()
+    for_site = getattr(cleaner, "for_site", None)
     out = []
     for order_key, lines, stats in sorted(engine.collect(items), key=lambda item: item[0]):
+        if for_site is not None:
+            for_site(sites.get(order_key))
         stage_stats = StageStats()
         out.append((order_key, list(_counted(cleaner, iter(fresh_lines(lines)), stage_stats)), [*stats, stage_stats]))
     return engine.collection(out)

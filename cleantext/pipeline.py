@@ -128,16 +128,21 @@ class Run:
     def __init__(self, stages: Sequence[Stage]):
         self.stages = tuple(stages)
         self._cleaners = [stage.start() for stage in self.stages]
+        self._for_site = [cleaner.for_site for cleaner in self._cleaners if hasattr(cleaner, "for_site")]
         self.stats = [StageStats() for _ in self.stages]
         self.documents = 0
 
-    def process(self, lines: Iterable[Line]) -> Iterator[Line]:
+    def process(self, lines: Iterable[Line], site: str | None = None) -> Iterator[Line]:
         """Clean one document; yields every line, kept or marked removed.
 
         Kept lines come in input order; a stage may hold a blank line back while the
-        lines removed after it go ahead (dedup does, to stream with bounded memory)."""
+        lines removed after it go ahead (dedup does, to stream with bounded memory).
+        `site` names the document's site (`lines.Document.site`) for stages that learn
+        per site (a cleaner with a ``for_site`` attribute is told it first)."""
         self.documents += 1
         stream: Iterator[Line] = iter(lines)
+        for for_site in self._for_site:
+            for_site(site)
         for cleaner, stats in zip(self._cleaners, self.stats):
             stream = _counted(cleaner, stream, stats)
         return stream

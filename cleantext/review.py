@@ -56,14 +56,14 @@ def explain_fix(stage, original: str) -> str:
     return ", ".join(steps) or "changed"
 
 
-def review_documents(pipeline: Pipeline, documents: Iterable[tuple[str, Iterable[Line]]]) -> Iterator[ReviewedDocument]:
-    """Clean each (name, lines) document with one run of `pipeline`, in order."""
+def review_documents(pipeline: Pipeline, documents: Iterable[tuple]) -> Iterator[ReviewedDocument]:
+    """Clean each (name, lines) or (name, lines, site) document with one run of `pipeline`, in order."""
     fixer = next((stage for stage in pipeline.stages if stage.name == "fix-encoding"), None)
     run = pipeline.start()
-    for name, lines in documents:
+    for name, lines, *site in documents:
         lines = list(lines)
         position = {id(line): i for i, line in enumerate(lines)}
-        cleaned = sorted(run.process(lines), key=lambda line: position[id(line)])
+        cleaned = sorted(run.process(lines, *site), key=lambda line: position[id(line)])
         document = ReviewedDocument(name, cleaned)
         if fixer is not None:
             for line in cleaned:
@@ -195,7 +195,7 @@ def review_inputs(pipeline: Pipeline, tasks: Iterable, separator: str | None,
     reported through `warn`, named in `failed`, and skipped."""
     from .io import open_input, read_error_message, read_lines
 
-    def documents() -> Iterator[tuple[str, list[Line]]]:
+    def documents() -> Iterator[tuple[str, list[Line], str | None]]:
         for task in tasks:
             try:
                 if task.problem:
@@ -214,7 +214,7 @@ def review_inputs(pipeline: Pipeline, tasks: Iterable, separator: str | None,
                 warn(message)
                 failed.append(task.name)
                 continue
-            yield from pieces
+            yield from ((name, lines, task.site) for name, lines in pieces)
 
     from .io import InputError
 

@@ -56,23 +56,26 @@ PIPELINES = {
 }
 
 
-def _documents(texts: list[str], keys=None) -> list:
+def _documents(texts: list[str], keys=None, sites=None) -> list:
     keys = list(range(len(texts))) if keys is None else keys
-    return [(key, split_lines(text, f"doc{n}")) for n, (key, text) in enumerate(zip(keys, texts))]
+    if sites is None:
+        return [(key, split_lines(text, f"doc{n}")) for n, (key, text) in enumerate(zip(keys, texts))]
+    return [(key, split_lines(text, f"doc{n}"), site) for n, (key, text, site) in enumerate(zip(keys, texts, sites))]
 
 
 def _view(lines) -> list:
     return [(line.number, line.source, line.text, line.ending, line.removed) for line in lines]
 
 
-def streaming(pipeline: Pipeline, texts: list[str]) -> tuple[list, list]:
+def streaming(pipeline: Pipeline, texts: list[str], sites=None) -> tuple[list, list]:
     run = pipeline.start()
-    documents = [_view(run.process(lines)) for _, lines in _documents(texts)]
+    sites = [None] * len(texts) if sites is None else sites
+    documents = [_view(run.process(lines, site)) for (_, lines), site in zip(_documents(texts), sites)]
     return documents, [stats.as_dict() for stats in run.stats]
 
 
-def phased(pipeline: Pipeline, texts: list[str], engine, keys=None) -> tuple[list, list]:
-    results = engine.collect(clean_corpus(pipeline, engine.collection(_documents(texts, keys)), engine))
+def phased(pipeline: Pipeline, texts: list[str], engine, keys=None, sites=None) -> tuple[list, list]:
+    results = engine.collect(clean_corpus(pipeline, engine.collection(_documents(texts, keys, sites)), engine))
     assert [key for key, _, _ in results] == (list(range(len(texts))) if keys is None else keys)
     assert all(len(stats) == len(pipeline.stages) for _, _, stats in results)
     return [_view(lines) for _, lines, _ in results], [stats.as_dict() for stats in summed_stats(pipeline, results)]
@@ -84,6 +87,19 @@ def phased(pipeline: Pipeline, texts: list[str], engine, keys=None) -> tuple[lis
 def test_in_process_phases_equal_the_streaming_run(name, texts):
     pipeline = PIPELINES[name]
     assert phased(pipeline, texts, InProcess()) == streaming(pipeline, texts)
+
+
+SITED = st.lists(st.tuples(st.lists(LINE, max_size=14).map(lambda lines: "\n".join(lines) + "\n"),
+                           st.sampled_from(["a.com", "b.com", None])), max_size=10)
+
+
+@pytest.mark.parametrize("name", ["repeated-in", "clean"])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(documents=SITED)
+def test_in_process_phases_with_sites_equal_the_streaming_run(name, documents):
+    pipeline = PIPELINES[name]
+    texts, sites = [text for text, _ in documents], [site for _, site in documents]
+    assert phased(pipeline, texts, InProcess(), sites=sites) == streaming(pipeline, texts, sites)
 
 
 def _site_pages(seed: int, count: int) -> list[str]:
@@ -111,6 +127,18 @@ def test_dask_phases_on_the_synchronous_scheduler_equal_the_streaming_run(name):
         for texts in FIXED:
             keys = [("shard", n) for n in range(len(texts))]  # any sortable order keys
             assert phased(pipeline, texts, DaskEngine(partitions=4), keys) == streaming(pipeline, texts)
+
+
+def test_dask_phases_with_sites_on_the_synchronous_scheduler_equal_the_streaming_run():
+    import dask
+
+    pipeline = PIPELINES["repeated-in"]
+    with dask.config.set(scheduler="synchronous"):
+        for texts in FIXED:
+            sites = [("a.com", "b.com", None)[n % 3] for n in range(len(texts))]
+            expected = streaming(pipeline, texts, sites)
+            assert expected != streaming(pipeline, texts)  # per site counts differ from whole-run counts
+            assert phased(pipeline, texts, DaskEngine(partitions=4), sites=sites) == expected
 
 
 def test_dask_phases_on_two_worker_processes_equal_the_streaming_run():

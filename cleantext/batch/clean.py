@@ -117,7 +117,8 @@ def clean_input(run: Run, task: Task, options: Options, out: BinaryIO | Document
             writer = format.writer(account, hold=shard is None)
             try:
                 for document in format.documents(lines, task.name, result, whole=shard is None):
-                    cleaned = run.process(document.lines) if document.to_clean else iter(())
+                    site = task.site if task.site is not None else document.site
+                    cleaned = run.process(document.lines, site) if document.to_clean else iter(())
                     writer.write(document, cleaned)
                 writer.finish()
             finally:

@@ -51,6 +51,16 @@ class Options:
     separator: str | None = None  #: splits each input into documents (None: one per input)
     engine: str = "local"  #: "local" (main process or -j workers) or "dask"
     scheduler: str | None = None  #: with engine "dask": a running scheduler's address
+    #: What names each document's site, for per-site ``--repeated-in`` counting: "none"
+    #: (count across the run), "dir" (the directory under the input directory) or
+    #: "field:NAME" (a JSON Lines field; a URL names its host).
+    site: str = "none"
+
+    @property
+    def site_field(self) -> str | None:
+        """The JSON Lines field that names each record's site, if ``site`` is "field:NAME"."""
+        kind, _, name = self.site.partition(":")
+        return name if kind == "field" and name else None
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any]) -> Options:

@@ -47,6 +47,7 @@ class Task:
     size: int = 0  #: bytes on disk, for progress
     problem: str | None = None  #: known to fail before reading (e.g. empty directory)
     shard: Shard | None = None  #: a slice of the input, or None for all of it
+    site: str | None = None  #: with ``--site dir``: the directory under the input directory
 
     @property
     def last_part(self) -> bool:
@@ -152,12 +153,23 @@ def plan_batch(inputs: Sequence[str], options: Options, note: Callable[[str], No
                 tasks.append(Task(len(tasks), given, given, problem=f"{given}: no files{pattern} in directory"))
             for path in files:
                 relative = os.path.relpath(path, given)
-                tasks.append(_task(len(tasks), path, relative, options))
+                task = _task(len(tasks), path, relative, options)
+                if options.site == "dir":
+                    task = replace(task, site=site_directory(relative))
+                tasks.append(task)
         else:
             tasks.append(_task(len(tasks), given, os.path.basename(given), options))
     _check_targets(tasks, options)
     _check_shared_outputs(tasks, options)
     return tasks
+
+
+def site_directory(relative: str) -> str | None:
+    """The site of a file found in an input directory, from its `relative` path there:
+    the first directory (``example.com/2024/page.txt`` is ``example.com``), or None for
+    a file at the top (the shared "no site" bucket)."""
+    head, _, rest = relative.replace(os.sep, "/").partition("/")
+    return head if rest else None
 
 
 def _check_options(inputs: Sequence[str], options: Options) -> None:
@@ -179,6 +191,10 @@ def _check_options(inputs: Sequence[str], options: Options) -> None:
             raise BatchUsageError("--separator must be text without line breaks (or formfeed, nul, none).")
         if options.jsonl:
             raise BatchUsageError("--separator does not apply to --jsonl: each record is a document.")
+    if options.site not in ("none", "dir") and options.site_field is None:
+        raise BatchUsageError(f"--site must be none, dir or field:NAME, not {options.site!r}.")
+    if options.site_field is not None and not options.jsonl:
+        raise BatchUsageError("--site field:NAME needs --jsonl (plain text has no fields); use --site dir.")
     if options.on_bad_record not in BAD_RECORD_POLICIES:
         raise BatchUsageError(f"--on-bad-record must be one of {', '.join(BAD_RECORD_POLICIES)}.")
     if options.jobs is not None and options.jobs < 1:

@@ -73,7 +73,8 @@ strip_debris_options = _options(
                  help="Classify boilerplate by length, stopwords and article core, or apply only the rules."),
     click.option("--repeated-in", type=click.IntRange(0), default=StripDebris.repeated_in, show_default=True,
                  metavar="N",
-                 help="Treat a line seen in N earlier documents of the run as site boilerplate (0: off)."),
+                 help="Treat a line seen in N earlier documents of the run (of its site, with --site) as site "
+                      "boilerplate (0: off)."),
 )
 
 io_options = _options(
@@ -107,6 +108,11 @@ io_options = _options(
                  show_default=True,
                  help="With --jsonl, what to do with a line that is not a JSON object with a string "
                       "text field: copy it unchanged, drop it, or fail the input."),
+    _option("--site", default=Options.site, show_default=True, metavar="none|dir|field:NAME",
+            help="What names each document's site, so strip-debris --repeated-in counts repeats per "
+                 "site: 'dir' (the first directory under an input directory), 'field:NAME' (with "
+                 "--jsonl, a record field; a URL names its host, without 'www.'), or 'none' (count "
+                 "across the whole run). Documents with no site share one bucket."),
     _option("-j", "--jobs", type=click.IntRange(1), default=None,
                  help="Clean up to N files at once (default: one per core; small batches use one process)."),
     _option("--engine", type=click.Choice(ENGINES), default=Options.engine, show_default=True,

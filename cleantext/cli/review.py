@@ -27,7 +27,7 @@ def review(ctx: click.Context, pipeline: Any, settings: dict[str, Any], options:
     if options.output is not None and not settings["review"]:
         raise click.UsageError("-o names where --review writes; --review-html takes its own file name.")
     review_options = Options(output=options.output, globs=options.globs, follow_symlinks=options.follow_symlinks,
-                             separator=options.separator)
+                             separator=options.separator, site=options.site)
     try:
         tasks = plan_batch(settings["inputs"] or [STDIN], review_options, None if settings["quiet"] else echo)
     except BatchUsageError as error:

@@ -38,7 +38,7 @@ class Replay:
         self.documents = 0
         self._cleaned = iter(cleaned)
 
-    def process(self, lines: Any) -> Iterator[Line]:
+    def process(self, lines: Any, site: str | None = None) -> Iterator[Line]:
         read = sum(1 for _ in lines)  # the reader's copy; the engine cleaned the same lines
         key, cleaned, stats = next(self._cleaned)
         if len(cleaned) != read:
@@ -48,10 +48,11 @@ class Replay:
         return iter(cleaned)
 
 
-def corpus_documents(task: Task, options: Options) -> list[tuple[tuple[int, int], list[Line]]]:
-    """The documents of one input to clean, keyed ``(input index, number)``; an input
+def corpus_documents(task: Task, options: Options) -> list[tuple[tuple[int, int], list[Line], str | None]]:
+    """The documents of one input to clean, keyed ``(input index, number)``, with their
+    site (as `batch.clean.clean_input` gives it to the run); an input
     that fails part-way gives the documents read before (the local run saw those too)."""
-    documents: list[tuple[tuple[int, int], list[Line]]] = []
+    documents: list[tuple[tuple[int, int], list[Line], str | None]] = []
     if task.problem:
         return documents
     scratch = FileResult(task.name)  # counts and warnings come when the input is written
@@ -60,7 +61,8 @@ def corpus_documents(task: Task, options: Options) -> list[tuple[tuple[int, int]
             lines = read_lines(stream, task.name, nul_separated=options.separator == "\0")
             for document in format_for(options).documents(lines, task.name, scratch):
                 if document.to_clean:
-                    documents.append(((task.index, len(documents)), list(document.lines)))
+                    site = task.site if task.site is not None else document.site
+                    documents.append(((task.index, len(documents)), list(document.lines), site))
     except Exception:  # noqa: BLE001 - the input fails again, with its message, when written
         pass
     return documents

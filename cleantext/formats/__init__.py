@@ -16,7 +16,7 @@ from .text import PlainText
 def format_for(options: Any) -> PlainText | JsonLines:
     """The format a batch's `options` ask for (``jsonl``, ``text_field``, ``on_bad_record``, ``separator``)."""
     if options.jsonl:
-        return JsonLines(options.text_field, options.on_bad_record)
+        return JsonLines(options.text_field, options.on_bad_record, options.site_field)
     return PlainText(options.separator)
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 import tempfile
+from urllib.parse import urlsplit
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -49,9 +50,11 @@ class Record:
 class JsonLines:
     """The JSON Lines format for one input: `documents` reads, `write` writes back."""
 
-    def __init__(self, text_field: str = "text", on_bad_record: Literal["pass", "skip", "fail"] = "pass"):
+    def __init__(self, text_field: str = "text", on_bad_record: Literal["pass", "skip", "fail"] = "pass",
+                 site_field: str | None = None):
         self.text_field = text_field
         self.on_bad_record = on_bad_record
+        self.site_field = site_field  #: the field naming each record's site (`site_name`)
 
     def documents(self, lines: Iterable[Line], name: str, result: Any, whole: bool = True) -> Iterator[Document]:
         """Documents of one input; counts records, bad records and bytes read into `result`
@@ -100,7 +103,8 @@ class JsonLines:
                 continue
             source = f"{name}:{record_line.number}"
             text = record[field_name]
-            yield Document(source, order, split_lines(text, source), Record(record_line, raw, text))
+            site = None if self.site_field is None else site_name(record.get(self.site_field))
+            yield Document(source, order, split_lines(text, source), Record(record_line, raw, text), site=site)
         if not whole:
             result.facts.update(field_seen=seen_field, fields_found=list(fields_found), first_bad=first_bad)
             return
@@ -189,6 +193,27 @@ class JsonLinesWriter:
         while chunk := self._held.read(1 << 20):
             self.out.raw(chunk, counted=True)
         self._held.close()
+
+
+def site_name(value: Any) -> str | None:
+    """The site a record's site field names: for a URL its host, else the value;
+    lower-cased, without a leading ``www.`` or trailing dot (``https://WWW.Example.com:8080/a``
+    and ``example.com`` are one site). A whole number is its digits; anything else
+    (missing, null, empty, another type) is None, the shared "no site" bucket."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, str):
+        return None
+    name = value.strip()
+    if "://" in name or name.startswith("//"):
+        try:
+            name = urlsplit(name).hostname or ""
+        except ValueError:  # an unparsable URL (a bad port or IPv6 address) names no site
+            return None
+    name = name.lower().rstrip(".")
+    if name.startswith("www."):
+        name = name[4:]
+    return name or None
 
 
 _JSON = json.JSONDecoder()

@@ -339,7 +339,8 @@ class StripDebris(Stage):
     stopwords cover it best, and by its shape where no list does); `heuristics` turns the
     context classifier on or off (off = rules only); `repeated_in` > 0 makes a line that
     appeared in that many earlier documents of the run count as site boilerplate
-    (CCNet's idea: a site's menus and footers repeat on all its pages); only lines
+    (CCNet's idea: a site's menus and footers repeat on all its pages), counted per
+    site when documents name one (``Run.process(lines, site=...)``); only lines
     shorter than a paragraph, and only on a page with other evidence of being a page
     dump. A single document is unaffected.
 
@@ -437,6 +438,7 @@ class StripDebris(Stage):
 
         clean.notes = memo.notes  # type: ignore[attr-defined]  # read by pipeline.StageStats
         clean.memo = memo  # type: ignore[attr-defined]  # phases.repeated_lines sets its counts per document
+        clean.for_site = lambda site: memo.documents_with.select(site)  # type: ignore[attr-defined]  # see Run.process
         return clean
 
     def process(self, lines: Iterator[Line]) -> Iterator[Line]:
@@ -593,7 +595,7 @@ class StripDebris(Stage):
                 elif forced == "repeated" and judged.label == "bad":
                     removals[i] = Removal(
                         self.name, f"boilerplate:{judged.reason}",
-                        f"in {seen_in[text]} earlier documents of this run", score=judged.score,
+                        f"in {seen_in[text]} earlier documents of this {seen_in.scope}", score=judged.score,
                     )
                 elif forced is None and judged.label == "bad":
                     removals[i] = Removal(
@@ -675,12 +677,30 @@ class _DocumentTally:
 class LineCounts:
     """In how many documents each line appeared, keyed by the line's stable 64-bit key
     (`phases.hashing.line_key`) rather than its text: 8 bytes a line instead of the
-    text, and the same counts however the documents were spread over processes."""
+    text, and the same counts however the documents were spread over processes.
 
-    __slots__ = ("counts",)
+    With sites, the count key is (site, line): each site has its own table, and
+    `select` picks the one `counts`, `get` and the stage's updates use for the current
+    document. Site None (the default, and a document whose site is unknown) is one
+    shared bucket, so without sites this counts across the whole run.
+    """
 
-    def __init__(self, counts: dict[int, int] | None = None) -> None:
+    __slots__ = ("by_site", "counts", "site")
+
+    def __init__(self, counts: dict[int, int] | None = None, site: str | None = None) -> None:
         self.counts = {} if counts is None else counts
+        self.by_site: dict[str | None, dict[int, int]] = {site: self.counts}
+        self.site = site
+
+    def select(self, site: str | None) -> None:
+        """Count and look up the lines of the next document under `site`."""
+        self.counts = self.by_site.setdefault(site, {})
+        self.site = site
+
+    @property
+    def scope(self) -> str:
+        """What the counts are of, for a removal's detail: ``run`` or ``site``."""
+        return "run" if self.site is None else "site"
 
     def get(self, text: str, default: int = 0) -> int:
         return self.counts.get(line_key(text), default)
