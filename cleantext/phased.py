@@ -102,10 +102,16 @@ def _cross_document_job(engine: Engine, stage: Stage, items: Any) -> Any:
 
 
 def _on_driver(engine: Engine, stage: Stage, items: Any) -> Any:
-    """A cross-document stage without phases: every document through one cleaner, in order."""
+    """A cross-document stage without phases: every document through one cleaner, in
+    order, on the driver; the results go back to the documents' own partitions."""
     cleaner = stage.start()
-    out = []
+    out = {}
     for order_key, lines, stats in sorted(engine.collect(items), key=lambda item: item[0]):
         stage_stats = StageStats()
-        out.append((order_key, list(_counted(cleaner, iter(fresh_lines(lines)), stage_stats)), [*stats, stage_stats]))
-    return engine.collection(out)
+        out[order_key] = (order_key, list(_counted(cleaner, iter(fresh_lines(lines)), stage_stats)),
+                          [*stats, stage_stats])
+    return engine.map_partitions(items, _replaced, engine.share(out))
+
+
+def _replaced(items: Iterable[Item], cleaned: dict) -> list[Item]:
+    return [cleaned[order_key] for order_key, _, _ in items]
