@@ -50,11 +50,11 @@ class Replay:
         self._cleaned = iter(cleaned)
 
     def process(self, lines: Any) -> Iterator[Line]:
+        self.documents += 1  # counted before reading, as `Run.process` counts it
         read = sum(1 for _ in lines)  # the reader's copy; the engine cleaned the same lines
         key, cleaned, stats = next(self._cleaned)
         if len(cleaned) != read:
             raise AssertionError(f"document {key}: {read} lines read again, {len(cleaned)} cleaned")
-        self.documents += 1
         self.stats = [total + part for total, part in zip(self.stats, stats)]
         return iter(cleaned)
 
