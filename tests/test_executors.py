@@ -133,26 +133,36 @@ def test_two_jobs_share_one_large_jsonl_file(tmp_path, jsonl_corpus):
 
 
 def test_a_local_dask_cluster_of_two_processes_gives_the_same_bytes(tmp_path, text_corpus):
+    """Document scope (a task per input) and corpus scope (phases whose partitions read
+    and write their inputs on the workers) on one real cluster."""
     distributed = pytest.importorskip("distributed")
+    from cleantext import Dedup, StripDebris
     from cleantext.executors.dask import run_on_dask
 
-    pipeline = default_pipeline()
+    (text_corpus / "again.txt").write_bytes((plan_root() / "news-article.txt").read_bytes())
+    pipelines = {"document": default_pipeline(),
+                 "corpus": default_pipeline(strip_debris=StripDebris(repeated_in=1), dedup=Dedup(scope="corpus"))}
     outputs = {}
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") \
             as cluster, distributed.Client(cluster) as client:
-        for name, client_or_none in (("local", None), ("cluster", client)):
-            where = tmp_path / name
-            where.mkdir()
-            options = Options(output_dir=str(where / "clean"), removed=str(where / "removed.tsv"))
-            if client_or_none is None:
-                report = run_batch(pipeline, [str(text_corpus)], options, warn=lambda message: None)
-            else:
-                report = run_on_dask(client, pipeline, [str(text_corpus)], options, warn=lambda message: None)
-            outputs[name] = ({str(p.relative_to(where)): p.read_bytes() for p in where.rglob("*") if p.is_file()},
-                             [f.as_dict() | {"seconds": 0, "output": None} for f in report.files], report.stats)
-        assert report.jobs == 2
-    assert outputs["cluster"] == outputs["local"]
-    assert len(outputs["local"][0]) == 5  # four cleaned pages and the removed-lines TSV
+        for scope, pipeline in pipelines.items():
+            for name, client_or_none in (("local", None), ("cluster", client)):
+                where = tmp_path / scope / name
+                where.mkdir(parents=True)
+                options = Options(output_dir=str(where / "clean"), removed=str(where / "removed.tsv"))
+                if client_or_none is None:
+                    report = run_batch(pipeline, [str(text_corpus)], options, warn=lambda message: None)
+                else:
+                    report = run_on_dask(client, pipeline, [str(text_corpus)], options, warn=lambda message: None)
+                outputs[scope, name] = (
+                    {str(p.relative_to(where)): p.read_bytes() for p in where.rglob("*") if p.is_file()},
+                    [f.as_dict() | {"seconds": 0, "output": None} for f in report.files], report.stats)
+            assert report.jobs == 2
+    for scope in pipelines:
+        assert outputs[scope, "cluster"] == outputs[scope, "local"], scope
+        assert len(outputs[scope, "local"][0]) == 6  # five cleaned pages and the removed-lines TSV
+    assert outputs["corpus", "local"][0] != outputs["document", "local"][0]
+    assert b"exact-duplicate" in outputs["corpus", "local"][0]["removed.tsv"]
 
 
 def test_engine_dask_without_dask_installed_says_how_to_install(tmp_path):
