@@ -189,6 +189,17 @@ def test_cross_document_stages_on_dask_with_a_failing_input_give_the_local_bytes
     assert not any("zz-binary" in name or ".tmp" in name for name in files)
 
 
+def test_cross_document_stages_on_dask_group_inputs_beyond_the_partition_limit(tmp_path, text_corpus, monkeypatch):
+    import cleantext.executors.corpus as corpus
+
+    monkeypatch.setattr(corpus, "MAX_PARTITIONS", 2)
+    assert [len(group) for group in corpus.partition_tasks(list(range(5)))] == [3, 2]
+    results = _run_all(tmp_path, [str(text_corpus), "--scope", "corpus", "--repeated-in", "1",
+                                  "--output-dir", "{out}/clean"])
+    _assert_same(results)
+    assert results["dask"][0] == 1 and "clean/b/news-article.txt" in results["dask"][3]
+
+
 def test_cross_document_stages_on_dask_clean_jsonl_inputs_like_the_local_run(tmp_path, jsonl_corpus):
     second = tmp_path / "more.jsonl"
     second.write_bytes(jsonl_corpus.read_bytes()[:3000] + b"\n")  # repeats the first records' pages

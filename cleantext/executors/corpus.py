@@ -98,9 +98,10 @@ def write_partition(items: Sequence[tuple[Any, list[Line], list[StageStats]]], t
             for task in tasks]
 
 
-def partition_tasks(tasks: Sequence[Task], most: int = MAX_PARTITIONS) -> list[list[Task]]:
-    """`tasks` in groups of consecutive inputs: one input each, up to `most` groups."""
-    size = max(1, -(-len(tasks) // most))
+def partition_tasks(tasks: Sequence[Task], most: int | None = None) -> list[list[Task]]:
+    """`tasks` in groups of consecutive inputs: one input each, up to `most` groups
+    (`MAX_PARTITIONS`)."""
+    size = max(1, -(-len(tasks) // (most or MAX_PARTITIONS)))
     return [list(tasks[start:start + size]) for start in range(0, len(tasks), size)]
 
 
