@@ -1,11 +1,13 @@
 """`StripDebris(repeated_in=N)` as phases: a groupby over short-line keys.
 
 The streaming run counts, per short line, the earlier documents of the run that
-contained it (`debris.LineCounts`). Here one fold maps each line key to the order keys
-of the documents holding it, keeping only keys in more than N documents (any other
-count stays below N for every document, the same as absent). Each document then
-looks up, for its own lines, how many of those order keys precede its own, and the
-stage cleans it with exactly those counts.
+contained it (`debris.LineCounts`). Here one fold maps each line key to how many
+documents of each partition hold it (a partition named by its first order key: the
+partitions hold consecutive documents in order), keeping only keys in more than N
+documents (any other count stays below N for every document, the same as absent). So
+the table grows with the partitions, not the documents. Each document then counts, for
+its own lines, the holders in earlier partitions plus the earlier ones of its own
+partition, and the stage cleans it with exactly those counts.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from functools import partial
+from itertools import accumulate
 from typing import Any
 
 from ..lines import Line
@@ -36,39 +39,60 @@ def _short_keys(lines: list[Line]) -> set[int]:
     return keys
 
 
-def _documents_with(items: Iterable[Item]) -> Iterator[tuple[int, list]]:
-    table: dict[int, list] = {}
+def _documents_with(items: Iterable[Item]) -> Iterator[tuple[int, dict]]:
+    """Per short-line key, ``{first order key of this partition: documents holding it}``."""
+    counts: dict[int, int] = {}
+    first = None
     for order_key, lines, _ in items:
+        if first is None:
+            first = order_key
         for key in _short_keys(lines):
-            table.setdefault(key, []).append(order_key)
-    return iter(table.items())
+            counts[key] = counts.get(key, 0) + 1
+    return iter([(key, {first: count}) for key, count in counts.items()])
 
 
-def _concatenated(one: list, other: list) -> list:
-    return one + other
+def _merged(one: dict, other: dict) -> dict:
+    return {**one, **other}  # partitions have distinct first keys
 
 
-def _in_more_than(documents: list, count: int) -> bool:
-    return len(documents) > count
+def _in_more_than(partitions: dict, count: int) -> bool:
+    return sum(partitions.values()) > count
 
 
 def _apply(items: list[Item], documents_with: dict, *, stage: StripDebris) -> list[Item]:
     cleaner = stage.start()
     out = []
+    earlier: dict[int, int] = {}  # per key of the table seen here: its holders before this document
+    first = None
     for order_key, lines, stats in items:
+        if first is None:
+            first = order_key
         counts = {}
         for key in _short_keys(lines):
-            holders = documents_with.get(key)
-            if holders is not None:
-                counts[key] = bisect_left(holders, order_key)
+            partitions = documents_with.get(key)
+            if partitions is None:
+                continue
+            count = earlier.get(key)
+            if count is None:  # the holders in earlier partitions
+                firsts, totals = partitions
+                before = bisect_left(firsts, first)
+                count = totals[before - 1] if before else 0
+            counts[key] = count
+            earlier[key] = count + 1
         cleaner.memo.documents_with = LineCounts(counts)  # type: ignore[attr-defined]
         stage_stats = StageStats()
         out.append((order_key, list(_counted(cleaner, iter(fresh_lines(lines)), stage_stats)), [*stats, stage_stats]))
     return out
 
 
+def _running_totals(partitions: dict) -> tuple[list, list[int]]:
+    """The partitions' first keys in order, and the holders up to and including each."""
+    firsts = sorted(partitions)
+    return firsts, list(accumulate(partitions[first] for first in firsts))
+
+
 def run(engine, stage: StripDebris, items):
     """`stage` (with ``repeated_in``) applied to every item, as the streaming run would."""
-    table = engine.fold(items, _documents_with, _concatenated, partial(_in_more_than, count=stage.repeated_in))
-    documents_with = {key: sorted(holders) for key, holders in table.items()}
+    table = engine.fold(items, _documents_with, _merged, partial(_in_more_than, count=stage.repeated_in))
+    documents_with = {key: _running_totals(partitions) for key, partitions in table.items()}
     return engine.map_partitions(items, partial(_apply, stage=stage), engine.share(documents_with))
