@@ -50,8 +50,10 @@ def clean_corpus(pipeline: Pipeline, documents: Any, engine: Engine) -> Any:
     `pipeline` for that document (add them up with `summed_stats`).
     """
     stages = pipeline.stages
-    sites = dict(engine.collect(engine.map_partitions(documents, _sites))) \
-        if any(stage.cross_document for stage in stages) else {}
+    sites = {}
+    if any(stage.cross_document for stage in stages):
+        documents = engine.persist(documents)  # read once: the sites come from the same copy
+        sites = dict(engine.collect(engine.map_partitions(documents, _sites)))
     items = engine.map_partitions(documents, _with_empty_stats)
     start = 0
     while start < len(stages):
@@ -111,13 +113,19 @@ def _cross_document_job(engine: Engine, stage: Stage, items: Any, sites: dict) -
 
 
 def _on_driver(engine: Engine, stage: Stage, items: Any, sites: dict) -> Any:
-    """A cross-document stage without phases: every document through one cleaner, in order."""
+    """A cross-document stage without phases: every document through one cleaner, in
+    order, on the driver; the results go back to the documents' own partitions."""
     cleaner = stage.start()
     for_site = getattr(cleaner, "for_site", None)
-    out = []
+    out = {}
     for order_key, lines, stats in sorted(engine.collect(items), key=lambda item: item[0]):
         if for_site is not None:
             for_site(sites.get(order_key))
         stage_stats = StageStats()
-        out.append((order_key, list(_counted(cleaner, iter(fresh_lines(lines)), stage_stats)), [*stats, stage_stats]))
-    return engine.collection(out)
+        out[order_key] = (order_key, list(_counted(cleaner, iter(fresh_lines(lines)), stage_stats)),
+                          [*stats, stage_stats])
+    return engine.map_partitions(items, _replaced, engine.share(out))
+
+
+def _replaced(items: Iterable[Item], cleaned: dict) -> list[Item]:
+    return [cleaned[order_key] for order_key, _, _ in items]

@@ -133,26 +133,36 @@ def test_two_jobs_share_one_large_jsonl_file(tmp_path, jsonl_corpus):
 
 
 def test_a_local_dask_cluster_of_two_processes_gives_the_same_bytes(tmp_path, text_corpus):
+    """Document scope (a task per input) and corpus scope (phases whose partitions read
+    and write their inputs on the workers) on one real cluster."""
     distributed = pytest.importorskip("distributed")
+    from cleantext import Dedup, StripDebris
     from cleantext.executors.dask import run_on_dask
 
-    pipeline = default_pipeline()
+    (text_corpus / "again.txt").write_bytes((plan_root() / "news-article.txt").read_bytes())
+    pipelines = {"document": default_pipeline(),
+                 "corpus": default_pipeline(strip_debris=StripDebris(repeated_in=1), dedup=Dedup(scope="corpus"))}
     outputs = {}
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") \
             as cluster, distributed.Client(cluster) as client:
-        for name, client_or_none in (("local", None), ("cluster", client)):
-            where = tmp_path / name
-            where.mkdir()
-            options = Options(output_dir=str(where / "clean"), removed=str(where / "removed.tsv"))
-            if client_or_none is None:
-                report = run_batch(pipeline, [str(text_corpus)], options, warn=lambda message: None)
-            else:
-                report = run_on_dask(client, pipeline, [str(text_corpus)], options, warn=lambda message: None)
-            outputs[name] = ({str(p.relative_to(where)): p.read_bytes() for p in where.rglob("*") if p.is_file()},
-                             [f.as_dict() | {"seconds": 0, "output": None} for f in report.files], report.stats)
-        assert report.jobs == 2
-    assert outputs["cluster"] == outputs["local"]
-    assert len(outputs["local"][0]) == 5  # four cleaned pages and the removed-lines TSV
+        for scope, pipeline in pipelines.items():
+            for name, client_or_none in (("local", None), ("cluster", client)):
+                where = tmp_path / scope / name
+                where.mkdir(parents=True)
+                options = Options(output_dir=str(where / "clean"), removed=str(where / "removed.tsv"))
+                if client_or_none is None:
+                    report = run_batch(pipeline, [str(text_corpus)], options, warn=lambda message: None)
+                else:
+                    report = run_on_dask(client, pipeline, [str(text_corpus)], options, warn=lambda message: None)
+                outputs[scope, name] = (
+                    {str(p.relative_to(where)): p.read_bytes() for p in where.rglob("*") if p.is_file()},
+                    [f.as_dict() | {"seconds": 0, "output": None} for f in report.files], report.stats)
+            assert report.jobs == 2
+    for scope in pipelines:
+        assert outputs[scope, "cluster"] == outputs[scope, "local"], scope
+        assert len(outputs[scope, "local"][0]) == 6  # five cleaned pages and the removed-lines TSV
+    assert outputs["corpus", "local"][0] != outputs["document", "local"][0]
+    assert b"exact-duplicate" in outputs["corpus", "local"][0]["removed.tsv"]
 
 
 def test_engine_dask_without_dask_installed_says_how_to_install(tmp_path):
@@ -165,6 +175,47 @@ def test_engine_dask_without_dask_installed_says_how_to_install(tmp_path):
     assert done.returncode == 2
     assert done.stderr.decode() == "cleantext: --engine dask needs Dask: pip install 'cleantext-cli[dask]'\n"
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("output", [["-o", "{out}/all.txt"], ["--output-dir", "{out}/clean"]], ids=["shared", "per-input"])
+def test_cross_document_stages_on_dask_with_a_failing_input_give_the_local_bytes(tmp_path, text_corpus, output):
+    """The binary input is named once, exit 1, and no part of it is written, on Dask
+    as locally; the partitions that write the other inputs are not disturbed."""
+    (text_corpus / "again.txt").write_bytes((plan_root() / "news-article.txt").read_bytes())
+    results = _run_all(tmp_path, [str(text_corpus), "--scope", "corpus", "--repeated-in", "2", *output])
+    _assert_same(results)
+    exit_code, _, stderr, files, stats = results["dask"]
+    assert exit_code == 1 and stderr.count("zz-binary.txt") == 1 and stats["totals"]["failed"] == 1
+    assert not any("zz-binary" in name or ".tmp" in name for name in files)
+
+
+def test_cross_document_stages_on_dask_group_inputs_beyond_the_partition_limit(tmp_path, text_corpus, monkeypatch):
+    import cleantext.executors.corpus as corpus
+
+    monkeypatch.setattr(corpus, "MAX_PARTITIONS", 2)
+    assert [len(group) for group in corpus.partition_tasks(list(range(5)))] == [3, 2]
+    results = _run_all(tmp_path, [str(text_corpus), "--scope", "corpus", "--repeated-in", "1",
+                                  "--output-dir", "{out}/clean"])
+    _assert_same(results)
+    assert results["dask"][0] == 1 and "clean/b/news-article.txt" in results["dask"][3]
+
+
+def test_cross_document_stages_on_dask_clean_jsonl_inputs_like_the_local_run(tmp_path, jsonl_corpus):
+    second = tmp_path / "more.jsonl"
+    second.write_bytes(jsonl_corpus.read_bytes()[:3000] + b"\n")  # repeats the first records' pages
+    results = _run_all(tmp_path, [str(jsonl_corpus), str(second), "--jsonl", "--scope", "corpus",
+                                  "--repeated-in", "2", "--output-dir", "{out}/clean"])
+    _assert_same(results)
+    exit_code, _, stderr, files, stats = results["dask"]
+    assert exit_code == 0 and f"{jsonl_corpus}: line 18: invalid JSON" in stderr
+    assert "exact-duplicate" in files["removed.tsv"].decode() and len(stats["files"]) == 2
+
+
+def test_cross_document_stages_on_dask_refuse_standard_input(tmp_path):
+    done = CliRunner().invoke(cli, ["clean", "-", "--scope", "corpus", *EXECUTORS["dask"]], input="Text.\n")
+    assert done.exit_code == 2 and done.stdout == ""
+    assert done.stderr.endswith("\nError: stages that compare documents across inputs read standard input only "
+                                "with --engine local; give file names.\n")
 
 
 def test_cross_document_stages_on_dask_give_the_local_bytes(tmp_path, text_corpus):
@@ -208,3 +259,82 @@ def test_an_input_of_only_bad_records_follows_the_policy_whole_or_in_slices(tmp_
     assert exit_code == 0
     assert files["bad.jsonl"] == (rows if policy == "pass" else b"")
     assert f"bad records {'passed through' if policy == 'pass' else 'skipped'}" in stderr
+
+
+def _lines_in(value, seen=None) -> tuple[int, int]:
+    """How many `Line`s `value` holds, however deeply (lists, tuples, dicts, objects),
+    and how many lists of them (a document's lines)."""
+    from cleantext.lines import Line
+
+    seen = set() if seen is None else seen
+    if id(value) in seen or isinstance(value, (str, bytes, int, float)) or value is None:
+        return 0, 0
+    seen.add(id(value))
+    if isinstance(value, Line):
+        return 1, 0
+    if isinstance(value, dict):
+        value = [*value.keys(), *value.values()]
+    elif not isinstance(value, (list, tuple, set, frozenset)):
+        return _lines_in(vars(value), seen) if hasattr(value, "__dict__") else (0, 0)
+    counts = [_lines_in(item, seen) for item in value]
+    lines = sum(count[0] for count in counts)
+    listed = any(isinstance(item, Line) for item in value) and isinstance(value, list)
+    return lines, sum(count[1] for count in counts) + listed
+
+
+@pytest.mark.parametrize("threshold", ["100", "70"])
+def test_cross_document_stages_on_dask_leave_the_documents_on_the_workers(tmp_path, text_corpus, monkeypatch,
+                                                                            threshold):
+    """The command reads no input and gets no document back: each partition (one per
+    input) reads its input and writes it; what the command computes holds only the
+    outcomes, the phases' tables and, for near-duplicates, the contested lines."""
+    dask = pytest.importorskip("dask")
+    import dask.base
+
+    import cleantext.executors.corpus as corpus
+    from cleantext.phases.engines import DaskEngine
+
+    (text_corpus / "again.txt").write_bytes((plan_root() / "news-article.txt").read_bytes())
+    received, partitions, read_in_tasks = [], [], []
+    compute, partitioned, read = dask.base.compute, getattr(DaskEngine, "partitioned", None), corpus.corpus_documents
+
+    def spying_compute(*args, **kwargs):
+        results = compute(*args, **kwargs)
+        received.append(results)
+        return results
+
+    def spying_partitioned(self, groups):
+        partitions.append([[task.name for task in group] for group in groups])
+        return partitioned(self, groups)
+
+    def spying_read(task, options):
+        read_in_tasks.append(any(frame.function == "execute_task" for frame in __import__("inspect").stack()))
+        return read(task, options)
+
+    monkeypatch.setattr(dask.base, "compute", spying_compute)
+    monkeypatch.setattr(dask, "compute", spying_compute)
+    monkeypatch.setattr(DaskEngine, "partitioned", spying_partitioned, raising=False)
+    monkeypatch.setattr(DaskEngine, "collection", lambda self, items: pytest.fail("a collection built on the driver"))
+    monkeypatch.setattr(corpus, "corpus_documents", spying_read)
+    results = {}
+    for executor in ("in-process", "dask"):
+        where = tmp_path / executor
+        where.mkdir()
+        done = CliRunner().invoke(cli, ["clean", str(text_corpus), "--scope", "corpus", "--threshold", threshold,
+                                        "--repeated-in", "1", "-o", str(where / "all.txt"), "--removed",
+                                        str(where / "removed.tsv"), *EXECUTORS[executor]])
+        results[executor] = (done.exit_code, done.stderr.replace(str(where), "OUT"),
+                             (where / "all.txt").read_bytes(), (where / "removed.tsv").read_bytes())
+    assert results["dask"] == results["in-process"]
+    assert results["dask"][0] == 1 and results["dask"][1].count("zz-binary.txt") == 1
+
+    assert len(partitions) == 1 and all(len(group) == 1 for group in partitions[0])  # one partition per input
+    assert len(read_in_tasks) == len(partitions[0]) == 6 and all(read_in_tasks)  # each input once, in a task
+    total_lines = sum(len(path.read_bytes().splitlines()) for path in text_corpus.rglob("*.txt"))
+    reached = [_lines_in(result) for result in received]
+    assert sum(lists for _, lists in reached) == 0  # never a document's lines
+    if threshold == "100":  # no near-duplicate search: no line at all
+        assert sum(lines for lines, _ in reached) == 0
+    else:  # below 80 every long line is contested: those, one by one, for Dedup's judging
+        assert 0 < sum(lines for lines, _ in reached) < total_lines
+    assert isinstance(received[-1][0][0], corpus.Outcome)

@@ -184,6 +184,36 @@ def test_a_cross_document_stage_without_phases_runs_on_the_driver_in_order():
     assert phased(pipeline, texts, InProcess(), keys=[0, 1, 2]) == streaming(pipeline, texts)
 
 
+def test_every_phase_keeps_the_partitions_so_each_still_holds_its_own_documents():
+    # The Dask executor writes each input from its partition after the last phase:
+    # a phase that regrouped documents (the driver fallback once did) mixed inputs.
+    import dask
+
+    class Driven(Stage):  # no phases: runs on the driver
+        name = "driven"
+
+        @property
+        def cross_document(self) -> bool:
+            return True
+
+        def start(self):
+            return lambda lines: iter(lines)
+
+    texts = FIXED[1]
+    engine = DaskEngine()
+    groups = [[((n // 5, n), split_lines(texts[n], f"doc{n}")) for n in range(start, min(start + 5, len(texts)))]
+              for start in range(0, len(texts), 5)]
+    pipeline = Pipeline([Dedup(scope="corpus", threshold=70), StripDebris(repeated_in=2), Driven()])
+    with dask.config.set(scheduler="synchronous"):
+        cleaned = clean_corpus(pipeline, engine.partitioned(groups), engine)
+        partitions = dask.compute(*cleaned.to_delayed())
+    assert [[item[0] for item in partition] for partition in partitions] == \
+        [[key for key, _ in group] for group in groups]
+    items = [item for partition in partitions for item in partition]
+    assert ([_view(lines) for _, lines, _ in items], [stats.as_dict() for stats in summed_stats(pipeline, items)]) \
+        == streaming(pipeline, texts)
+
+
 def test_importing_the_package_and_the_phases_does_not_import_dask():
     code = "import sys, cleantext, cleantext.phased; cleantext.clean('a'); print('dask' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"

@@ -88,6 +88,7 @@ class DaskExecutor:
         self._spool_dir: str | None = None
         self._targets: list[str] = []
         self._ahead: deque = deque()
+        self._corpus: CrossDocument | None = None
 
     def _connect(self) -> Any:
         distributed = self._distributed
@@ -150,7 +151,8 @@ class DaskExecutor:
             yield outcome
 
     def _corpus_outcomes(self, tasks: Sequence[Task]) -> Iterator[Outcome]:
-        """A pipeline that compares documents across inputs: phases on a Dask bag."""
+        """A pipeline that compares documents across inputs: phases on a Dask bag whose
+        partitions read, and in the end write, their own inputs (see `corpus`)."""
         import dask
 
         from ..phased import DaskEngine
@@ -158,12 +160,15 @@ class DaskExecutor:
         if self.synchronous:
             def compute() -> Any:
                 return dask.config.set(scheduler="synchronous")
-            partitions = 4
         else:
             client = self._connect()  # the default scheduler from now on
             self.workers = max(1, len(client.scheduler_info().get("workers", {})))
-            compute, partitions = ExitStack, 4 * self.workers
-        yield from CrossDocument(self.pipeline, self.options, DaskEngine(partitions), compute).outcomes(tasks)
+            compute = ExitStack
+        self._spool_dir = tempfile.mkdtemp(prefix="cleantext-parts-", dir=self.spool_parent)
+        self._targets = [task.target for task in tasks if task.target]
+        self._corpus = CrossDocument(self.pipeline, self.options, DaskEngine(), compute, self._spool_dir,
+                                     temporary_tag())
+        yield from self._corpus.outcomes(tasks)
 
     def _result(self, task: Task, future: Any) -> Outcome:
         """The task's outcome, or its failure when the workers cleaning it kept dying."""
@@ -186,6 +191,8 @@ class DaskExecutor:
                     except Exception:  # noqa: BLE001 - a task that failed has nothing to keep
                         pass
         self._ahead.clear()
+        if self._corpus is not None:
+            self._corpus.close()
         for owned in self._owned:
             owned.close()
         self._owned.clear()

@@ -10,7 +10,7 @@ Functions passed in must be picklable (module-level) for Dask's process workers.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from functools import partial
 from typing import Any, Protocol, TypeVar
 
@@ -24,8 +24,12 @@ class Engine(Protocol):
     def collection(self, items: Iterable[Any]) -> Any:
         """The engine's collection holding `items`, in order."""
 
+    def partitioned(self, partitions: Sequence[Sequence[Any]]) -> Any:
+        """The engine's collection of these `partitions` (at least one), in order."""
+
     def map_partitions(self, collection: Any, function: Callable[..., list], *shared: Any) -> Any:
-        """``function(items_of_one_partition, *shared) -> list`` on every partition, order kept."""
+        """``function(items_of_one_partition, *shared) -> list`` on every partition, order and
+        partitions kept; a shared collection of as many partitions is passed partition by partition."""
 
     def fold(self, collection: Any, function: Callable[..., Iterable[tuple[Hashable, Any]]],
              combine: Callable[[Any, Any], Any], keep: Callable[[Any], bool] | None = None,
@@ -63,6 +67,9 @@ class InProcess:
 
     def collection(self, items: Iterable[Any]) -> list:
         return list(items)
+
+    def partitioned(self, partitions: Sequence[Sequence[Any]]) -> list:
+        return [item for partition in partitions for item in partition]
 
     def map_partitions(self, collection: list, function: Callable[..., list], *shared: Any) -> list:
         return list(function(collection, *shared))
@@ -108,6 +115,13 @@ class DaskEngine:
         if self.partitions is None:
             return dask.bag.from_sequence(items)
         return dask.bag.from_sequence(items, npartitions=max(1, min(self.partitions, len(items) or 1)))
+
+    def partitioned(self, partitions: Sequence[Sequence[Any]]):
+        """A bag of exactly these partitions (their items travel in the graph: keep them small)."""
+        import dask.bag
+
+        return dask.bag.from_sequence([list(partition) for partition in partitions],
+                                      npartitions=len(partitions)).flatten()
 
     def map_partitions(self, collection, function: Callable[..., list], *shared: Any):
         return collection.map_partitions(function, *shared)
