@@ -492,7 +492,7 @@ class StripDebris(Stage):
         document = _DocumentTally()
         stream = iter(lines)
         peeked: Line | None = None  # the line read to see whether a full window ends the document
-        ended = False
+        ended = pages = False
         while not ended:
             line, peeked = (peeked, None) if peeked is not None else (next(stream, None), None)
             if line is not None:
@@ -509,7 +509,8 @@ class StripDebris(Stage):
             blocks_in = [window[i] for i in blocks]
             texts = [text for text, _ in context] + [b.text.strip() for b in blocks_in]
             indented = [flag for _, flag in context] + [b.text[:1] in (" ", "\t") for b in blocks_in]
-            removals, weights = self._judge(texts, indented, memo, document, need_weights=not ended)
+            pages = pages or not ended  # longer than one window: pages run together
+            removals, weights = self._judge(texts, indented, memo, document, need_weights=not ended, stream=pages)
             first = len(context)
             cut = len(texts) if ended else _cut(weights, first)
             decided = len(window) if cut == len(texts) else blocks[cut - first]
@@ -532,7 +533,7 @@ class StripDebris(Stage):
             memo.trim()
 
     def _judge(self, texts: list[str], indented_lines: list[bool], memo: _RunMemo, document: _DocumentTally,
-               need_weights: bool = False) -> tuple[list[Removal | None], list[float]]:
+               need_weights: bool = False, stream: bool = False) -> tuple[list[Removal | None], list[float]]:
         """The removal (None: kept) of each of a window's non-blank lines (stripped
         `texts`; `indented_lines` tells which began with a space or tab), and, with
         `need_weights`, each one's article-core weight before context (for `_cut`)."""
@@ -575,18 +576,21 @@ class StripDebris(Stage):
                 classes.append(boilerplate.BlockClass(*known))
             if need_weights:
                 weights = [boilerplate.core_weight(c, f) for c, f in zip(classes, fixed)]
-            indented = sum(indented_lines) / len(texts)
-            _, fallback = boilerplate.classify_document(texts, language, fixed, classes, navigation, indented)
-            if fallback is not None:
-                document.note(f"rules-only:{fallback}")
-            if fallback == "no-page-evidence":
-                # Not a page: in a text file (code, changelog, licence) navigation-like lines
-                # ("Copyright ...", "All rights reserved.") are its content, and so is, in
-                # any document, a paragraph of prose that happens to match a phrase rule.
-                text_file = indented >= boilerplate.INDENTED_SHARE
-                for i, (role, text) in enumerate(zip(fixed, texts)):
-                    if role in ("navigation", "comment") and (text_file or boilerplate.paragraph_like(text)):
-                        removals[i] = None
+            # A document longer than a window is a stream of pages: each is judged on its own.
+            for a, b in boilerplate.stream_pages(fixed, classes) if stream else [(0, len(texts))]:
+                indented = sum(indented_lines[a:b]) / (b - a)
+                _, fallback = boilerplate.classify_document(
+                    texts[a:b], language, fixed[a:b], classes[a:b], navigation[a:b], indented)
+                if fallback is not None:
+                    document.note(f"rules-only:{fallback}")
+                if fallback == "no-page-evidence":
+                    # Not a page: in a text file (code, changelog, licence) navigation-like lines
+                    # ("Copyright ...", "All rights reserved.") are its content, and so is, in
+                    # any document, a paragraph of prose that happens to match a phrase rule.
+                    text_file = indented >= boilerplate.INDENTED_SHARE
+                    for i in range(a, b):
+                        if fixed[i] in ("navigation", "comment") and (text_file or boilerplate.paragraph_like(texts[i])):
+                            removals[i] = None
             for i, (text, judged, forced) in enumerate(zip(texts, classes, fixed)):
                 if judged.reason == "rule-match-inside-prose":
                     removals[i] = None
