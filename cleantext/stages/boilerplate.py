@@ -387,12 +387,12 @@ def stream_pages(fixed: Sequence[str | None], classes: Sequence[BlockClass]) -> 
 
 def _first_deep_stretch(weights: Sequence[float], lo: int, hi: int) -> tuple[int, int] | None:
     """The first stretch of `weights[lo:hi]` whose debris weighs `ARTICLE_GAP` or more against
-    (from its first line against to its lowest point), None if there is none."""
+    (from its first line against to the first line for after that), None if there is none."""
     total, began, low, low_at = 0.0, lo, 0.0, lo
     for i in range(lo, hi):
+        if low <= -ARTICLE_GAP and weights[i] > 0:
+            return began, i
         if total + weights[i] >= 0:
-            if low <= -ARTICLE_GAP:
-                return began, low_at
             total, low = 0.0, 0.0
             continue
         if total == 0:
