@@ -478,7 +478,11 @@ class StripDebris(Stage):
         lookahead) are judged again with the next input, behind `CONTEXT_BLOCKS` decided
         lines that are read again as context only (lookbehind: a headline above an article).
 
-        Each window needs its own page evidence (without any it keeps its text) and finds
+        In a document longer than one window (a stream of pages run together), a window
+        is judged page by page: a page's comment section ends at the next stretch of
+        heavy debris or the next article of its own (`boilerplate.stream_pages`), so a
+        page after another's comments keeps its whole article, not just its strongest
+        run. Each page needs its own page evidence (without any it keeps its text) and finds
         its own article core, and falls back to the rules on its own, so a long stream is
         not judged exactly as it would be whole (bench/README.md measures the difference
         on the dev pages run together); its ``rules-only`` notes count once per document. With `repeated_in`, the lines of
