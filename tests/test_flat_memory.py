@@ -284,3 +284,33 @@ def test_a_line_longer_than_an_ftfy_segment_is_fixed_as_ftfy_fixes_it(pieces):
     config = stage._config._replace(max_decode_length=64)
     stage.__dict__["_config"] = config  # small segments, so short texts cross them
     assert stage.fix(text) == ftfy.fix_text(text, config)
+
+
+SECTIONS = ["Home", "News", "Local", "World", "Sport", "Business", "Culture", "Opinion", "Weather",
+            "Travel", "Food", "Science", "Health", "Education", "Property", "Jobs", "Motoring", "Puzzles",
+            "Obituaries", "Letters", "Events", "Podcasts", "Video", "Photos", "Archive"]
+
+
+def page_with_comments(rng: random.Random, paragraphs: int) -> tuple[str, list[str]]:
+    """A page dump with a comment section under its article, and its article paragraphs."""
+    article = [" ".join(sentence(rng) for _ in range(2)) for _ in range(paragraphs)]
+    comments = []
+    for name in ("Ann", "Bob", "Cy"):
+        comments += [f"{name} says:", "March 3, 2024 at 10:15 am", sentence(rng), "Reply"]
+    lines = (SECTIONS + MENU + ["", " ".join(rng.choice(WORDS) for _ in range(6)).capitalize(), ""]
+             + article + ["3 comments on this story", "Leave a comment"] + comments + FOOTER)
+    return "\n".join(lines) + "\n", article
+
+
+def test_stream_of_pages_judged_in_windows_keeps_what_each_page_alone_keeps():
+    """A comment section ends with its page: judged in windows, the pages after one are
+    judged as pages (their whole article), not left with their strongest run of prose."""
+    rng = random.Random(11)
+    pages = [page_with_comments(rng, rng.choice((1, 2, 4))) for _ in range(60)]
+    with mock.patch.object(debris, "WINDOW_BLOCKS", 600), mock.patch.object(debris, "WINDOW_HELD", 2400):
+        assert "".join(text for text, _ in pages).count("\n") > 3 * debris.WINDOW_BLOCKS  # several windows
+        kept = set(Pipeline([StripDebris()]).clean("".join(text for text, _ in pages)).splitlines())
+    for text, article in pages:
+        alone = set(Pipeline([StripDebris()]).clean(text).splitlines())
+        assert [p for p in article if p in alone] == [p for p in article if p in kept]
+    assert not kept & set(SECTIONS + MENU + FOOTER)

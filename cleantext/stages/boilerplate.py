@@ -318,21 +318,105 @@ def independent_articles(
         cursor = max(cursor, stop)
     if cursor < hi:
         pending.append((cursor, hi))
+    near: list[tuple[int, int]] = []  # strong runs that are not cut off: part of an article's page
     while pending:
         a, b = pending.pop()
         s, e, t = best_segment(weights, a, b)
-        if t >= ARTICLE_RUN and _cut_off(gap_weights or weights, spans + found, s, e):
+        if t < ARTICLE_RUN:
+            continue
+        if _cut_off(gap_weights or weights, spans + found + near, s, e):
             found.append((s, e))
-            pending += [(a, s), (e, b)]
+        else:
+            near.append((s, e))
+        pending += [(a, s), (e, b)]
     return sorted(found)
 
 
 def _cut_off(weights: Sequence[float], spans: list[tuple[int, int]], s: int, e: int) -> bool:
     """Whether the debris between run [s, e) and the nearest accepted span weighs at
     least `ARTICLE_GAP` against."""
-    gaps = [sum(weights[stop:s]) for start, stop in spans if stop <= s]
-    gaps += [sum(weights[e:start]) for start, stop in spans if start >= e]
+    before = [stop for start, stop in spans if stop <= s]
+    after = [start for start, stop in spans if start >= e]
+    gaps = ([_deepest_debris(weights, max(before), s)] if before else []) + (
+        [_deepest_debris(weights, e, min(after))] if after else [])
     return bool(gaps) and max(gaps) <= -ARTICLE_GAP
+
+
+def _deepest_debris(weights: Sequence[float], lo: int, hi: int) -> float:
+    """The lowest sum of a contiguous stretch of `weights[lo:hi]` (0 for none)."""
+    deepest = total = 0.0
+    for w in weights[lo:hi]:
+        total = min(0.0, total + w)
+        deepest = min(deepest, total)
+    return deepest
+
+
+def stream_pages(fixed: Sequence[str | None], classes: Sequence[BlockClass]) -> list[tuple[int, int]]:
+    """Split a stream of pages run together into pages: [start, stop) ranges.
+
+    A page's comment section ends where the next page begins: at an article of its own
+    (`independent_articles`) after the comments, the split falling in the middle of the
+    deepest stretch of debris between them (the footer and the next page's menus, so the
+    next page keeps its headline). Judged whole, every page after the first comment
+    section of a stream would be left with its strongest run of prose alone.
+    """
+    n = len(classes)
+    weights = [core_weight(c, f) for c, f in zip(classes, fixed)]
+    gap_weights = [0.0 if f == "comment" else w for w, f in zip(weights, fixed)]
+    pages, start = [], 0
+    while True:
+        first_good = next((i for i in range(start, n) if classes[i].label == "good" and fixed[i] is None), n)
+        comments = comment_section_start(fixed[start:], first_good - start)
+        split = None
+        if comments is not None:
+            end = start + comments
+            spans = article_core(weights, start, end) or [(end, end)]
+            stretch = _first_deep_stretch(gap_weights, end, n)
+            later = independent_articles(weights, spans, end, n, gap_weights)
+            if later and (stretch is None or later[0][0] < stretch[0]):
+                low, stretch = _deepest_stretch(weights, end, later[0][0])
+                stretch = stretch if low < 0 else None
+            if stretch is not None:
+                split = (stretch[0] + stretch[1]) // 2
+        if split is None or split <= start:
+            pages.append((start, n))
+            return pages
+        pages.append((start, split))
+        start = split
+
+
+def _first_deep_stretch(weights: Sequence[float], lo: int, hi: int) -> tuple[int, int] | None:
+    """The first stretch of `weights[lo:hi]` whose debris weighs `ARTICLE_GAP` or more against
+    (from its first line against to the first line for after that), None if there is none."""
+    total, began, low, low_at = 0.0, lo, 0.0, lo
+    for i in range(lo, hi):
+        if low <= -ARTICLE_GAP and weights[i] > 0:
+            return began, i
+        if total + weights[i] >= 0:
+            total, low = 0.0, 0.0
+            continue
+        if total == 0:
+            began = i
+        total += weights[i]
+        if total < low:
+            low, low_at = total, i + 1
+    return (began, low_at) if low <= -ARTICLE_GAP else None
+
+
+def _deepest_stretch(weights: Sequence[float], lo: int, hi: int) -> tuple[float, tuple[int, int]]:
+    """The lowest sum of a contiguous stretch of `weights[lo:hi]`, and the stretch."""
+    low, where = 0.0, (lo, lo)
+    total, began = 0.0, lo
+    for i in range(lo, hi):
+        if total > 0 or total == 0 and weights[i] >= 0:
+            total, began = 0.0, i + 1
+            continue
+        total += weights[i]
+        if total > 0:
+            total, began = 0.0, i + 1
+        elif total < low:
+            low, where = total, (began, i + 1)
+    return low, where
 
 
 #: The heuristics only touch a document that shows it is a page dump: at least this

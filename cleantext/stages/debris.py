@@ -480,7 +480,11 @@ class StripDebris(Stage):
         lookahead) are judged again with the next input, behind `CONTEXT_BLOCKS` decided
         lines that are read again as context only (lookbehind: a headline above an article).
 
-        Each window needs its own page evidence (without any it keeps its text) and finds
+        In a document longer than one window (a stream of pages run together), a window
+        is judged page by page: a page's comment section ends at the next stretch of
+        heavy debris or the next article of its own (`boilerplate.stream_pages`), so a
+        page after another's comments keeps its whole article, not just its strongest
+        run. Each page needs its own page evidence (without any it keeps its text) and finds
         its own article core, and falls back to the rules on its own, so a long stream is
         not judged exactly as it would be whole (bench/README.md measures the difference
         on the dev pages run together); its ``rules-only`` notes count once per document. With `repeated_in`, the lines of
@@ -494,7 +498,7 @@ class StripDebris(Stage):
         document = _DocumentTally()
         stream = iter(lines)
         peeked: Line | None = None  # the line read to see whether a full window ends the document
-        ended = False
+        ended = pages = False
         while not ended:
             line, peeked = (peeked, None) if peeked is not None else (next(stream, None), None)
             if line is not None:
@@ -511,7 +515,8 @@ class StripDebris(Stage):
             blocks_in = [window[i] for i in blocks]
             texts = [text for text, _ in context] + [b.text.strip() for b in blocks_in]
             indented = [flag for _, flag in context] + [b.text[:1] in (" ", "\t") for b in blocks_in]
-            removals, weights = self._judge(texts, indented, memo, document, need_weights=not ended)
+            pages = pages or not ended  # longer than one window: pages run together
+            removals, weights = self._judge(texts, indented, memo, document, need_weights=not ended, stream=pages)
             first = len(context)
             cut = len(texts) if ended else _cut(weights, first)
             decided = len(window) if cut == len(texts) else blocks[cut - first]
@@ -534,7 +539,7 @@ class StripDebris(Stage):
             memo.trim()
 
     def _judge(self, texts: list[str], indented_lines: list[bool], memo: _RunMemo, document: _DocumentTally,
-               need_weights: bool = False) -> tuple[list[Removal | None], list[float]]:
+               need_weights: bool = False, stream: bool = False) -> tuple[list[Removal | None], list[float]]:
         """The removal (None: kept) of each of a window's non-blank lines (stripped
         `texts`; `indented_lines` tells which began with a space or tab), and, with
         `need_weights`, each one's article-core weight before context (for `_cut`)."""
@@ -577,18 +582,21 @@ class StripDebris(Stage):
                 classes.append(boilerplate.BlockClass(*known))
             if need_weights:
                 weights = [boilerplate.core_weight(c, f) for c, f in zip(classes, fixed)]
-            indented = sum(indented_lines) / len(texts)
-            _, fallback = boilerplate.classify_document(texts, language, fixed, classes, navigation, indented)
-            if fallback is not None:
-                document.note(f"rules-only:{fallback}")
-            if fallback == "no-page-evidence":
-                # Not a page: in a text file (code, changelog, licence) navigation-like lines
-                # ("Copyright ...", "All rights reserved.") are its content, and so is, in
-                # any document, a paragraph of prose that happens to match a phrase rule.
-                text_file = indented >= boilerplate.INDENTED_SHARE
-                for i, (role, text) in enumerate(zip(fixed, texts)):
-                    if role in ("navigation", "comment") and (text_file or boilerplate.paragraph_like(text)):
-                        removals[i] = None
+            # A document longer than a window is a stream of pages: each is judged on its own.
+            for a, b in boilerplate.stream_pages(fixed, classes) if stream else [(0, len(texts))]:
+                indented = sum(indented_lines[a:b]) / (b - a)
+                _, fallback = boilerplate.classify_document(
+                    texts[a:b], language, fixed[a:b], classes[a:b], navigation[a:b], indented)
+                if fallback is not None:
+                    document.note(f"rules-only:{fallback}")
+                if fallback == "no-page-evidence":
+                    # Not a page: in a text file (code, changelog, licence) navigation-like lines
+                    # ("Copyright ...", "All rights reserved.") are its content, and so is, in
+                    # any document, a paragraph of prose that happens to match a phrase rule.
+                    text_file = indented >= boilerplate.INDENTED_SHARE
+                    for i in range(a, b):
+                        if fixed[i] in ("navigation", "comment") and (text_file or boilerplate.paragraph_like(texts[i])):
+                            removals[i] = None
             for i, (text, judged, forced) in enumerate(zip(texts, classes, fixed)):
                 if judged.reason == "rule-match-inside-prose":
                     removals[i] = None
