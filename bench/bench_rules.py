@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bench_encoding import best_of  # this folder is on sys.path when run as a script
 
-from cleantext.stages.debris import _Matcher, builtin_rules
+from cleantext.stages.rules import _Matcher, builtin_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [ROOT.parent / "shared" / "eval", ROOT / "samples"]

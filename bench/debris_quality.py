@@ -65,7 +65,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, sys.argv[sys.argv.index("--code") + 1] if "--code" in sys.argv[:-1] else str(ROOT))
 
 from cleantext import Dedup, FixEncoding, Pipeline, StripDebris, split_lines  # noqa: E402
-from cleantext.stages import boilerplate  # noqa: E402
+from cleantext.stages import article_core, boilerplate, line_classes, page_shape  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval"
 FOLDS = 5
@@ -311,12 +311,17 @@ def fold_of(group: str) -> int:
 
 
 def with_constant(name: str, value, action):
+    """Run `action` with the tuned constant `name` set to `value` where it is defined
+    (its module's functions read it there) and where `boilerplate` re-exports it."""
+    homes = [module for module in (line_classes, page_shape, article_core) if name in vars(module)] + [boilerplate]
     old = getattr(boilerplate, name)
-    setattr(boilerplate, name, value)
+    for module in homes:
+        setattr(module, name, value)
     try:
         return action()
     finally:
-        setattr(boilerplate, name, old)
+        for module in homes:
+            setattr(module, name, old)
 
 
 def cross_validate(sets: dict[str, list]) -> None:

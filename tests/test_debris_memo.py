@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from cleantext import Pipeline, StripDebris
-from cleantext.stages import boilerplate
-from cleantext.stages.debris import _Matcher, builtin_rules
+from cleantext.stages import boilerplate, line_classes
+from cleantext.stages.rules import _Matcher, builtin_rules
 
 SAMPLES = sorted(p for p in (Path(__file__).resolve().parent.parent / "samples").glob("*.txt")
                  if not p.name.endswith(".expected.txt"))
@@ -31,22 +31,22 @@ def test_a_stage_reused_for_many_documents_removes_what_a_fresh_one_does():
 def test_memos_stay_within_their_bounds_and_results_do_not_change(monkeypatch):
     text = SAMPLES[0].read_text("utf-8")
     expected = removals(Pipeline([StripDebris()]), text)
-    monkeypatch.setattr(boilerplate, "FACTS_MEMO_SIZE", 5)
+    monkeypatch.setattr(line_classes, "FACTS_MEMO_SIZE", 5)
     monkeypatch.setattr(_Matcher, "MEMO_SIZE", 5)
-    monkeypatch.setattr(boilerplate, "_facts_memo", {})
+    monkeypatch.setattr(line_classes, "_facts_memo", {})
     stage = StripDebris()
     for _ in range(3):
         assert removals(Pipeline([stage]), text) == expected
-        assert len(boilerplate._facts_memo) <= 5 and len(stage._matchers[0]._memo) <= 5
+        assert len(line_classes._facts_memo) <= 5 and len(stage._matchers[0]._memo) <= 5
 
 
 @pytest.mark.parametrize("length", [boilerplate.FACTS_MEMO_LINE, boilerplate.FACTS_MEMO_LINE + 1])
 def test_only_lines_up_to_the_memo_length_are_remembered(length, monkeypatch):
-    monkeypatch.setattr(boilerplate, "_facts_memo", {})
+    monkeypatch.setattr(line_classes, "_facts_memo", {})
     line = ("All rights reserved. " * 100)[:length]
     matcher = _Matcher(builtin_rules())
-    assert boilerplate.line_facts(line) == boilerplate._line_facts(line, None)
+    assert boilerplate.line_facts(line) == line_classes._line_facts(line, None)
     assert matcher.match(line) == matcher._match_fast(line)
     remembered = length <= boilerplate.FACTS_MEMO_LINE
-    assert ((line, None) in boilerplate._facts_memo) == remembered
+    assert ((line, None) in line_classes._facts_memo) == remembered
     assert (line in matcher._memo) == remembered

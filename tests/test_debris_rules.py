@@ -2,7 +2,7 @@
 
 import pytest
 
-from cleantext.stages.debris import _Matcher, builtin_rules
+from cleantext.stages.rules import _Matcher, builtin_rules
 
 EXAMPLES = {
     "template-error:apache-ssi": ("[an error occurred while processing this directive]", "An error occurred in the directive's wording."),

@@ -2,7 +2,7 @@
 page evidence without phrase rules, and the run-level memo and fast rule engine."""
 
 from cleantext import Pipeline, StripDebris, split_lines
-from cleantext.stages.debris import Rule, _Matcher, builtin_rules
+from cleantext.stages.rules import Rule, _Matcher, builtin_rules
 
 MENU = "Skip to content\nHome\nNews\nSport\nWeather\nContact\nHome › News › Local\n"
 FOOTER = "Share on Facebook\nShare on Twitter\nRelated stories\nFerry fares to rise\n© 2025 Town News. All rights reserved.\n"

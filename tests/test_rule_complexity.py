@@ -22,7 +22,7 @@ import time
 import pytest
 import regex
 
-from cleantext.stages.debris import _lowercase_pattern, builtin_rules
+from cleantext.stages.rules import _lowercase_pattern, builtin_rules
 
 #: Length of the adversarial lines; a rule that backtracks exponentially hangs long
 #: before this, a quadratic one takes seconds at the longer mixes.
@@ -106,7 +106,7 @@ def test_generator_builds_the_shape_of_the_reported_language_menu():
 
 
 def test_reported_language_menus_are_fast_and_still_removed():
-    from cleantext.stages.debris import _Matcher
+    from cleantext.stages.rules import _Matcher
 
     matcher = _Matcher(builtin_rules())
     menu = ("English (US) | English (UK) | Deutsch | Français | Español | Português | Italiano | "
@@ -133,7 +133,7 @@ _RE_CHECK = """
 import re, sys
 sys.path.insert(0, {tests!r})
 from test_rule_complexity import adversarial_lines
-from cleantext.stages.debris import _lowercase_pattern, builtin_rules
+from cleantext.stages.rules import _lowercase_pattern, builtin_rules
 for rule in builtin_rules():
     print(rule.name, flush=True)
     compiled = re.compile(_lowercase_pattern(rule.pattern))
@@ -161,7 +161,7 @@ def test_every_rule_is_linear_on_the_re_engine_that_runs_them():
 
 def test_item_lists_match_as_before():
     """The rewritten list rules still take the lists they took."""
-    from cleantext.stages.debris import _Matcher
+    from cleantext.stages.rules import _Matcher
 
     rules = {rule.name: rule for rule in builtin_rules()}
     cases = {

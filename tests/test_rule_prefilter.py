@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleantext.stages.debris import _lowercase_pattern, _Matcher, builtin_rules
+from cleantext.stages.rules import _lowercase_pattern, _Matcher, builtin_rules
 from cleantext.stages import rule_prefilter
 from cleantext.stages.rule_prefilter import DIGIT, conditions, line_filter
 from test_debris_rules import EXAMPLES

@@ -11,7 +11,7 @@ import pytest
 
 from cleantext import Pipeline, StripDebris, split_lines
 from cleantext.cli import cli
-from cleantext.stages.debris import PatternTimeout, Rule, _Matcher, _PatternBudget
+from cleantext.stages.rules import PatternTimeout, Rule, _Matcher, _PatternBudget
 
 #: Each of these lines makes ``(a|a)+b`` backtrack for far longer than the 0.05 s a
 #: user pattern gets per line; 400 distinct ones took 20-30 s before the budget.

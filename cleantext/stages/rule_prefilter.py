@@ -285,8 +285,9 @@ def line_filter(patterns: tuple[str, ...]) -> Callable[[str], bool] | None:
 
 
 def builtin_patterns() -> tuple[str, ...]:
-    """The patterns `StripDebris` filters with its built-in rules (see debris._Matcher)."""
-    from .debris import StripDebris, _lowercase_pattern
+    """The patterns `StripDebris` filters with its built-in rules (see rules._Matcher)."""
+    from .debris import StripDebris
+    from .rules import _lowercase_pattern
 
     return tuple(_lowercase_pattern(r.pattern) for r in StripDebris().rules if not r.requires)
 

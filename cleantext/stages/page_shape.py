@@ -1,0 +1,229 @@
+"""What shows that a document is a page dump, and the structures inside one that are
+not debris: navigation evidence and menu runs (`page_evidence`), tables and runs of
+data lines, comment sections, and copies of the article body.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .line_classes import BlockClass, LENGTH_HIGH, _DIGIT
+
+
+#: The heuristics only touch a document that shows it is a page dump: at least this
+#: many lines matched navigation rules (menus, share bars, footers...), of at least
+#: `MIN_NAVIGATION_KINDS` different rules. Clean prose has none; a licence or an
+#: AUTHORS file may repeat one ("Copyright ..."), a page dump matches several kinds.
+MIN_NAVIGATION_EVIDENCE = 3
+MIN_NAVIGATION_KINDS = 2
+
+#: ... or it holds a run of at least this many short lines in a row that neither end
+#: like a sentence nor announce a list nor look like data (see `data_like`): a menu
+#: the phrase rules do not know (a page in a language they cover thinly). Documentation
+#: and letters in tests/data/prose/ have runs of at most 16 (headings, argument lists).
+MIN_MENU_RUN = 25
+
+#: A document where at least this share of the lines is indented is a text file
+#: (code, changelog, licence, plain-text mail), not a page dump: block elements dumped
+#: as lines start at the margin. Its long runs of short lines are not menus.
+INDENTED_SHARE = 0.2
+
+_DATA_CHARS = re.compile(r"[\d@<>=\t|{}\[\]();/\\#_*+%$]")
+
+
+def data_like(text: str) -> bool:
+    """Whether a short line reads as data or code (figures, addresses, markup), not a menu item.
+
+    >>> [data_like(t) for t in ("Privacy Policy", "3, 0x82738c549beccc30", "Ann Lee <ann@x.org>")]
+    [False, True, True]
+    """
+    marks = len(_DATA_CHARS.findall(text))
+    return marks >= 2 and marks * 5 >= len(text) or "@" in text
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def longest_menu_run(classes: Sequence[BlockClass], texts: Sequence[str] | None = None) -> int:
+    """The longest run of short lines that could be menu items (with `texts`: not data,
+    and not numbered items of one shape, "line 1", "line 2")."""
+    longest = run = 0
+    shape = None
+    for i, c in enumerate(classes):
+        if c.label == "short" and not c.sentence and not c.announces:
+            if texts:
+                if data_like(texts[i]):
+                    run = 0
+                    continue
+                if c.figures:
+                    previous, shape = shape, _DIGITS.sub("0", texts[i])
+                    if shape == previous:
+                        run = 0
+                        continue
+                else:
+                    shape = None
+            run += 1
+            longest = max(longest, run)
+        else:
+            run = 0
+    return longest
+
+
+#: Rules for data a table also holds (dates, times): they name a page's byline only
+#: where the line is not a cell of a table (see `table_cells`).
+DATA_CELL_RULES = frozenset({"navigation:byline-date"})
+#: A table dumped one cell per line repeats its row every `period` lines (at most
+#: this many cells to a row).
+TABLE_MAX_PERIOD = 6
+#: Table cells are short: names, dates, figures ("3 years & 11 months"); a teaser
+#: feed's title lines are longer.
+TABLE_CELL_MAX = 40
+
+
+def _cell_shape(text: str) -> str:
+    return _SHAPE_RUNS.sub(lambda m: "0" if m.group(1) else "a", text)
+
+
+def table_cells(texts: Sequence[str], rules: Sequence[str | None]) -> list[int]:
+    """Indices of lines matched by a `DATA_CELL_RULES` rule that are cells of a table.
+
+    A cell's shape ("11/13/91" -> "0/0/0") recurs every `period` lines for at least
+    `DATA_RUN_MIN` rows of lines no longer than `TABLE_CELL_MAX`, and another column of those rows holds
+    figures too ("11 years", "7 years & 2 months"): a table of names, dates and ages,
+    not a teaser feed of title and date lines, whose titles carry no figures.
+    """
+    found: set[int] = set()
+    n = len(texts)
+    for i, rule in enumerate(rules):
+        if rule not in DATA_CELL_RULES or i in found:
+            continue
+        shape = _cell_shape(texts[i])
+        for period in range(1, TABLE_MAX_PERIOD + 1):
+            if i >= period and _cell_shape(texts[i - period]) == shape:
+                break  # inside a run judged from its first row
+            rows = [i]
+            while rows[-1] + period < n and _cell_shape(texts[rows[-1] + period]) == shape:
+                rows.append(rows[-1] + period)
+            if len(rows) < DATA_RUN_MIN:
+                continue
+            # The shortest period that repeats is the row (a feed with two date columns
+            # repeats at 3 and 6 lines: its row is 3).
+            short = all(len(texts[j]) <= TABLE_CELL_MAX for j in range(rows[0], rows[-1] + 1))
+            if short and (period == 1 or any(
+                all(_DIGIT.search(texts[r + offset]) for r in rows) for offset in range(1, period) if rows[-1] + offset < n
+            )):
+                found.update(r for r in rows if rules[r] in DATA_CELL_RULES)
+            break
+    return sorted(found)
+
+
+def page_evidence(classes: Sequence[BlockClass], texts: Sequence[str], rules: Sequence[str | None], indented: float) -> str | None:
+    """What shows that a document is a page dump (see the constants above): "navigation",
+    "menu-run" or None (nothing: it is left to the rules).
+
+    `rules` are the qualified names of the navigation rules each line matched (None:
+    none); `indented` the share of the document's non-blank lines that are indented.
+    """
+    navigation = [r for r in rules if r is not None]
+    if len(navigation) >= MIN_NAVIGATION_EVIDENCE and len(set(navigation)) >= MIN_NAVIGATION_KINDS:
+        return "navigation"
+    if indented < INDENTED_SHARE and longest_menu_run(classes, texts) >= MIN_MENU_RUN:
+        return "menu-run"
+    return None
+
+
+#: A page known by its menu run alone must have debris on both sides of its article
+#: (a menu above, a footer below: at least this many lines outside the core on each
+#: side); a list with a sentence under it (a shopping list and a note) has one side.
+MIN_DEBRIS_EACH_SIDE = 3
+
+
+#: When the article core would keep less than this share of the document's text (the
+#: lines no rule removed), the core is not trusted and the document keeps its text:
+#: a page whose article the search missed loses less this way than a document that is
+#: not a page loses to a wrong core. The dev pages keep at least 0.10.
+MIN_CORE_SHARE = 0.05
+
+
+#: Rules whose matches open a comment section. When one is followed by at least
+#: `COMMENT_SECTION_MIN` more within `COMMENT_SECTION_SPAN` lines, the article is over:
+#: comments are prose too, but not the document's.
+COMMENT_SECTION_MIN = 2
+COMMENT_SECTION_SPAN = 30
+
+
+def comment_section_start(fixed: Sequence[str | None], after: int) -> int | None:
+    """Index of the line opening the comment section, if the page has one after `after`."""
+    marks = [i for i, f in enumerate(fixed) if f == "comment" and i >= after]
+    for n, i in enumerate(marks):
+        if sum(1 for j in marks[n + 1:] if j - i <= COMMENT_SECTION_SPAN) >= COMMENT_SECTION_MIN:
+            return i
+    return None
+
+
+#: A line at least this long that contains `COPY_MIN_LINES` other lines of the page
+#: verbatim is a copy of the article (structured data such as JSON-LD "articleBody" or
+#: a meta description dumped as text), not part of it.
+COPY_MIN_LENGTH = 1000
+COPY_MIN_LINES = 3
+COPY_PROBE_LENGTH = 40
+#: A giant line is searched for the page's lines in its first this many characters
+#: only, so a line of megabytes costs one bounded scan per probe (a copy starts with
+#: the article's first paragraphs).
+COPY_SCAN = 100_000
+
+
+def body_copies(texts: Sequence[str], fixed: Sequence[str | None]) -> list[int]:
+    """Indices of lines that repeat the page's own paragraphs run together."""
+    giants = [i for i, t in enumerate(texts) if len(t) >= COPY_MIN_LENGTH and fixed[i] is None]
+    if not giants:
+        return []
+    probes = {t.strip() for t, f in zip(texts, fixed) if f is None and COPY_PROBE_LENGTH <= len(t) < COPY_MIN_LENGTH}
+    copies = []
+    for i in giants:
+        text, found = texts[i][:COPY_SCAN], 0
+        for probe in probes:
+            if probe in text:
+                found += 1
+                if found >= COPY_MIN_LINES:
+                    copies.append(i)
+                    break
+    return copies
+
+
+#: A run of at least this many data lines of one shape (see `_item_shape`) right
+#: after an article core, under at most one heading, is part of the article: a
+#: calendar, a results table, a price list. Menus are words; these carry figures or
+#: field separators.
+DATA_RUN_MIN = 3
+
+_SHAPE_RUNS = re.compile(r"(\d+)|([^\W\d_]+)")
+_FIELD_MARK = re.compile(r"\d|[:|–—$€£%]| - ")
+
+
+def _item_shape(text: str) -> str | None:
+    """The shape of a data line's start ("1a etapa: 10 de" -> "0a a: 0 a"), None for other lines."""
+    if not _FIELD_MARK.search(text):
+        return None
+    return _SHAPE_RUNS.sub(lambda m: "0" if m.group(1) else "a", text[:16])
+
+
+def data_runs(texts: Sequence[str], classes: Sequence[BlockClass], fixed: Sequence[str | None]) -> list[int]:
+    """Indices of lines in runs of at least `DATA_RUN_MIN` short data lines of one shape."""
+    found: list[int] = []
+    run: list[int] = []
+    shape = None
+    for i, (text, c, f) in enumerate(zip(texts, classes, fixed)):
+        this = _item_shape(text) if f is None and c.length < LENGTH_HIGH else None
+        if this is not None and this == shape:
+            run.append(i)
+            continue
+        if len(run) >= DATA_RUN_MIN:
+            found += run
+        run, shape = ([i], this) if this is not None else ([], None)
+    if len(run) >= DATA_RUN_MIN:
+        found += run
+    return found
+
+
