@@ -34,7 +34,7 @@ from ..pipeline import StageStats
 from ..stages.blank_lines import collapse_blank_lines
 from ..stages.dedup import BATCH, INDEX_MIN_THRESHOLD, Dedup, duplicate_removal
 from ..stages.kept_lines import KeptLines
-from ..stages.line_forms import comparable, judged_form
+from ..stages.line_forms import comparable, judged_form, judged_lines
 from ..stages.statements import CodeLines
 from . import fresh_lines
 from .hashing import line_key
@@ -58,17 +58,7 @@ class _Fact(NamedTuple):
 
 def _facts(stage: Dedup, lines: list[Line], code_blanks: set[int] | None = None) -> Iterator[_Fact]:
     """The lines of one document that `Dedup` judges, as it sees them."""
-    code = CodeLines()
-    for index, line in enumerate(lines):
-        if code.is_code(line.text):
-            if code_blanks is not None and line.removed is None and not line.text.strip():
-                code_blanks.add(id(line))
-            continue
-        if line.removed is not None:
-            continue
-        key = line.text.strip()
-        if not key:
-            continue
+    for index, line, key in judged_lines(lines, CodeLines(), code_blanks):
         norm, signature = judged_form(key, stage.min_length)
         if norm is None:
             yield _Fact(index, line, key, None, "", line_key(key))

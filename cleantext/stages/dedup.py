@@ -32,7 +32,7 @@ from ..lines import Line, Removal
 from ..pipeline import DocumentCleaner, Stage
 from .blank_lines import collapse_blank_lines
 from .kept_lines import KeptLines, LazyCandidates, index_candidates
-from .line_forms import EXACT_ONLY_LENGTH, comparable, judged_form, normalize, normalize_and_sign
+from .line_forms import EXACT_ONLY_LENGTH, comparable, judged_form, judged_lines, normalize, normalize_and_sign
 from .statements import CodeLines
 
 __all__ = ["Dedup", "EXACT_ONLY_LENGTH", "judged_form", "normalize", "normalize_and_sign"]
@@ -198,17 +198,7 @@ class Dedup(Stage):
         rows: dict[str, int] = {}  # comparable text -> row of the index query
         row_texts: list[str] = []
         row_signatures: list[str] = []
-        is_code = code.is_code
-        for line in batch:
-            if is_code(line.text):  # code is left alone, blank lines of a code block too
-                if line.removed is None and not line.text.strip():
-                    code_blanks.add(id(line))
-                continue
-            if line.removed is not None:
-                continue
-            key = line.text.strip()
-            if not key:
-                continue
+        for _, line, key in judged_lines(batch, code, code_blanks):
             if not windowed and key in exact:
                 todo.append((line, key, None, "", -1))
                 continue

@@ -9,7 +9,10 @@ from __future__ import annotations
 import unicodedata
 from functools import cache
 
-from .statements import ascii_signature, statement_signature
+from collections.abc import Iterable, Iterator
+
+from ..lines import Line
+from .statements import CodeLines, ascii_signature, statement_signature
 
 #: A line longer than this (characters) only matches exactly, as a short one does:
 #: normalizing, hashing and comparing it with ``fuzz.ratio`` would cost a multiple of
@@ -81,3 +84,21 @@ def judged_form(key: str, min_length: int) -> tuple[str | None, str]:
 def comparable(norm: str, signature: str) -> str:
     """Normalized text plus what normalizing must not erase: "1.5" and "15", "-5" and "5"."""
     return f"{norm}\x00{signature}" if signature else norm
+
+
+def judged_lines(lines: Iterable[Line], code: CodeLines,
+                 code_blanks: set[int] | None = None) -> Iterator[tuple[int, Line, str]]:
+    """``(index, line, stripped text)`` of the lines `Dedup` judges: not code (a blank
+    line inside a code block goes into `code_blanks`, by id), not removed by an
+    earlier stage, not blank. `code` carries the code-block state across calls."""
+    is_code = code.is_code
+    for index, line in enumerate(lines):
+        if is_code(line.text):  # code is left alone, blank lines of a code block too
+            if code_blanks is not None and line.removed is None and not line.text.strip():
+                code_blanks.add(id(line))
+            continue
+        if line.removed is not None:
+            continue
+        key = line.text.strip()
+        if key:
+            yield index, line, key
