@@ -31,7 +31,7 @@ from typing import Any, ClassVar, Literal
 from ..lines import Line, Removal
 from ..pipeline import DocumentCleaner, Stage
 from .blank_lines import collapse_blank_lines
-from .kept_lines import KeptLines, LazyCandidates, index_candidates
+from .kept_lines import KeptLines, LazyCandidates, best_match, index_candidates
 from .line_forms import EXACT_ONLY_LENGTH, comparable, judged_form, judged_lines, normalize, normalize_and_sign
 from .statements import CodeLines
 
@@ -63,15 +63,6 @@ def _next_batch(lines: Iterator[Line], size: int) -> list[Line]:
         if len(batch) >= size or chars >= BATCH_CHARS:
             break
     return batch
-
-
-def _best_match():
-    """``(text, score, index)`` of the best of `choices` reaching `score_cutoff`, or None."""
-    from functools import partial
-
-    from rapidfuzz import fuzz, process
-
-    return partial(process.extractOne, scorer=fuzz.ratio)
 
 
 @dataclass(frozen=True)
@@ -232,7 +223,7 @@ class Dedup(Stage):
             from .near_duplicates import DEPTH
             new_ids: list[int] = []
             new_rows: list[int] = []
-        best_match = None  # rapidfuzz: imported when a line first has a candidate
+        match = None  # rapidfuzz: imported when a line first has a candidate
         norms, signatures = memory.norms, memory.signatures
         window = memory.window
         # 2. judge in input order
@@ -283,8 +274,8 @@ class Dedup(Stage):
                             slots = [slots[i] for i in same]
                         if slots:
                             texts = [norms[slots[0]]] if len(slots) == 1 else itemgetter(*slots)(norms)
-                            best_match = best_match or _best_match()
-                            best = best_match(norm, texts, score_cutoff=threshold)
+                            match = match or best_match()
+                            best = match(norm, texts, score_cutoff=threshold)
                             # extractOne lets a score a rounding error below the cutoff through
                             if best is not None and best[1] >= threshold:
                                 line.removed = self._removal("near-duplicate", line, memory, candidates[best[2]],

@@ -7,9 +7,22 @@ same question for a short document without building the index.
 
 from __future__ import annotations
 
+from functools import cache, partial
 from typing import Any
 
 from .line_forms import comparable
+
+
+@cache
+def best_match():
+    """rapidfuzz's ``extractOne`` by ``fuzz.ratio``: ``(text, score, index)`` of the best
+    of `choices` reaching `score_cutoff`, or None. Its score may lie a rounding error
+    below a fractional cutoff, so a caller that removes checks it. Imports rapidfuzz on
+    first call."""
+    from rapidfuzz import fuzz, process
+
+    return partial(process.extractOne, scorer=fuzz.ratio)
+
 
 class KeptLines:
     """Kept lines of one scope: exact and normalized texts, and the near-duplicate index.
@@ -142,9 +155,7 @@ class LazyCandidates:
         earlier = self.by_signature.get(self.signatures[row])
         if not earlier:
             return []
-        from rapidfuzz import fuzz, process
-
-        if process.extractOne(self.texts[row], earlier, scorer=fuzz.ratio, score_cutoff=threshold) is None:
+        if best_match()(self.texts[row], earlier, score_cutoff=threshold) is None:
             return []
         import numpy as np
 
