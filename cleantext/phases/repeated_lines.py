@@ -93,7 +93,7 @@ def _apply(items: list[Item], documents_with: dict, sites: dict, *, stage: Strip
                 count = totals[before - 1] if before else 0
             counts[key if isinstance(key, int) else key[1]] = count
             earlier[key] = count + 1
-        cleaner.memo.documents_with = LineCounts(counts, sites.get(order_key))  # type: ignore[attr-defined]
+        cleaner.memo.documents_with = LineCounts(counts, sites.get(order_key))
         stage_stats = StageStats()
         out.append((order_key, list(_counted(cleaner, iter(fresh_lines(lines)), stage_stats)), [*stats, stage_stats]))
     return out

@@ -20,7 +20,7 @@ from os import PathLike, fspath
 from typing import ClassVar
 
 from ..lines import Line, Removal
-from ..pipeline import DocumentCleaner, Stage
+from ..pipeline import Stage
 from . import boilerplate
 from .blank_lines import collapse_blank_lines
 from .rules import (  # noqa: F401
@@ -136,22 +136,13 @@ class StripDebris(Stage):
             _Matcher([Rule("keep", f"k{i}", p) for i, p in enumerate(self.keep)], USER_PATTERN_TIMEOUT, False),
         )
 
-    def start(self) -> DocumentCleaner:
+    def start(self) -> RunCleaner:
         """A cleaner for the documents of one run, remembering each distinct line's verdicts.
 
         Page dumps of one site repeat their menus and footers in every document, so
         the rule match and the line's features are computed once per distinct line.
         """
-        memo = _RunMemo()
-
-        def clean(lines: Iterator[Line]) -> Iterator[Line]:
-            memo.patterns = _PatternBudget()  # user patterns get their time afresh per document
-            return collapse_blank_lines(self._windows(lines, memo), self.name)
-
-        clean.notes = memo.notes  # type: ignore[attr-defined]  # read by pipeline.StageStats
-        clean.memo = memo  # type: ignore[attr-defined]  # phases.repeated_lines sets its counts per document
-        clean.for_site = lambda site: memo.documents_with.select(site)  # type: ignore[attr-defined]  # see Run.process
-        return clean
+        return RunCleaner(self, _RunMemo())
 
     def process(self, lines: Iterator[Line]) -> Iterator[Line]:
         return self.start()(lines)
@@ -376,3 +367,26 @@ def _cut(weights: Sequence[float], first: int) -> int:
     return where
 
 
+class RunCleaner:
+    """`StripDebris`'s cleaner for one run: call it with each document's lines in turn.
+
+    What the run remembers is its `memo`: `notes` (events about whole documents, drained
+    into `StageStats.notes` by the run), the repeated-lines counts that `for_site`
+    switches to a document's site (see `Run.process`) and that the phases set per
+    document (`phases.repeated_lines`), and the per-line caches.
+    """
+
+    def __init__(self, stage: StripDebris, memo: _RunMemo):
+        self.stage = stage
+        self.memo = memo
+
+    @property
+    def notes(self) -> list[str]:
+        return self.memo.notes
+
+    def for_site(self, site: str | None) -> None:
+        self.memo.documents_with.select(site)
+
+    def __call__(self, lines: Iterator[Line]) -> Iterator[Line]:
+        self.memo.patterns = _PatternBudget()  # user patterns get their time afresh per document
+        return collapse_blank_lines(self.stage._windows(lines, self.memo), self.stage.name)
