@@ -106,15 +106,13 @@ def misplaced_option(group: click.Group, argv: Sequence[str], option: str, where
     unit = next(u for u in source.words if matches(u))
     source.words.remove(unit)
     next(s for s in segments if s.command == target_name).words.append(unit)
+    _files_to_inputs(segments)  # the suggestion must run as written: stages take no files
     return f"{lead}\n  Try: {_command_line(segments)}"
 
 
-def misplaced_argument(group: click.Group, argv: Sequence[str], word: str) -> str | None:
-    """The message for `word` read as a command name: a file given after a stage, which
-    takes no files. None for what looks like a misspelt command (Click suggests one)."""
-    if not os.path.exists(word) and difflib.get_close_matches(word, list(group.commands), cutoff=0.6):
-        return None
-    segments = _segments(group, argv)
+def _files_to_inputs(segments: list[_Segment]) -> list[str]:
+    """Move the file names given after a stage (other than 'clean', which takes files)
+    into ``-i NAME`` before the first stage; returns them."""
     files = []
     for segment in segments[1:]:
         if segment.command == "clean":
@@ -123,10 +121,19 @@ def misplaced_argument(group: click.Group, argv: Sequence[str], word: str) -> st
             if len(unit) == 1 and (not unit[0].startswith("-") or unit[0] == "-"):
                 segment.words.remove(unit)
                 files.append(unit[0])
-    if word not in files:
-        return None
     for name in files:
         segments[0].words.append(["-i", name])
+    return files
+
+
+def misplaced_argument(group: click.Group, argv: Sequence[str], word: str) -> str | None:
+    """The message for `word` read as a command name: a file given after a stage, which
+    takes no files. None for what looks like a misspelt command (Click suggests one)."""
+    if not os.path.exists(word) and difflib.get_close_matches(word, list(group.commands), cutoff=0.6):
+        return None
+    segments = _segments(group, argv)
+    if word not in _files_to_inputs(segments):
+        return None
     lead = (f"No such command '{word}'. Stages take no file names: give inputs with -i before "
             "the first stage, or name them after 'clean'.")
     return f"{lead}\n  Try: {_command_line(segments)}"

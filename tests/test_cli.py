@@ -300,6 +300,18 @@ def test_output_option_after_a_stage_moves_before_it(runner, tmp_path):
     assert "No such option" not in message
 
 
+def test_a_misplaced_option_suggestion_also_moves_the_files_given_after_a_stage(runner, tmp_path, monkeypatch):
+    # The suggested command must run as written: a stage takes no files.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "page.txt").write_text("Share on Facebook\nA line of text.\n")
+    message = _usage_error(runner, ["strip-debris", "--removed", "-", "page.txt"], tmp_path)
+    assert "Try: cleantext --removed - -i page.txt strip-debris\n" in message
+    suggested = message.split("Try: cleantext ", 1)[1].split("\n", 1)[0].split(" ")
+    done = runner.invoke(cli, suggested)
+    assert done.exit_code == 0 and done.stdout == "A line of text.\n"
+    assert "page.txt\t1\tstrip-debris\tnavigation:share-bar" in done.stderr  # removed rows beside the text
+
+
 def test_stage_option_before_clean_moves_after_it(runner, tmp_path):
     message = _usage_error(runner, ["--threshold", "95", "clean", "in.txt"], tmp_path)
     assert "Did you mean '--removed'" not in message
