@@ -61,6 +61,17 @@ def test_an_indented_changelog_keeps_every_line_including_its_copyright_lines():
     assert nonblank(strip(text)) == nonblank(text)
 
 
+def test_an_indented_copyright_line_in_a_list_of_names_is_kept():
+    # A NAMES/THANKS file: mostly unindented names, a licence header indented. Not a
+    # page, and a page dump does not indent its footer: the notice is content.
+    header = ("  Copyright (C) 1992, 2004-2022 Free Software Foundation, Inc.\n\n"
+              "  Copying and distribution of this file, with or without modification,\n"
+              "  are permitted in any medium without royalty.\n\n")
+    text = header + "".join(f"Person Number{n}\tperson{n}@example.org\n" for n in range(60))
+    assert nonblank(strip(text)) == nonblank(text)
+    assert notes(text) == ["rules-only:no-page-evidence"]
+
+
 def test_a_python_module_is_kept_whole():
     body = "".join(
         f"def function_{n}(value):\n    \"\"\"Return the value.\"\"\"\n    if value:\n        return value\n    return None\n\n\n"

@@ -295,10 +295,12 @@ class StripDebris(Stage):
                 if fallback == "no-page-evidence":
                     # Not a page: in a text file (code, changelog, licence) navigation-like lines
                     # ("Copyright ...", "All rights reserved.") are its content, and so is, in
-                    # any document, a paragraph of prose that happens to match a phrase rule.
+                    # any document, an indented line (page dumps do not indent) or a paragraph
+                    # of prose that happens to match a phrase rule.
                     text_file = indented >= boilerplate.INDENTED_SHARE
                     for i in range(a, b):
-                        if fixed[i] in ("navigation", "comment") and (text_file or boilerplate.paragraph_like(texts[i])):
+                        if fixed[i] in ("navigation", "comment") and (
+                                text_file or indented_lines[i] or boilerplate.paragraph_like(texts[i])):
                             removals[i] = None
             for i, (text, judged, forced) in enumerate(zip(texts, classes, fixed)):
                 if judged.reason == "rule-match-inside-prose":
