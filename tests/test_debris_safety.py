@@ -72,6 +72,23 @@ def test_an_indented_copyright_line_in_a_list_of_names_is_kept():
     assert notes(text) == ["rules-only:no-page-evidence"]
 
 
+def test_an_indented_copyright_line_is_kept_when_the_heuristics_leave_a_list_to_the_rules():
+    # A THANKS file whose name-and-address lines look like a menu run (page evidence),
+    # but whose article core is too small to trust: the rules alone judge it, and its
+    # indented licence notice is content, since page dumps do not indent their footers.
+    first = ["Adam", "Alain", "Albert", "Alec", "Anand", "Bernhard", "Billy", "Brian"]
+    last = ["Mitchell", "Guibert", "Chin", "Habig", "Kumria", "Herzog", "Halsey", "Carlson"]
+    names = "".join(f"{f} {name}\t\t   {f.lower()} at {name.lower()}.org\n" for f in first for name in last)
+    text = ("The program was written by one person. Other people contributed by reporting problems\n"
+            "and sending code. Here is a list of them.\n\n" + names
+            + "\nThanks to the user group for hosting the mailing list.\n\n"
+            " Copyright 1998, 1999, 2000, 2001, 2002, 2003, 2004\n"
+            "           2006  Free Software Foundation, Inc.\n\n"
+            " This file is free software; the author gives unlimited permission to copy it.\n")
+    assert notes(text) == ["rules-only:core-too-small"]
+    assert nonblank(strip(text)) == nonblank(text)
+
+
 def test_a_python_module_is_kept_whole():
     body = "".join(
         f"def function_{n}(value):\n    \"\"\"Return the value.\"\"\"\n    if value:\n        return value\n    return None\n\n\n"
