@@ -297,12 +297,14 @@ class StripDebris(Stage):
                     # matches (a licence notice in a THANKS file): page dumps do not indent.
                     # With no page evidence at all, a text file (code, changelog, licence) keeps
                     # every navigation-like line ("Copyright ...", "All rights reserved."), and
-                    # any document a paragraph of prose that happens to match a phrase rule.
+                    # any document a line of figures alone (a column of numbers is data, not page
+                    # numbers) and a paragraph of prose that happens to match a phrase rule.
                     not_a_page = fallback == "no-page-evidence"
                     text_file = not_a_page and indented >= boilerplate.INDENTED_SHARE
                     for i in range(a, b):
                         if fixed[i] in ("navigation", "comment") and (indented_lines[i] or text_file or (
-                                not_a_page and boilerplate.paragraph_like(texts[i]))):
+                                not_a_page and (boilerplate.figures_only(texts[i])
+                                                or boilerplate.paragraph_like(texts[i])))):
                             removals[i] = None
             for i, (text, judged, forced) in enumerate(zip(texts, classes, fixed)):
                 if judged.reason == "rule-match-inside-prose":
