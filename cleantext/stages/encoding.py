@@ -160,6 +160,7 @@ class FixEncoding(Stage):
     unescape_html: bool = True
 
     name: ClassVar[str] = "fix-encoding"
+    worker_imports: ClassVar[tuple[str, ...]] = ("ftfy",)
 
     @cached_property
     def _config(self):
