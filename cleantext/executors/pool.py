@@ -92,6 +92,23 @@ def _mp_context(pipeline: Pipeline):
     return context
 
 
+def start_forkserver_early(stage_commands: set[str]) -> None:
+    """Start the forkserver now, importing what workers for the stages of
+    `stage_commands` (``clean`` is all three) will need, while the main process is still
+    importing the command line and planning the batch: the two take turns on one core,
+    or overlap on two. The command calls it when ``-j N`` asks for workers; if the
+    batch ends up without them, the server only ends with the command."""
+    from ..stages import Dedup, FixEncoding, StripDebris
+
+    stages = [stage() for stage in (FixEncoding, StripDebris, Dedup)
+              if stage.name in stage_commands or "clean" in stage_commands]
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        from multiprocessing import forkserver
+
+        _mp_context(Pipeline(stages))
+        forkserver.ensure_running()
+
+
 def worker_imports(pipeline: Pipeline) -> list[str]:
     """The modules every worker needs, which the forkserver imports once before it forks
     them: this module, each stage's module and the libraries the stage declares
