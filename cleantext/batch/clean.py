@@ -27,12 +27,14 @@ from ..io import (
     OutputError,
     PendingOutput,
     encode_line,
+    encoded_pieces,
     input_position,
     open_input,
     read_error_message,
     read_lines,
 )
 from ..io.reading import invalid_utf8_warning, open_slice
+from ..io.writing import LONG_LINE
 from ..lines import Line
 from ..pipeline import Run
 from .options import STDIN, Options
@@ -71,14 +73,22 @@ class Account:
             unchanged = line.text is line.original or line.text == line.original
             if not unchanged:
                 result.changed += 1
-            if write:
+            if not write:
+                return
+            if len(line.text) > LONG_LINE:  # in pieces, not as two more copies of the line
+                size = 0
+                for data in encoded_pieces(line):
+                    size += len(data)
+                    self.out.write(data)
+            else:
                 data = encode_line(line)
-                result.bytes_in += len(data) if unchanged else len(encode_line(line, original=True))
-                result.bytes_out += len(data)
+                size = len(data)
                 self.out.write(data)
+            result.bytes_out += size
+            result.bytes_in += size if unchanged else _encoded_size(line)
             return
         if write:
-            result.bytes_in += len(encode_line(line, original=True))
+            result.bytes_in += _encoded_size(line)
         if self.removed is not None:
             self.removed.write(removed_row(line))
 
@@ -94,6 +104,11 @@ class Account:
     def count_out(self, size: int) -> None:
         """Count bytes written that are held back for now (see `formats.jsonl`)."""
         self.result.bytes_out += size
+
+
+def _encoded_size(line: Line) -> int:
+    """How many bytes the line was as read."""
+    return sum(map(len, encoded_pieces(line, original=True)))
 
 
 def clean_input(run: Run, task: Task, options: Options, out: BinaryIO | DocumentJoiner | NamedWriter,
