@@ -2,10 +2,12 @@
 memory or through a file, what the forkserver imports, and its early start."""
 
 import os
+import signal
 import subprocess
 import sys
 import time
 
+import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -137,3 +139,44 @@ def _group_alive(pgid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+def _forkserver_importing(pgid: int) -> bool:
+    """Whether the forkserver of the process group `pgid` has loaded `regex`'s extension
+    module: it is then importing what the workers need (rapidfuzz and numpy come next)."""
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+            with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
+                command = cmdline.read()
+            if int(fields[2]) != pgid or b"multiprocessing.forkserver" not in command:
+                continue
+            with open(f"/proc/{entry}/maps", "rb") as maps:
+                return b"_regex" in maps.read()
+        except OSError:
+            continue
+    return False
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="finds the forkserver through /proc")
+def test_ctrl_c_while_the_forkserver_starts_is_one_line_not_a_traceback(tmp_path):
+    """Ctrl-C reaches the whole process group, the forkserver too, while it still imports
+    what the workers need: it used to die of it printing a KeyboardInterrupt traceback."""
+    root = tmp_path / "in"
+    root.mkdir()
+    for n in range(8):
+        (root / f"p{n}.txt").write_text(PAGE.format(n=n) * 50)
+    out = tmp_path / "out.txt"
+    process = subprocess.Popen([sys.executable, "-m", "cleantext", "clean", str(root), "-j", "2", "-o", str(out)],
+                               stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.monotonic() + 30
+    while not _forkserver_importing(process.pid) and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.002)
+    os.killpg(process.pid, signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert b"Traceback" not in err and b"KeyboardInterrupt" not in err, err.decode()
+    assert process.returncode == 130 and err.count(b"\n") == 1, err.decode()
+    assert not out.exists() and [p.name for p in tmp_path.iterdir()] == ["in"]

@@ -102,11 +102,25 @@ def start_forkserver_early(stage_commands: set[str]) -> None:
 
     stages = [stage() for stage in (FixEncoding, StripDebris, Dedup)
               if stage.name in stage_commands or "clean" in stage_commands]
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        from multiprocessing import forkserver
+    _start_forkserver(_mp_context(Pipeline(stages)))
 
-        _mp_context(Pipeline(stages))
+
+def _start_forkserver(context: Any) -> None:
+    """Start multiprocessing's forkserver, if that is the start method, with SIGINT
+    blocked (as multiprocessing starts its resource tracker): Ctrl-C reaches the whole
+    process group, and a server still importing would die of it with a traceback. The
+    workers it forks inherit the block; they ignore SIGINT anyway, the main process
+    decides when to stop."""
+    if context.get_start_method() != "forkserver":
+        return
+    from multiprocessing import forkserver, resource_tracker
+
+    resource_tracker.ensure_running()  # first: it unblocks SIGINT after starting its process
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
         forkserver.ensure_running()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
 def worker_imports(pipeline: Pipeline) -> list[str]:
@@ -208,6 +222,7 @@ class ProcessPool:
         import concurrent.futures
 
         context = _mp_context(self.pipeline)
+        _start_forkserver(context)
         spool_dir = self._stack.enter_context(tempfile.TemporaryDirectory(prefix="cleantext-"))
         self._targets = [task.target for task in tasks if task.target]
         self._stop = context.Event()
@@ -235,7 +250,10 @@ class ProcessPool:
     def _submit(self, batch: list[Task]) -> None:
         if batch[0].source == STDIN:  # standard input belongs to the main process
             self._ahead.append((batch, None))
-        else:
+            return
+        # submitting may start a worker: an interrupt in the middle of that would leave a
+        # process the pool does not know about, which `close` cannot wait for
+        with deferred():
             self._ahead.append((batch, _submitted(self._executor, batch)))
 
     def close(self) -> None:
