@@ -69,6 +69,7 @@ class StripDebris(Stage):
     repeated_in: int = 0
 
     name: ClassVar[str] = "strip-debris"
+    worker_imports: ClassVar[tuple[str, ...]] = ("regex",)  # non-Latin scripts (languages.py)
     LANGUAGES: ClassVar[tuple[str, ...]] = boilerplate.LANGUAGES
 
     @property
