@@ -211,6 +211,18 @@ def test_a_whole_document_batch_finds_what_the_index_finds(texts, threshold, sco
     assert whole == judged(texts, stage, 3)
 
 
+def test_the_short_document_pre_check_keeps_lines_at_the_length_bound():
+    """The pre-check compares a line only with kept lines whose length can reach the
+    threshold: a line exactly at the bound (ratio 90.0) is still found, one past it is not."""
+    base = "abcdefghij" * 9
+    at_bound = base + "klmnopqrst" * 2  # 90 of 110 characters: ratio 2 * 90 / 200 = 90.0
+    for texts, found in (([base, at_bound], True), ([at_bound, base], True), ([base, at_bound + "u"], False)):
+        stage = Dedup(threshold=90.0)
+        whole = judged(texts, stage, len(texts) + 1)  # one batch: the pre-check
+        assert (whole[1][1] is not None) == found
+        assert whole == judged(texts, stage, len(texts))  # a full batch: the index
+
+
 def test_whole_document_batches_agree_with_the_index_on_crowded_keys():
     """Seeded documents of many variants of one sentence, where several kept lines hold the
     same band keys and only the `DEPTH` newest of them are candidates (this catches a

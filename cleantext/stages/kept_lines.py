@@ -7,6 +7,8 @@ same question for a short document without building the index.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from functools import cache, partial
 from typing import Any
 
@@ -105,7 +107,7 @@ def index_candidates(memory: KeptLines, texts: list[str], signatures: list[str])
     """
     import numpy as np
 
-    from .near_duplicates import BANDS, band_keys, signature_salts
+    from .near_duplicates import BANDS, DEPTH, band_keys, signature_salts
 
     keys = band_keys(texts) ^ signature_salts(signatures)
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
@@ -122,9 +124,14 @@ def index_candidates(memory: KeptLines, texts: list[str], signatures: list[str])
     shared_rows, shared_bands = shared.nonzero()
     shared_bounds = np.searchsorted(shared_rows, np.arange(len(texts) + 1))
     groups = groups.reshape(keys.shape)
+    # most shared keys are new (no kept line holds them): one empty chain serves them all
+    shared_chains: list[Sequence[int]] = [(-1,) * DEPTH] * len(shared_rows)
+    held = chains.transpose(0, 2, 1)[shared_rows, shared_bands]  # (shared keys, DEPTH)
+    linked = np.flatnonzero((held >= 0).any(axis=1))
+    for at, chain in zip(linked.tolist(), held[linked].tolist()):
+        shared_chains[at] = chain
     return keys, lengths, ~shared, ((unshared[valid].tolist(), bounds.tolist()),
-                           (groups[shared_rows, shared_bands].tolist(), chains[shared_rows, :, shared_bands].tolist(),
-                            shared_bounds.tolist()))
+                           (groups[shared_rows, shared_bands].tolist(), shared_chains, shared_bounds.tolist()))
 
 
 class LazyCandidates:
@@ -134,6 +141,9 @@ class LazyCandidates:
     MinHash tables than for judging. Since a candidate is only ever verified, a line
     none of whose earlier kept lines with its signature reaches the threshold is kept
     whatever the index proposes: one `extractOne` over those lines settles most lines.
+    Only lines whose length can reach the threshold take part (kept sorted by length
+    per signature): ``ratio >= T`` needs ``|a - b| <= (1 - T/100) (a + b)``, and the
+    longer the list the more rapidfuzz spends converting it, a third of this look-up.
     For the others the candidates are computed as the index would give them (per band
     key, the `DEPTH` newest kept lines holding it; with no earlier batch these are all
     in this batch), from the batch's band keys, computed once when first needed.
@@ -141,13 +151,18 @@ class LazyCandidates:
 
     def __init__(self, texts: list[str], signatures: list[str]):
         self.texts, self.signatures = texts, signatures
-        self.by_signature: dict[str, list[str]] = {}  # kept normalized texts per signature
+        # per signature, the kept normalized texts and their lengths, sorted by length
+        self.by_signature: dict[str, tuple[list[int], list[str]]] = {}
         self.kept_rows: list[int] = []
         self.kept_ids: list[int] = []
         self._keys: Any = None  # numpy band keys of the batch's rows, made on first need
 
     def keep(self, kept_id: int, row: int) -> None:
-        self.by_signature.setdefault(self.signatures[row], []).append(self.texts[row])
+        lengths, texts = self.by_signature.setdefault(self.signatures[row], ([], []))
+        text = self.texts[row]
+        at = bisect_right(lengths, len(text))
+        lengths.insert(at, len(text))
+        texts.insert(at, text)
         self.kept_rows.append(row)
         self.kept_ids.append(kept_id)
 
@@ -155,7 +170,15 @@ class LazyCandidates:
         earlier = self.by_signature.get(self.signatures[row])
         if not earlier:
             return []
-        if best_match()(self.texts[row], earlier, score_cutoff=threshold) is None:
+        lengths, texts = earlier
+        text = self.texts[row]
+        # lengths that can reach the threshold, a line's worth wider on each side: a text
+        # that cannot reach it can only add a score a rounding error below the cutoff,
+        # which the caller's check rejects as it would have
+        gap = 1 - threshold / 100
+        low = bisect_left(lengths, int(len(text) * (1 - gap) / (1 + gap)) - 1)
+        high = bisect_right(lengths, int(len(text) * (1 + gap) / (1 - gap)) + 1) if gap < 1 else len(lengths)
+        if low >= high or best_match()(text, texts[low:high], score_cutoff=threshold) is None:
             return []
         import numpy as np
 

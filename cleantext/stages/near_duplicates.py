@@ -108,14 +108,13 @@ def band_keys(texts: Sequence[str]) -> np.ndarray:
     for offset in range(1, NGRAM):
         shingles *= _PRIME
         shingles += codes[offset:offset + positions]
-    # keep only shingles that lie inside one text
-    starts = np.zeros(count, dtype=np.int64)
-    np.cumsum(lengths[:-1] + 1, out=starts[1:])
+    # keep only shingles that lie inside one text: each text's first `per_text`
+    # positions; the next NGRAM (its last NGRAM - 1 and the separator) straddle two
     per_text = lengths - NGRAM + 1
-    inside = np.zeros(positions + NGRAM, dtype=np.int8)
-    np.add.at(inside, starts, 1)
-    np.add.at(inside, starts + per_text, -1)
-    shingles = shingles[np.cumsum(inside[:positions]).astype(bool)]
+    runs = np.empty(2 * count, dtype=np.int64)
+    runs[0::2] = per_text
+    runs[1::2] = NGRAM
+    shingles = shingles[np.repeat(np.tile(np.array([True, False]), count), runs)[:positions]]
     shingles ^= shingles >> _U64(29)
     shingles *= _U64(0xBF58476D1CE4E5B9)
     shingles ^= shingles >> _U64(32)
@@ -127,10 +126,12 @@ def band_keys(texts: Sequence[str]) -> np.ndarray:
     for k in range(BANDS * ROWS):
         np.multiply(shingles, _MULTIPLIERS32[k], out=scratch)  # an odd multiplier permutes 32-bit values
         minima[:, k] = np.minimum.reduceat(scratch, first)
-    bands = minima.reshape(count, BANDS, ROWS).astype(np.uint64)
-    combined = (bands * _BAND_SALTS).sum(axis=2, dtype=np.uint64)
+    bands = minima.reshape(count, BANDS, ROWS)
+    combined = bands[:, :, 0] * _BAND_SALTS[:, 0]  # uint64: row by row, not a sum over a short axis
+    for row in range(1, ROWS):
+        combined += bands[:, :, row] * _BAND_SALTS[:, row]
     combined ^= combined >> _U64(32)
-    return (combined & _MASK32).astype(np.uint32)
+    return combined.astype(np.uint32)  # the low 32 bits
 
 
 def signature_salts(signatures: Sequence[str]) -> np.ndarray:
