@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from os import PathLike, fspath
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from ..lines import Line, Removal
 from ..pipeline import Stage
@@ -39,6 +39,26 @@ _ROLE = {
         "database-connection-error", "loading-placeholder",
     )},
 }
+
+
+class Verdict(NamedTuple):
+    """What the rules say of one line, remembered per distinct line for the run."""
+
+    role: str | None  #: its forced class for the heuristics (None: no rule; "good": a --keep pattern)
+    rule: Rule | None
+    navigation: str | None  #: the rule's name where the match is page evidence (navigation, comment chrome)
+    removal: Removal | None  #: the removal the rule makes (one object per rule: a `Removal` is immutable)
+
+
+_NO_RULE = Verdict(None, None, None, None)
+_PROTECTED = Verdict("good", None, None, None)
+
+
+@lru_cache(maxsize=1024)
+def _rule_verdict(rule: Rule, stage: str) -> Verdict:
+    name = rule.qualified_name
+    role = _ROLE.get(name, "navigation" if rule.category == "navigation" else "bad")
+    return Verdict(role, rule, name if role in ("navigation", "comment") else None, Removal(stage, name, score=1.0))
 
 
 @dataclass(frozen=True)
@@ -147,8 +167,8 @@ class StripDebris(Stage):
     def process(self, lines: Iterator[Line]) -> Iterator[Line]:
         return self.start()(lines)
 
-    def _verdict(self, text: str, memo: _RunMemo) -> tuple[str | None, Rule | None]:
-        """The forced class of a line and the rule behind it (None, None: no rule).
+    def _verdict(self, text: str, memo: _RunMemo) -> Verdict:
+        """What the rules say of a line (see `Verdict`).
 
         Remembered for the run unless a user pattern was given up on this line. A line
         longer than `LONG_LINE` is tried against `--keep` and `--rules` patterns only:
@@ -160,11 +180,10 @@ class StripDebris(Stage):
         budget.complete = True
         long = len(text) > LONG_LINE
         if keep.match(text, budget) is not None:
-            verdict: tuple[str | None, Rule | None] = ("good", None)
+            verdict = _PROTECTED
         else:
             rule = (None if long else builtin.match(text)) or user.match(text, budget)
-            verdict = (None, None) if rule is None else (
-                _ROLE.get(rule.qualified_name, "navigation" if rule.category == "navigation" else "bad"), rule)
+            verdict = _NO_RULE if rule is None else _rule_verdict(rule, self.name)
         if budget.complete and not long:
             memo.remember(memo.verdicts, text, verdict)
         return verdict
@@ -250,39 +269,43 @@ class StripDebris(Stage):
         removals: list[Removal | None] = []
         fixed: list[str | None] = []
         navigation: list[str | None] = []
+        rule_names: list[str | None] = []
         seen_in = memo.documents_with
-        for text in texts:
+        repeated_in = self.repeated_in
+        heuristics = self.heuristics
+        language = self.lang  # None: each line in its own language
+        facts = memo.facts(language or "")
+        classes: list[boilerplate.BlockClass] = []
+        block_class = boilerplate.BlockClass
+        for text in texts:  # one pass: what the rules say and, for the heuristics, the line's facts
             verdict = verdicts.get(text)
             if verdict is None:
                 verdict = self._verdict(text, memo)
-            role, rule = verdict
+            role, _, navigation_name, removal = verdict
             if (
-                role is None and self.repeated_in and len(text) < boilerplate.LENGTH_HIGH
-                and seen_in.get(text, 0) >= self.repeated_in
+                role is None and repeated_in and len(text) < boilerplate.LENGTH_HIGH
+                and seen_in.get(text, 0) >= repeated_in
             ):  # short lines only: a repeated paragraph is a duplicate, Dedup's business
                 role = "repeated"
             fixed.append(role)
-            navigation.append(rule.qualified_name if rule is not None and role in ("navigation", "comment") else None)
-            removals.append(None if rule is None else Removal(self.name, rule.qualified_name, score=1.0))
-        rule_names = [removal.rule if removal is not None else None for removal in removals]
-        for i in boilerplate.table_cells(texts, rule_names):
-            # A date in a table is the table's data, neither a byline nor page evidence.
-            removals[i], fixed[i], navigation[i] = None, None, None
-        if self.repeated_in:
-            document.count(texts)
-        weights: list[float] = []
-        if self.heuristics and texts:
-            language = self.lang  # None: each line in its own language
-            facts = memo.facts(language or "")
-            classes = []
-            for text in texts:
+            navigation.append(navigation_name)
+            removals.append(removal)
+            rule_names.append(None if removal is None else removal.rule)
+            if heuristics:
                 known = facts.get(text)
                 if known is None:
                     if len(text) > LONG_LINE:
                         known = _long_line_facts(text, language)
                     else:
                         known = memo.remember(facts, text, boilerplate.line_facts(text, language))
-                classes.append(boilerplate.BlockClass(*known))
+                classes.append(block_class(*known))
+        for i in boilerplate.table_cells(texts, rule_names):
+            # A date in a table is the table's data, neither a byline nor page evidence.
+            removals[i], fixed[i], navigation[i] = None, None, None
+        if repeated_in:
+            document.count(texts)
+        weights: list[float] = []
+        if heuristics and texts:
             if need_weights:
                 weights = [boilerplate.core_weight(c, f) for c, f in zip(classes, fixed)]
             # A document longer than a window is a stream of pages: each is judged on its own.
@@ -303,14 +326,16 @@ class StripDebris(Stage):
                                 text_file or indented_lines[i] or boilerplate.paragraph_like(texts[i])):
                             removals[i] = None
             for i, (text, judged, forced) in enumerate(zip(texts, classes, fixed)):
+                if judged.label != "bad" and judged.reason != "rule-match-inside-prose":
+                    continue  # kept by the heuristics: the rules' removal (or none) stands
                 if judged.reason == "rule-match-inside-prose":
                     removals[i] = None
-                elif forced == "repeated" and judged.label == "bad":
+                elif forced == "repeated":
                     removals[i] = Removal(
                         self.name, f"boilerplate:{judged.reason}",
                         f"in {seen_in[text]} earlier documents of this {seen_in.scope}", score=judged.score,
                     )
-                elif forced is None and judged.label == "bad":
+                elif forced is None:
                     removals[i] = Removal(
                         self.name,
                         f"boilerplate:{judged.reason}",

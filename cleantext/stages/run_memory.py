@@ -6,11 +6,14 @@ and caches of each distinct line's verdicts (`_RunMemo`, bounded).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
+from typing import TYPE_CHECKING
 
 from ..phases.hashing import line_key
 from . import boilerplate
-from .rules import Rule, _PatternBudget
+from .rules import _PatternBudget
+
+if TYPE_CHECKING:
+    from .debris import Verdict
 
 
 class _DocumentTally:
@@ -85,7 +88,7 @@ class _RunMemo:
     MAX_CACHED_CHARS = 10_000_000
 
     def __init__(self) -> None:
-        self.verdicts: dict[str, tuple[str | None, Rule | None]] = {}
+        self.verdicts: dict[str, Verdict] = {}
         #: In how many documents of the run each distinct line has appeared so far.
         self.documents_with = LineCounts()
         self._facts: dict[str, dict[str, tuple]] = {}
