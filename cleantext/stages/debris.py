@@ -14,6 +14,7 @@ Two layers, both explained in each removal's reason:
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from itertools import chain
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from os import PathLike, fspath
@@ -156,6 +157,14 @@ class StripDebris(Stage):
             _Matcher([Rule("keep", f"k{i}", p) for i, p in enumerate(self.keep)], USER_PATTERN_TIMEOUT, False),
         )
 
+    @cached_property
+    def _shared_verdicts(self) -> dict[str, Verdict] | None:
+        """Verdicts on lines up to `SHARED_LINE` long, remembered across the runs of the
+        stage (the files of a batch repeat their site's menus and footers); None when
+        there are `--keep` or `--rules` patterns: one may be given up part-way through a
+        document (`_PatternBudget`), so their verdicts are remembered per run only."""
+        return None if self.keep or self._user_rules[0] else {}
+
     def start(self) -> RunCleaner:
         """A cleaner for the documents of one run, remembering each distinct line's verdicts.
 
@@ -170,7 +179,7 @@ class StripDebris(Stage):
     def _verdict(self, text: str, memo: _RunMemo) -> Verdict:
         """What the rules say of a line (see `Verdict`).
 
-        Remembered for the run unless a user pattern was given up on this line. A line
+        Remembered (see `_shared_verdicts`) unless a user pattern was given up on this line. A line
         longer than `LONG_LINE` is tried against `--keep` and `--rules` patterns only:
         the built-in rules describe short lines (a menu, a share bar, an error message),
         and it is not remembered.
@@ -179,13 +188,21 @@ class StripDebris(Stage):
         budget = memo.patterns
         budget.complete = True
         long = len(text) > LONG_LINE
-        if keep.match(text, budget) is not None:
+        if keep.rules and keep.match(text, budget) is not None:
             verdict = _PROTECTED
         else:
-            rule = (None if long else builtin.match(text)) or user.match(text, budget)
+            rule = None if long else builtin.match(text)
+            if rule is None and user.rules:
+                rule = user.match(text, budget)
             verdict = _NO_RULE if rule is None else _rule_verdict(rule, self.name)
         if budget.complete and not long:
-            memo.remember(memo.verdicts, text, verdict)
+            shared = self._shared_verdicts
+            if shared is not None and len(text) <= SHARED_LINE:
+                if len(shared) >= SHARED_SIZE:
+                    shared.clear()
+                shared[text] = verdict
+            else:
+                memo.remember(memo.verdicts, text, verdict)
         return verdict
 
     def _windows(self, lines: Iterator[Line], memo: _RunMemo) -> Iterator[Line]:
@@ -215,6 +232,7 @@ class StripDebris(Stage):
         """
         window: list[Line] = []
         blocks: list[int] = []  # positions in `window` of the non-blank lines still kept
+        stripped: list[str] = []  # their texts, stripped
         chars = 0
         context: list[tuple[str, bool]] = []  # (text, indented) of decided lines before the window
         document = _DocumentTally()
@@ -222,20 +240,23 @@ class StripDebris(Stage):
         peeked: Line | None = None  # the line read to see whether a full window ends the document
         ended = pages = False
         while not ended:
-            line, peeked = (peeked, None) if peeked is not None else (next(stream, None), None)
-            if line is not None:
-                if line.removed is None and line.text.strip():
-                    blocks.append(len(window))
-                chars += len(line.text)
+            full = False
+            for line in stream if peeked is None else chain((peeked,), stream):
+                text = line.text
+                if line.removed is None:
+                    bare = text.strip()
+                    if bare:
+                        blocks.append(len(window))
+                        stripped.append(bare)
+                chars += len(text)
                 window.append(line)
-                if len(blocks) < WINDOW_BLOCKS and chars < WINDOW_CHARS and len(window) < WINDOW_HELD:
-                    continue
-                peeked = next(stream, None)  # a full window at the very end is the whole rest
-                ended = peeked is None
-            else:
-                ended = True
+                if len(blocks) >= WINDOW_BLOCKS or chars >= WINDOW_CHARS or len(window) >= WINDOW_HELD:
+                    full = True
+                    break
+            peeked = next(stream, None) if full else None  # a full window at the very end is the whole rest
+            ended = peeked is None
             blocks_in = [window[i] for i in blocks]
-            texts = [text for text, _ in context] + [b.text.strip() for b in blocks_in]
+            texts = [text for text, _ in context] + stripped
             indented = [flag for _, flag in context] + [b.text[:1] in (" ", "\t") for b in blocks_in]
             pages = pages or not ended  # longer than one window: pages run together
             removals, weights = self._judge(texts, indented, memo, document, need_weights=not ended, stream=pages)
@@ -251,6 +272,7 @@ class StripDebris(Stage):
             context = list(zip(texts[max(0, cut - CONTEXT_BLOCKS):cut], indented[max(0, cut - CONTEXT_BLOCKS):cut]))
             window = window[decided:]
             blocks = [i - decided for i in blocks[cut - first:]]
+            stripped = stripped[cut - first:]
             chars = sum(len(w.text) for w in window)
             memo.trim()
         memo.notes.extend(document.notes)
@@ -266,6 +288,7 @@ class StripDebris(Stage):
         `texts`; `indented_lines` tells which began with a space or tab), and, with
         `need_weights`, each one's article-core weight before context (for `_cut`)."""
         verdicts = memo.verdicts
+        shared = self._shared_verdicts
         removals: list[Removal | None] = []
         fixed: list[str | None] = []
         navigation: list[str | None] = []
@@ -277,8 +300,10 @@ class StripDebris(Stage):
         facts = memo.facts(language or "")
         classes: list[boilerplate.BlockClass] = []
         block_class = boilerplate.BlockClass
+        line_facts = boilerplate.line_facts
         for text in texts:  # one pass: what the rules say and, for the heuristics, the line's facts
-            verdict = verdicts.get(text)
+            short = len(text) <= SHARED_LINE
+            verdict = (shared if short and shared is not None else verdicts).get(text)
             if verdict is None:
                 verdict = self._verdict(text, memo)
             role, _, navigation_name, removal = verdict
@@ -292,12 +317,10 @@ class StripDebris(Stage):
             removals.append(removal)
             rule_names.append(None if removal is None else removal.rule)
             if heuristics:
-                known = facts.get(text)
+                known: tuple | None = line_facts(text, language) if short else facts.get(text)  # short: across runs
                 if known is None:
-                    if len(text) > LONG_LINE:
-                        known = _long_line_facts(text, language)
-                    else:
-                        known = memo.remember(facts, text, boilerplate.line_facts(text, language))
+                    known = (_long_line_facts(text, language) if len(text) > LONG_LINE
+                             else memo.remember(facts, text, line_facts(text, language)))
                 classes.append(block_class(*known))
         for i in boilerplate.table_cells(texts, rule_names):
             # A date in a table is the table's data, neither a byline nor page evidence.
@@ -355,6 +378,11 @@ class StripDebris(Stage):
 WINDOW_BLOCKS = 4000
 WINDOW_CHARS = 4_000_000
 WINDOW_HELD = 4 * WINDOW_BLOCKS
+#: Lines up to this long have their rule verdicts (`StripDebris._shared_verdicts`) and
+#: facts (`boilerplate.line_facts`) remembered across runs, this many verdicts at most
+#: (then it starts afresh); longer ones for the run (`_RunMemo`).
+SHARED_LINE = boilerplate.FACTS_MEMO_LINE
+SHARED_SIZE = boilerplate.FACTS_MEMO_SIZE
 #: Decided lines read again, as context only, at the start of the next window.
 CONTEXT_BLOCKS = 200
 #: A line longer than this (characters; the longest line of a dev page has 9,333) is
