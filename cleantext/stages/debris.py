@@ -82,7 +82,7 @@ class StripDebris(Stage):
     'Ferry stays\\nA sentence of the story. A sentence of the story. A sentence of the story. A sentence of the story. A sentence of the story. A sentence of the story. A sentence of the story. A sentence of the story. \\n'
     """
 
-    rules: tuple[Rule, ...] = field(default_factory=builtin_rules)
+    rules: tuple[Rule, ...] = field(default_factory=_builtin_rules_once)  # read once per process: immutable
     rules_file: tuple[str, ...] = ()
     keep: tuple[str, ...] = ()
     lang: str | None = None
@@ -359,17 +359,36 @@ class StripDebris(Stage):
                         f"in {seen_in[text]} earlier documents of this {seen_in.scope}", score=judged.score,
                     )
                 elif forced is None:
-                    removals[i] = Removal(
-                        self.name,
-                        f"boilerplate:{judged.reason}",
-                        f"{judged.length:.0f} chars, "
-                        + (f"stopwords {judged.density:.2f} ({judged.language})" if judged.language
-                           else "stopwords not counted (short line or no list)"),
-                        score=judged.score,
-                    )
+                    removals[i] = self._boilerplate_removal(judged)
         if need_weights and not weights:
             weights = [0.0] * len(texts)
         return removals, weights
+
+
+    def _boilerplate_removal(self, judged: boilerplate.BlockClass) -> Removal:
+        """The removal of a line the heuristics judged bad, with its measurements.
+
+        Many lines share one (short lines of a length, in the same place on the page),
+        and a `Removal` is immutable: each distinct one is made once per stage.
+        """
+        key = (judged.reason, judged.score, judged.length, judged.density, judged.language)
+        made = self._boilerplate_removals.get(key)
+        if made is None:
+            if len(self._boilerplate_removals) >= SHARED_SIZE:
+                self._boilerplate_removals.clear()
+            made = self._boilerplate_removals[key] = Removal(
+                self.name,
+                f"boilerplate:{judged.reason}",
+                f"{judged.length:.0f} chars, "
+                + (f"stopwords {judged.density:.2f} ({judged.language})" if judged.language
+                   else "stopwords not counted (short line or no list)"),
+                score=judged.score,
+            )
+        return made
+
+    @cached_property
+    def _boilerplate_removals(self) -> dict[tuple, Removal]:
+        return {}
 
 
 #: The bounded window of `StripDebris._windows`: non-blank lines judged together (the

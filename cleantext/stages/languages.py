@@ -21,8 +21,9 @@ from importlib import resources
 from itertools import repeat
 
 #: The languages with a stopword list in cleantext/rules/stopwords/ (see LICENSE-stopwords-iso.txt there).
+_STOPWORD_LISTS = resources.files("cleantext.rules").joinpath("stopwords")
 LANGUAGES = tuple(sorted(
-    entry.name[:-4] for entry in resources.files("cleantext.rules").joinpath("stopwords").iterdir()
+    entry.name[:-4] for entry in _STOPWORD_LISTS.iterdir()
     if entry.name.endswith(".txt") and entry.name[:-4].isalpha() and entry.name[:-4].islower()
 ))
 #: Languages whose lists hold characters, for text written without spaces.
@@ -102,7 +103,7 @@ _STOPS_SET = frozenset(_STOPS)
 @lru_cache(maxsize=None)
 def stopwords(language: str) -> frozenset[str]:
     """The function words of `language` from cleantext/rules/stopwords/{language}.txt."""
-    text = resources.files("cleantext.rules").joinpath(f"stopwords/{language}.txt").read_text("utf-8")
+    text = _STOPWORD_LISTS.joinpath(f"{language}.txt").read_text("utf-8")
     return frozenset(text.split())
 
 

@@ -52,7 +52,8 @@ class Rule:
 
 @cache
 def _builtin_rules_once() -> tuple[Rule, ...]:
-    """The built-in catalogue read once, for comparing against (`StripDebris.__repr__`)."""
+    """The built-in catalogue read once per process (its rules are immutable): the
+    default of `StripDebris.rules`, and what `StripDebris.__repr__` compares against."""
     return builtin_rules()
 
 
