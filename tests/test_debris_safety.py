@@ -72,6 +72,23 @@ def test_an_indented_copyright_line_in_a_list_of_names_is_kept():
     assert notes(text) == ["rules-only:no-page-evidence"]
 
 
+def test_an_indented_copyright_line_is_kept_when_the_heuristics_leave_a_list_to_the_rules():
+    # A THANKS file whose name-and-address lines look like a menu run (page evidence),
+    # but whose article core is too small to trust: the rules alone judge it, and its
+    # indented licence notice is content, since page dumps do not indent their footers.
+    first = ["Adam", "Alain", "Albert", "Alec", "Anand", "Bernhard", "Billy", "Brian"]
+    last = ["Mitchell", "Guibert", "Chin", "Habig", "Kumria", "Herzog", "Halsey", "Carlson"]
+    names = "".join(f"{f} {name}\t\t   {f.lower()} at {name.lower()}.org\n" for f in first for name in last)
+    text = ("The program was written by one person. Other people contributed by reporting problems\n"
+            "and sending code. Here is a list of them.\n\n" + names
+            + "\nThanks to the user group for hosting the mailing list.\n\n"
+            " Copyright 1998, 1999, 2000, 2001, 2002, 2003, 2004\n"
+            "           2006  Free Software Foundation, Inc.\n\n"
+            " This file is free software; the author gives unlimited permission to copy it.\n")
+    assert notes(text) == ["rules-only:core-too-small"]
+    assert nonblank(strip(text)) == nonblank(text)
+
+
 def test_a_python_module_is_kept_whole():
     body = "".join(
         f"def function_{n}(value):\n    \"\"\"Return the value.\"\"\"\n    if value:\n        return value\n    return None\n\n\n"
@@ -191,4 +208,47 @@ def test_a_poem_is_not_a_menu():
     stanza = ("Two roads diverged in a yellow wood,\nAnd sorry I could not travel both\nAnd be one traveler, long I stood\n"
               "And looked down one as far as I could\nTo where it bent in the undergrowth;\n\n")
     text = "The Road\n\n" + stanza * 8
+    assert nonblank(strip(text)) == nonblank(text)
+
+
+# --- files of figures: data, not page numbers ---------------------------------------------
+
+def test_a_column_of_numbers_is_kept_whole():
+    # "8" alone matches the pagination rule, "12:30" a video length: `seq 1 500` lost every line.
+    for text in ("".join(f"{n}\n" for n in range(1, 501)),
+                 "".join(f"{n * 37 % 1000 - 500}\n" for n in range(300)),
+                 "".join(f"{n % 24:02d}:{n * 7 % 60:02d}\n" for n in range(300)),
+                 "".join(f"{n} {n * 3 % 97} {n * 7 % 89}\t{n % 10}\n" for n in range(300))):
+        assert strip(text) == text
+        assert notes(text) == ["rules-only:no-page-evidence"]
+
+
+def test_page_numbers_and_times_together_are_no_page_evidence():
+    # Two rules (pagination, media-chrome) matched many lines: still only figures.
+    text = "".join(f"{n % 24:02d}:{n * 7 % 60:02d}\n{n % 100}\n" for n in range(100))
+    assert strip(text) == text
+
+
+def test_the_last_row_of_a_truncated_csv_file_is_kept():
+    text = "seed, 0xdeadbeef\n" + "".join(f"{n}, 0x{n * 2654435761 % 2**64:016x}\n" for n in range(200)) + "8"
+    assert strip(text) == text
+
+
+def test_a_page_still_loses_its_page_numbers():
+    article = ("The council met on Tuesday and the vote on the new bridge was close, as many of the people "
+               "in the town had expected it to be after a long and heated debate.\n") * 6
+    text = MENU + "\n" + article + "\n1\n2\n3\nNext »\n" + FOOTER
+    kept = nonblank(strip(text))
+    assert "2" not in kept and "Share on Facebook" not in kept
+    assert nonblank(article)[0] in kept
+
+
+figure_line = st.lists(st.one_of(st.integers(-10**6, 10**6).map(str), st.sampled_from(["12:30", "3/4", "0.25", "1-2"])),
+                       min_size=1, max_size=6).map(" ".join)
+
+
+@few
+@given(st.lists(figure_line, min_size=1, max_size=80))
+def test_a_document_of_figures_alone_is_kept_whole(rows):
+    text = "".join(f"{row}\n" for row in rows)
     assert nonblank(strip(text)) == nonblank(text)

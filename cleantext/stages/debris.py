@@ -338,15 +338,19 @@ class StripDebris(Stage):
                     texts[a:b], language, fixed[a:b], classes[a:b], navigation[a:b], indented)
                 if fallback is not None:
                     document.note(f"rules-only:{fallback}")
-                if fallback == "no-page-evidence":
-                    # Not a page: in a text file (code, changelog, licence) navigation-like lines
-                    # ("Copyright ...", "All rights reserved.") are its content, and so is, in
-                    # any document, an indented line (page dumps do not indent) or a paragraph
-                    # of prose that happens to match a phrase rule.
-                    text_file = indented >= boilerplate.INDENTED_SHARE
+                if fallback is not None:
+                    # Left to the rules, a document keeps the indented lines a navigation rule
+                    # matches (a licence notice in a THANKS file): page dumps do not indent.
+                    # With no page evidence at all, a text file (code, changelog, licence) keeps
+                    # every navigation-like line ("Copyright ...", "All rights reserved."), and
+                    # any document a line of figures alone (a column of numbers is data, not page
+                    # numbers) and a paragraph of prose that happens to match a phrase rule.
+                    not_a_page = fallback == "no-page-evidence"
+                    text_file = not_a_page and indented >= boilerplate.INDENTED_SHARE
                     for i in range(a, b):
-                        if fixed[i] in ("navigation", "comment") and (
-                                text_file or indented_lines[i] or boilerplate.paragraph_like(texts[i])):
+                        if fixed[i] in ("navigation", "comment") and (indented_lines[i] or text_file or (
+                                not_a_page and (boilerplate.figures_only(texts[i])
+                                                or boilerplate.paragraph_like(texts[i])))):
                             removals[i] = None
             for i, (text, judged, forced) in enumerate(zip(texts, classes, fixed)):
                 if judged.label != "bad" and judged.reason != "rule-match-inside-prose":

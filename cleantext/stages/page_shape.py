@@ -42,6 +42,21 @@ def data_like(text: str) -> bool:
     return marks >= 2 and marks * 5 >= len(text) or "@" in text
 
 
+_FIGURES = re.compile(r"[\d\s.,:;/+%()\-\u2012-\u2015\u2212]*\d[\d\s.,:;/+%()\-\u2012-\u2015\u2212]*")
+
+
+def figures_only(text: str) -> bool:
+    """Whether a line is figures alone: digits with spaces and the signs of numbers, times
+    and ranges, no word and no symbol. A navigation rule matches some ("8" as a page
+    number, "4:32" as a video's length), but outside a page dump they are data: a column
+    of numbers, a row of a matrix, a list of times.
+
+    >>> [figures_only(t) for t in ("8", "1 2 3", "-0.25, 3/4", "12:30", "« 1 2 3 »", "© 2024", "Page 2")]
+    [True, True, True, True, False, False, False]
+    """
+    return _FIGURES.fullmatch(text) is not None
+
+
 _DIGITS = re.compile(r"\d+")
 _LETTER_RUNS = re.compile(r"[^\W\d_]+")
 
@@ -143,9 +158,12 @@ def page_evidence(classes: Sequence[BlockClass], texts: Sequence[str], rules: Se
 
     `rules` are the qualified names of the navigation rules each line matched (None:
     none); `indented` the share of the document's non-blank lines that are indented.
+    Matches that are all `figures_only` ("8", "12:30") are no evidence: a data file has
+    page numbers and video lengths by the hundred.
     """
-    navigation = [r for r in rules if r is not None]
-    if len(navigation) >= MIN_NAVIGATION_EVIDENCE and len(set(navigation)) >= MIN_NAVIGATION_KINDS:
+    matched = [(rule, text) for rule, text in zip(rules, texts) if rule is not None]
+    if (len(matched) >= MIN_NAVIGATION_EVIDENCE and len({rule for rule, _ in matched}) >= MIN_NAVIGATION_KINDS
+            and not all(figures_only(text) for _, text in matched)):  # figures alone: a data file
         return "navigation"
     if indented < INDENTED_SHARE and longest_menu_run(classes, texts) >= MIN_MENU_RUN:
         return "menu-run"
