@@ -18,7 +18,6 @@ import sys
 from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
-from itertools import repeat
 
 #: The languages with a stopword list in cleantext/rules/stopwords/ (see LICENSE-stopwords-iso.txt there).
 _STOPWORD_LISTS = resources.files("cleantext.rules").joinpath("stopwords")
@@ -168,7 +167,7 @@ def best_language(words: Sequence[str]) -> tuple[str | None, int]:
     """
     if len(words) >= 1 << _FIELD_BITS:  # a field could overflow into the next one
         return _best_language_by_dict(words)
-    total = sum(map(_packed_index().get, words, repeat(0)))
+    total = sum(filter(None, map(_packed_index().get, words)))  # misses dropped: no bigint copies
     if not total:
         return None, 0
     size = len(_WORD_LANGUAGES) * _FIELD_BITS // 8
