@@ -185,18 +185,18 @@ class StripDebris(Stage):
         and it is not remembered.
         """
         builtin, user, keep = self._matchers
+        shared = self._shared_verdicts
         budget = memo.patterns
         budget.complete = True
         long = len(text) > LONG_LINE
         if keep.rules and keep.match(text, budget) is not None:
             verdict = _PROTECTED
         else:
-            rule = None if long else builtin.match(text)
+            rule = None if long else builtin.match(text, remember=shared is None)  # else remembered below
             if rule is None and user.rules:
                 rule = user.match(text, budget)
             verdict = _NO_RULE if rule is None else _rule_verdict(rule, self.name)
         if budget.complete and not long:
-            shared = self._shared_verdicts
             if shared is not None and len(text) <= SHARED_LINE:
                 if len(shared) >= SHARED_SIZE:
                     shared.clear()

@@ -248,11 +248,13 @@ class _Matcher:
     MEMO_LINE = 300
     MEMO_SIZE = 50_000
 
-    def match(self, text: str, budget: _PatternBudget | None = None) -> Rule | None:
+    def match(self, text: str, budget: _PatternBudget | None = None, remember: bool = True) -> Rule | None:
+        """The first rule that matches `text`, or None. `remember`: keep the trusted
+        rules' verdict in the matcher's memo (off for a caller that remembers it itself)."""
         if not self.rules:
             return None  # no --keep patterns or user rules: every distinct line asks
         if self._fast is not None:
-            if len(text) > self.MEMO_LINE:
+            if not remember or len(text) > self.MEMO_LINE:
                 return self._match_fast(text)
             memo = self._memo
             found = memo.get(text, memo)  # the memo itself stands for "not seen"
