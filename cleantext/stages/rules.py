@@ -197,8 +197,10 @@ class _Matcher:
         self.rules = tuple(rules)
         self.timeout = timeout
         self._fast: Callable[[str], re.Match | None] | None = None
-        self._may_match = None
+        self._may_match: Callable[[str], bool | tuple[int, ...]] | None = None
         self._gated: list = []
+        self._alone: list[tuple[int, str]] = []  #: (position in `rules`, pattern) of each alternative
+        self._compiled_alone: dict[int, Callable[[str], re.Match | None]] = {}
         self._find: tuple = ()
         self._memo: dict[str, Rule | None] = {}
         if not self.rules:
@@ -207,6 +209,7 @@ class _Matcher:
             always = [(i, r) for i, r in enumerate(self.rules) if not r.requires]
             patterns = tuple(_lowercase_pattern(r.pattern) for _, r in always)
             self._alternatives = "|".join(f"(?P<r{i}>{p})" for (i, _), p in zip(always, patterns)) or "(?!)"
+            self._alone = [(i, p) for (i, _), p in zip(always, patterns)]
             # Built-in rules are known to compile on `re` (tests/test_debris_rules.py): their
             # alternation (about 30 ms to compile) waits for the first line the prefilter
             # lets through, so a run of plain lines never pays for it.
@@ -236,6 +239,13 @@ class _Matcher:
             (rule, tuple(s.lower() for s in rule.requires), p.fullmatch if whole_line else p.search)
             for rule, p in compiled_rules
         )
+
+    def _alternative(self, position: int) -> Callable[[str], re.Match | None]:
+        """The full match of one alternative alone, compiled on first use."""
+        found = self._compiled_alone.get(position)
+        if found is None:
+            found = self._compiled_alone[position] = re.compile(self._alone[position][1]).fullmatch
+        return found
 
     def _first_fast(self, text: str) -> re.Match | None:
         """Compile the alternation (on the first line that needs it) and match `text`."""
@@ -268,10 +278,15 @@ class _Matcher:
     def _match_fast(self, text: str) -> Rule | None:
         text = text.strip().lower()
         assert self._fast is not None
-        if self._may_match is None or self._may_match(text):
+        may = True if self._may_match is None else self._may_match(text)
+        if may is True:
             found = self._fast(text)
             if found is not None and found.lastgroup is not None:
                 return self.rules[int(found.lastgroup[1:])]
+        elif may:  # only these alternatives can match: the first that does is the alternation's match
+            for alternative in may:
+                if self._alternative(alternative)(text) is not None:
+                    return self.rules[self._alone[alternative][0]]
         for needles, find, rule in self._gated:
             for needle in needles:
                 if needle in text:
