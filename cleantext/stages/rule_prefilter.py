@@ -6,9 +6,12 @@ matching line must start with (``share``, ``©``, a digit...) or, for rules that
 with "anything" (``.{0,80}``), a string it must contain (``all rights reserved``). A
 line that starts with none of the prefixes and holds none of the needles of any rule
 skips the alternation; on the dev pages that is about 70% of the distinct lines, at a
-fifth of the cost. The conditions are derived, never written by hand, so they follow
-the rules as they change; tests/test_rule_prefilter.py checks that no line a rule
-matches is ever skipped.
+fifth of the cost. A line that starts with none of the prefixes but holds a needle can
+only match the rules with needles of that kind, so it is tried against those alone (a
+line of prose holding a year: the two date rules; 7% of the lines). The conditions are
+derived, never written by hand, so they follow the rules as they change;
+tests/test_rule_prefilter.py checks that no line a rule matches is ever skipped or given
+another rule than the whole alternation's.
 """
 
 from __future__ import annotations

@@ -187,10 +187,11 @@ class _Matcher:
     the lowercased line with lowercased patterns: the same matches as case-insensitive
     matching, about three times faster than `regex` with IGNORECASE on the dev pages
     (bench/README.md); a line that `rule_prefilter` shows cannot match any of them skips
-    that alternation. With `timeout` (user patterns), each rule is its own `regex`
-    pattern tried in order, so the one that runs too long can be given up alone: a line
-    whose match takes longer than `timeout` counts as not matching, and a `_PatternBudget`
-    stops the pattern for the rest of the document.
+    that alternation, and one it shows can match only a few is tried against those
+    alone, in order (each compiled on first use). With `timeout` (user patterns), each
+    rule is its own `regex` pattern tried in order, so the one that runs too long can be
+    given up alone: a line whose match takes longer than `timeout` counts as not
+    matching, and a `_PatternBudget` stops the pattern for the rest of the document.
     """
 
     def __init__(self, rules: Sequence[Rule], timeout: float | None = None, whole_line: bool = True):
