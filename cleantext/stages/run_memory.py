@@ -78,9 +78,9 @@ class _RunMemo:
     Held by the `RunCleaner` `StripDebris.start()` returns, never on the (frozen) stage.
     Its verdict and fact caches hold the lines longer than `debris.SHARED_LINE`, and, with
     `--keep` or `--rules` patterns, every verdict (shorter lines are remembered across
-    runs: `StripDebris._shared_verdicts`, `boilerplate.line_facts`). They are cleared when they hold more than `MAX_CACHED` lines
-    or `MAX_CACHED_CHARS` characters of them, so a long run's memory stays bounded. The
-    document counts of ``repeated_in`` are never trimmed: a count must not depend on how
+    runs: `StripDebris._shared_verdicts`, `boilerplate.line_facts`). They are cleared
+    when they hold more than `MAX_CACHED` lines or `MAX_CACHED_CHARS` characters of them,
+    so a long run's memory stays bounded. The document counts of ``repeated_in`` are never trimmed: a count must not depend on how
     many other lines a process happened to see, or results would change with the
     executor (they cost about 100 bytes per distinct short line).
     """
