@@ -19,6 +19,7 @@ the process (wall time depends on how busy the machine is).
 Example:
     python bench/bench_memory.py --sizes 50 500 --line 44 --ascii-line 44
     python bench/bench_memory.py --sizes 50 --line 44 -- cleantext strip-debris
+    python bench/bench_memory.py --sizes --line 44 --ascii-line 44 --compare /tmp/old-checkout
 """
 
 from __future__ import annotations
@@ -72,11 +73,11 @@ def build(path: Path, size: int, one_line: bool, ascii_only: bool = False) -> Pa
     return path
 
 
-def measure(command: list[str], path: Path) -> dict:
+def measure(command: list[str], path: Path, cwd: Path | None = None) -> dict:
     """Peak RSS (MB), wall seconds and seconds to the first output byte of `command` < `path`."""
     with open(path, "rb") as stdin:
         started = time.perf_counter()
-        process = subprocess.Popen(command, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(command, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=cwd)
         assert process.stdout is not None
         first = process.stdout.read1(1 << 16)
         first_at = time.perf_counter() - started if first else None
@@ -96,6 +97,9 @@ def main() -> None:
     parser.add_argument("--line", type=int, nargs="*", default=[44], help="single-line sizes in MB")
     parser.add_argument("--ascii-line", type=int, nargs="*", default=[], help="ASCII single-line sizes in MB")
     parser.add_argument("--data", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "cleantext-bench-memory")
+    parser.add_argument("--compare", metavar="DIR", type=Path,
+                        help="also measure `python -m cleantext clean` run in DIR, another checkout "
+                             "(e.g. from `git archive`), in the same run")
     parser.add_argument("command", nargs="*", help="command to measure (default: cleantext clean)")
     args = parser.parse_args()
     command = args.command or [shutil.which("cleantext") or "cleantext", "clean"]
@@ -107,8 +111,12 @@ def main() -> None:
     print("|---|---:|---|---:|---:|---:|---:|---:|---:|")
     for path in inputs:
         size = path.stat().st_size / MB
-        for name, argv in (("cat", ["cat"]), ("cleantext", command)):
-            result = measure(argv, path)
+        contenders: list[tuple[str, list[str], Path | None]] = [("cat", ["cat"], None), ("cleantext", command, None)]
+        if args.compare:
+            contenders.append((f"cleantext ({args.compare})", [sys.executable, "-m", "cleantext", "clean"],
+                               args.compare.resolve()))
+        for name, argv, cwd in contenders:
+            result = measure(argv, path, cwd)
             first = "-" if result["first"] is None else f"{result['first']:.2f}"
             failed = "" if result["status"] == 0 else f" (exit {result['status']})"
             print(f"| {path.name} | {size:.0f} | {name}{failed} | {result['rss_mb']:.0f} | "

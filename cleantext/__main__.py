@@ -19,8 +19,37 @@ from .interrupts import Interrupt  # noqa: E402
 EXIT_INTERRUPTED = 130
 
 
+def _stages_with_workers(args: list[str]) -> set[str]:
+    """The stage commands of a command line that asks for worker processes (``-j N``,
+    N > 1, on a machine with more than one core), else nothing; read from the raw
+    arguments, before the command line is imported, so that workers can start while it
+    is (see `executors.pool.start_forkserver_early`)."""
+    jobs = None
+    for index, arg in enumerate(args):
+        value = None
+        if arg in ("-j", "--jobs") and index + 1 < len(args):
+            value = args[index + 1]
+        elif arg.startswith("--jobs="):
+            value = arg[len("--jobs="):]
+        elif arg.startswith("-j") and arg[2:].isdigit():
+            value = arg[2:]
+        if value is not None:
+            jobs = int(value) if value.isdigit() else None
+    if jobs is None or jobs < 2 or "--engine" in args or (os.cpu_count() or 1) < 2:
+        return set()
+    return {arg for arg in args if arg in ("clean", "fix-encoding", "strip-debris", "dedup")}
+
+
 def main() -> None:
     try:
+        stages = _stages_with_workers(sys.argv[1:])
+        if stages:
+            try:
+                from .executors.pool import start_forkserver_early
+
+                start_forkserver_early(stages)
+            except Exception:  # noqa: BLE001 - only a head start: the pool starts it anyway, or says why not
+                pass
         from .cli import main as run
 
         run()  # handles its own interrupts from its first line on; this catches the call itself

@@ -27,6 +27,10 @@ class Stage:
     """
 
     name: ClassVar[str] = "stage"
+    #: Modules the stage imports only when it first needs them (a library such as
+    #: ftfy): a process pool imports them once, before it starts its workers, instead
+    #: of in every worker (`executors.pool.worker_imports`).
+    worker_imports: ClassVar[tuple[str, ...]] = ()
 
     @property
     def cross_document(self) -> bool:

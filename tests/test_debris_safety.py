@@ -201,7 +201,10 @@ def test_a_list_with_a_sentence_under_it_is_not_a_page():
     text = ("Shopping for the week\n" + "".join(f"{item}\n" for item in items)
             + "Please remember that the shop closes early on Saturday, so we should go on Friday evening after work.\n")
     assert strip(text) == text
-    assert notes(text) == ["rules-only:one-sided-list"]
+    assert notes(text) == ["rules-only:no-page-evidence"]  # no navigation rule matches a line
+    printable = "Print\n" + text  # the share-bar rule matches: a menu run, but debris on one side only
+    assert strip(printable).endswith(text)
+    assert notes(printable) == ["rules-only:one-sided-list"]
 
 
 def test_a_poem_is_not_a_menu():
@@ -252,3 +255,42 @@ figure_line = st.lists(st.one_of(st.integers(-10**6, 10**6).map(str), st.sampled
 def test_a_document_of_figures_alone_is_kept_whole(rows):
     text = "".join(f"{row}\n" for row in rows)
     assert nonblank(strip(text)) == nonblank(text)
+
+
+# --- text files that look like pages to the rules ------------------------------------------
+
+def test_an_indented_licence_whose_lines_match_several_rules_is_kept_whole():
+    # A Debian copyright file: "DISCLAIMER" (legal-links) twice and "(c) Modified Versions"
+    # (copyright) are three matches of two rules, page evidence on an unindented page.
+    stanza = ("Files: src/*\nCopyright: 2005-2023, Some Author\nLicense: Artistic\n"
+              " This program is free software; you can redistribute it and/or modify it under\n"
+              " the terms of the licence below, which you should read before you use it.\n"
+              " .\n DISCLAIMER\n .\n"
+              " (c) Modified Versions which are not Substantially Changed must be marked as such\n"
+              " THE SOFTWARE IS PROVIDED AS IS, WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED.\n\n")
+    text = "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n\n" + stanza * 3
+    assert nonblank(strip(text)) == nonblank(text)
+    assert notes(text) == ["rules-only:no-page-evidence"]
+
+
+def test_a_list_of_names_under_a_paragraph_is_not_a_menu_when_no_navigation_rule_matches():
+    first = ["Adam", "Alain", "Albert", "Alec", "Anand", "Bernhard", "Billy", "Brian", "Carla", "Dora"]
+    last = ["Mitchell", "Guibert", "Chin", "Habig", "Kumria", "Herzog", "Halsey", "Carlson", "Ng"]
+    text = ("This project was started as a fork of an older one. We thank all who made a contribution;\n"
+            "here are the people and organizations who contributed, as retrieved from the commit log.\n\n"
+            + "".join(f"{f} {name}\n" for f in first for name in last))
+    assert strip(text) == text
+    assert notes(text) == ["rules-only:no-page-evidence"]
+
+
+def test_copyright_notices_of_a_text_file_are_kept_but_a_page_footer_goes():
+    notice = ("Authors of the library\n\nCopyright (C) 1999 Robert Example <robert@example.org>\n"
+              "Copyright (c) 2001-2004, 2007 Example Code GmbH\nAll Rights Reserved.\n\n"
+              "Permission to use, copy and distribute this software for any purpose is hereby granted.\n")
+    assert strip(notice) == notice
+    page = ("Town council approves the new bridge\n\n" + "The council met on Tuesday and the vote on the "
+            "new bridge was close, as many of the people in the town had expected it to be.\n" * 4
+            + "\nRelated news\n© 2024 Town News Media. All rights reserved.\n")
+    kept = nonblank(strip(page))
+    assert "Related news" not in kept and "© 2024 Town News Media. All rights reserved." not in kept
+    assert notes(page) == ["rules-only:no-page-evidence"]

@@ -7,6 +7,7 @@ pending output file, or to a spool that waits for its turn in the shared output.
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
 import time
@@ -26,12 +27,14 @@ from ..io import (
     OutputError,
     PendingOutput,
     encode_line,
+    encoded_pieces,
     input_position,
     open_input,
     read_error_message,
     read_lines,
 )
 from ..io.reading import invalid_utf8_warning, open_slice
+from ..io.writing import LONG_LINE
 from ..lines import Line
 from ..pipeline import Run
 from .options import STDIN, Options
@@ -40,6 +43,9 @@ from .report import FileResult
 
 #: A document larger than this is spooled to disk, not memory, while it waits its turn.
 SPOOL_MEMORY = 8 << 20
+#: Cleaned bytes a worker process returns with the outcome, in memory; beyond this
+#: they go through a file (see `HandOff`).
+HAND_OFF_MEMORY = 1 << 20
 #: Lines between checks for Ctrl-C (in workers) and progress updates.
 CHECK_EVERY = 512
 #: How messages name a spool file that cannot be written.
@@ -63,16 +69,27 @@ class Account:
         text), or its row to the removed-lines TSV. (Line counts come from the stages'
         statistics; see `FileResult`.)"""
         result = self.result
-        if write:
-            result.bytes_in += len(encode_line(line, original=True))
         if line.removed is None:
-            if line.text != line.original:
+            unchanged = line.text is line.original or line.text == line.original
+            if not unchanged:
                 result.changed += 1
-            if write:
+            if not write:
+                return
+            if len(line.text) > LONG_LINE:  # in pieces, not as two more copies of the line
+                size = 0
+                for data in encoded_pieces(line):
+                    size += len(data)
+                    self.out.write(data)
+            else:
                 data = encode_line(line)
-                result.bytes_out += len(data)
+                size = len(data)
                 self.out.write(data)
-        elif self.removed is not None:
+            result.bytes_out += size
+            result.bytes_in += size if unchanged else _encoded_size(line)
+            return
+        if write:
+            result.bytes_in += _encoded_size(line)
+        if self.removed is not None:
             self.removed.write(removed_row(line))
 
     def raw(self, data: bytes, counted: bool = False, read: bool = False) -> None:
@@ -87,6 +104,11 @@ class Account:
     def count_out(self, size: int) -> None:
         """Count bytes written that are held back for now (see `formats.jsonl`)."""
         self.result.bytes_out += size
+
+
+def _encoded_size(line: Line) -> int:
+    """How many bytes the line was as read."""
+    return sum(map(len, encoded_pieces(line, original=True)))
 
 
 def clean_input(run: Run, task: Task, options: Options, out: BinaryIO | DocumentJoiner | NamedWriter,
@@ -165,33 +187,72 @@ class Outcome:
     task: Task
     result: FileResult
     pending: PendingOutput | None = None  #: its own output file, not yet renamed
-    text: Any = None  #: spooled cleaned text for the shared output (path or file)
-    removed: Any = None  #: spooled removed-lines rows (path or file)
+    text: Any = None  #: spooled cleaned text for the shared output (bytes, path or file)
+    removed: Any = None  #: spooled removed-lines rows (bytes, path or file)
 
 
 def _spool(directory: str | None):
     """A place for one document's bytes while it waits for its turn."""
     if directory is None:
         return tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY)
-    fd, path = tempfile.mkstemp(dir=directory, suffix=".spool")
-    return os.fdopen(fd, "wb"), path
+    return HandOff(directory)
+
+
+class HandOff:
+    """Bytes cleaned for another process: kept in memory up to `HAND_OFF_MEMORY`, in a
+    file in `directory` past that. `handed_off()` is what the outcome carries: the
+    bytes themselves, or the file's path. A page of a few kilobytes then travels with
+    its outcome instead of through a file created, written, read and removed."""
+
+    def __init__(self, directory: str):
+        self.directory = directory
+        self.memory: io.BytesIO | None = io.BytesIO()
+        self.file: BinaryIO | None = None
+        self.path: str | None = None
+
+    def write(self, data: bytes) -> int:
+        if self.memory is not None:
+            self.memory.write(data)
+            if self.memory.tell() > HAND_OFF_MEMORY:
+                fd, self.path = tempfile.mkstemp(dir=self.directory, suffix=".spool")
+                self.file = os.fdopen(fd, "wb")
+                self.file.write(self.memory.getbuffer())
+                self.memory = None
+            return len(data)
+        assert self.file is not None
+        return self.file.write(data)
+
+    def flush(self) -> None:
+        if self.file is not None:
+            self.file.flush()
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+
+    def handed_off(self) -> bytes | str:
+        self.close()
+        if self.memory is not None:
+            return self.memory.getvalue()
+        assert self.path is not None
+        return self.path
 
 
 def clean_task(run: Run, task: Task, options: Options, spool_dir: str | None,
                direct: DocumentJoiner | None = None, direct_removed: Any = None,
                stop=None, progress=None) -> Outcome:
     """Clean one task into a spool (or its own pending output file, or `direct`ly into
-    the shared output); with `spool_dir`, spools are files there, named in the outcome,
-    so another process can pick them up."""
+    the shared output); with `spool_dir`, the spooled bytes travel with the outcome to
+    another process (in memory, or in a file there named in the outcome, see `HandOff`)."""
     outcome = Outcome(task, FileResult(task.name))
-    with ExitStack() as stack:
-        removed = direct_removed
-        if removed is None and options.removed is not None:
-            spooled = _spool(spool_dir)
-            removed, outcome.removed = (spooled, spooled) if spool_dir is None else spooled
-            if spool_dir is not None:
-                stack.callback(removed.close)
-            removed = NamedWriter(removed, SPOOL_NAME)
+    removed_spool = None
+    removed = direct_removed
+    if removed is None and options.removed is not None:
+        removed_spool = _spool(spool_dir)
+        removed = NamedWriter(removed_spool, SPOOL_NAME)
+        if spool_dir is None:
+            outcome.removed = removed_spool
+    try:
         if task.target is not None and task.shard is None:
             try:
                 target = AtomicOutput(task.target, backup=options.backup, make_parents=True)
@@ -214,15 +275,19 @@ def clean_task(run: Run, task: Task, options: Options, spool_dir: str | None,
             direct.start_document()
             outcome.result = clean_input(run, task, options, direct, removed, stop, progress)
         else:
-            spooled = _spool(spool_dir)
-            text, outcome.text = (spooled, spooled) if spool_dir is None else spooled
+            text = _spool(spool_dir)
             try:
                 outcome.result = clean_input(run, task, options, NamedWriter(text, SPOOL_NAME), removed,
                                              stop, progress)
             finally:
                 text.flush()
                 if spool_dir is not None:
-                    text.close()
+                    outcome.text = text.handed_off()
+                else:
+                    outcome.text = text
+    finally:
+        if spool_dir is not None and removed_spool is not None:
+            outcome.removed = removed_spool.handed_off()
     return outcome
 
 
@@ -239,13 +304,16 @@ def discard(outcome: Outcome) -> None:
                 os.unlink(spooled)
             except FileNotFoundError:
                 pass
-        elif spooled is not None:
+        elif spooled is not None and not isinstance(spooled, bytes):
             spooled.close()
 
 
 def copy_spool(spooled: Any, write: Callable[[bytes], object]) -> None:
     """Pass a spool's bytes (or each of a list of spools') to `write`, then remove it."""
-    if isinstance(spooled, list):
+    if isinstance(spooled, bytes):
+        if spooled:
+            write(spooled)
+    elif isinstance(spooled, list):
         for part in spooled:
             if part is not None:
                 copy_spool(part, write)

@@ -1,7 +1,8 @@
 """The process-pool executor (``-j N``): worker processes on this machine.
 
-Workers clean tasks ahead into temporary files (a spool, or the task's own pending
-output) and the main process finishes them in input order, so the output of ``-j 4``
+Workers clean tasks ahead, a batch of consecutive files at a time, into their outcome
+(the cleaned bytes, a spool file, or the task's own pending output) and the main
+process finishes them in input order, so the output of ``-j 4``
 is byte for byte the output of ``-j 1``. Ctrl-C, SIGTERM or a worker that dies leave
 nothing half-written: `close` stops the workers and removes what they left.
 """
@@ -56,69 +57,155 @@ def _stop_requested() -> bool:
 
 
 def _work(task: Task) -> Outcome:
+    """Clean one task in this worker (or say it was interrupted)."""
+    if _stop_requested():
+        return Outcome(task, FileResult(task.name, error="interrupted"))
+    run = _worker["pipeline"].start()
+    try:
+        return clean_task(run, task, _worker["options"], _worker["spool_dir"], stop=_stop_requested)
+    except Interrupted:
+        return Outcome(task, FileResult(task.name, error="interrupted"))
+
+
+def _work_batch(tasks: list[Task]) -> list[Outcome]:
+    """Clean a batch of tasks, in order: one round trip to the main process for several
+    small files."""
     _worker["busy"] = True
     try:
-        if _stop_requested():
-            return Outcome(task, FileResult(task.name, error="interrupted"))
-        run = _worker["pipeline"].start()
-        try:
-            outcome = clean_task(run, task, _worker["options"], _worker["spool_dir"], stop=_stop_requested)
-        except Interrupted:
-            return Outcome(task, FileResult(task.name, error="interrupted"))
-        if _worker["terminated"]:  # finished, but nobody will commit it
-            discard(outcome)
-            return Outcome(task, FileResult(task.name, error="interrupted"))
-        return outcome
+        outcomes = [_work(task) for task in tasks]
+        if _worker["terminated"]:  # finished, but nobody will commit them
+            for outcome in outcomes:
+                discard(outcome)
+            return [Outcome(task, FileResult(task.name, error="interrupted")) for task in tasks]
+        return outcomes
     finally:
         _worker["busy"] = False
         if _worker["terminated"]:  # its temporary files are gone; now leave like SIGTERM asked
             os._exit(EXIT_TERMINATED)
 
 
-def _mp_context():
+def _mp_context(pipeline: Pipeline):
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     if "forkserver" in methods:
-        context.set_forkserver_preload(["cleantext.executors.pool"])
+        context.set_forkserver_preload(worker_imports(pipeline))
     return context
+
+
+def start_forkserver_early(stage_commands: set[str]) -> None:
+    """Start the forkserver now, importing what workers for the stages of
+    `stage_commands` (``clean`` is all three) will need, while the main process is still
+    importing the command line and planning the batch: the two take turns on one core,
+    or overlap on two. The command calls it when ``-j N`` asks for workers; if the
+    batch ends up without them, the server only ends with the command."""
+    from ..stages import Dedup, FixEncoding, StripDebris
+
+    stages = [stage() for stage in (FixEncoding, StripDebris, Dedup)
+              if stage.name in stage_commands or "clean" in stage_commands]
+    _start_forkserver(_mp_context(Pipeline(stages)))
+
+
+def _start_forkserver(context: Any) -> None:
+    """Start multiprocessing's forkserver, if that is the start method, with SIGINT
+    blocked (as multiprocessing starts its resource tracker): Ctrl-C reaches the whole
+    process group, and a server still importing would die of it with a traceback. The
+    workers it forks inherit the block; they ignore SIGINT anyway, the main process
+    decides when to stop."""
+    if context.get_start_method() != "forkserver":
+        return
+    from multiprocessing import forkserver, resource_tracker
+
+    resource_tracker.ensure_running()  # first: it unblocks SIGINT after starting its process
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+
+def worker_imports(pipeline: Pipeline) -> list[str]:
+    """The modules every worker needs, which the forkserver imports once before it forks
+    them: this module, each stage's module and the libraries the stage declares
+    (`Stage.worker_imports`), so no worker pays for importing them again."""
+    names = ["cleantext.executors.pool"]
+    for stage in pipeline.stages:
+        for name in (type(stage).__module__, *getattr(stage, "worker_imports", ())):
+            if name not in names and name != "__main__":
+                names.append(name)
+    return names
 
 
 #: What a file's failure says when the worker process cleaning it vanished.
 WORKER_LOST = "the worker process cleaning it ended abruptly (killed, or out of memory)"
 
 
-def _submitted(executor: Any, task: Task) -> Any:
-    """`task` submitted to the pool; once the pool is broken, a future holding that error."""
+def _submitted(executor: Any, tasks: list[Task]) -> Any:
+    """`tasks` submitted to the pool as one batch; once the pool is broken, a future
+    holding that error."""
     from concurrent.futures import Future
     from concurrent.futures.process import BrokenProcessPool
 
     try:
-        return executor.submit(_work, task)
+        return executor.submit(_work_batch, tasks)
     except BrokenProcessPool as error:
         future: Future = Future()
         future.set_exception(error)
         return future
 
 
-def _worker_outcome(task: Task, future: Any) -> Outcome:
-    """The worker's outcome, or a failure of `task` when its worker process died (the
-    pool is then broken: every later file fails the same way, each named)."""
+def _worker_outcomes(tasks: list[Task], future: Any) -> list[Outcome]:
+    """The worker's outcomes, or a failure of each task when its worker process died
+    (the pool is then broken: every later file fails the same way, each named)."""
     from concurrent.futures.process import BrokenProcessPool
 
     try:
         return future.result()
     except BrokenProcessPool:
-        return Outcome(task, FileResult(task.name, error=f"{task.name}: {WORKER_LOST}"))
+        return [Outcome(task, FileResult(task.name, error=f"{task.name}: {WORKER_LOST}")) for task in tasks]
 
+
+#: A batch sent to a worker holds at most this many files, and this many bytes unless
+#: it is one file. Batches shrink as the work left does (a share of what is left per
+#: worker, see `batches`), so the workers finish together.
+BATCH_FILES = 64
+BATCH_BYTES = 1 << 20
+#: ... and at least this many bytes, or one file (below it, the round trip costs more
+#: than the balance it buys).
+BATCH_MIN_BYTES = 32 << 10
+
+
+def batches(tasks: Sequence[Task], jobs: int) -> Iterator[list[Task]]:
+    """`tasks` in order, cut into batches of consecutive tasks, each about an eighth of
+    the bytes left per worker (within `BATCH_MIN_BYTES` and `BATCH_BYTES`). Standard
+    input is a batch of its own: the main process cleans it."""
+    left = sum(task.size for task in tasks)
+    batch: list[Task] = []
+    size = 0
+    for task in tasks:
+        if task.source == STDIN:
+            if batch:
+                yield batch
+                batch, size = [], 0
+            yield [task]
+            continue
+        batch.append(task)
+        size += task.size
+        left -= task.size
+        if len(batch) >= BATCH_FILES or size >= min(BATCH_BYTES, max(BATCH_MIN_BYTES, left // (8 * jobs))):
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
 
 
 class ProcessPool:
     """Yields the outcome of every task in task order, cleaning ahead in `jobs` worker processes.
 
-    At most a few tasks per worker are ahead of the one being finished, so spooled
-    output waiting on disk stays bounded. Standard input belongs to the main process
-    and is cleaned there. `close` stops the workers, throws away what they cleaned
-    ahead and removes the spool directory.
+    Consecutive small files go to a worker together (`batches`), and at most two
+    batches per worker are ahead of the one being finished, so spooled output waiting
+    stays bounded. Standard input belongs to the main process and is cleaned there.
+    `close` stops the workers, throws away what they cleaned ahead and removes the
+    spool directory.
     """
 
     def __init__(self, pipeline: Pipeline, options: Options, jobs: int, destination: Destination | None = None):
@@ -128,49 +215,61 @@ class ProcessPool:
         self._stack = ExitStack()
         self._executor: Any = None
         self._stop: Any = None
-        self._ahead: deque = deque()
+        self._ahead: deque = deque()  # (batch of tasks, future or None for the main process)
+        self._ready: deque[Outcome] = deque()  # outcomes of a finished batch not yet yielded
 
     def outcomes(self, tasks: Sequence[Task]) -> Iterator[Outcome]:
         import concurrent.futures
 
-        context = _mp_context()
+        context = _mp_context(self.pipeline)
+        _start_forkserver(context)
         spool_dir = self._stack.enter_context(tempfile.TemporaryDirectory(prefix="cleantext-"))
         self._targets = [task.target for task in tasks if task.target]
         self._stop = context.Event()
         self._executor = concurrent.futures.ProcessPoolExecutor(
             self.jobs, mp_context=context, initializer=_start_worker,
             initargs=(self.pipeline, self.options, spool_dir, self._stop, temporary_tag()))
-        queue = iter(tasks)
-        for task in queue:
-            self._submit(task)
-            if len(self._ahead) >= 4 * self.jobs:
+        queue = batches(tasks, self.jobs)
+        for batch in queue:
+            self._submit(batch)
+            if len(self._ahead) >= 2 * self.jobs:
                 break
         while self._ahead:
-            task, future = self._ahead[0]  # stays queued until done, so `close` can discard it
-            outcome = self.here.clean(task) if future is None else _worker_outcome(task, future)
+            batch, future = self._ahead[0]  # stays queued until done, so `close` can discard it
+            if future is None:
+                self._ready.extend(self.here.clean(task) for task in batch)
+            else:
+                self._ready.extend(_worker_outcomes(batch, future))
             self._ahead.popleft()
-            next_task = next(queue, None)
-            if next_task is not None:
-                self._submit(next_task)
-            yield outcome
+            next_batch = next(queue, None)
+            if next_batch is not None:
+                self._submit(next_batch)
+            while self._ready:
+                yield self._ready.popleft()
 
-    def _submit(self, task: Task) -> None:
-        if task.source == STDIN:  # standard input belongs to the main process
-            self._ahead.append((task, None))
-        else:
-            self._ahead.append((task, _submitted(self._executor, task)))
+    def _submit(self, batch: list[Task]) -> None:
+        if batch[0].source == STDIN:  # standard input belongs to the main process
+            self._ahead.append((batch, None))
+            return
+        # submitting may start a worker: an interrupt in the middle of that would leave a
+        # process the pool does not know about, which `close` cannot wait for
+        with deferred():
+            self._ahead.append((batch, _submitted(self._executor, batch)))
 
     def close(self) -> None:
         with deferred():  # once begun, stopping the workers runs to the end
             self._close()
 
     def _close(self) -> None:
+        while self._ready:
+            discard(self._ready.popleft())
         if self._executor is not None:
             self._stop.set()
             for _, future in self._ahead:
                 if future is not None and not future.cancel():
                     try:
-                        discard(future.result())
+                        for outcome in future.result():
+                            discard(outcome)
                     except BaseException:  # noqa: BLE001 - a worker that failed has nothing to keep
                         pass
             self._ahead.clear()

@@ -149,28 +149,66 @@ def read_lines(
     if looks_like_html(head):
         warn(f"{source}: looks like HTML; cleantext expects text and passes markup through as it is "
              "(extract the text first, e.g. with trafilatura, html2text or lynx -dump)")
-    number = 0
+    number = first_line - 1
     collected = invalid is not None
     if invalid is None:
         invalid = []
-    for number, raw in enumerate(stream, start=first_line):
-        if number == 1 and raw.startswith(_UTF8_BOM):
-            raw = raw[len(_UTF8_BOM):]
-        if raw.endswith(b"\n"):
-            if raw.endswith(b"\r\n"):
-                raw, ending = raw[:-2], "\r\n"
-            else:
-                raw, ending = raw[:-1], "\n"
+    readline = stream.readline
+    while raw := readline(LONG_LINE_BYTES):  # a line, or the first piece of a long one
+        number += 1
+        if len(raw) == LONG_LINE_BYTES and not raw.endswith(b"\n"):
+            text, ending, valid = _read_long_line(raw, readline, number == 1)
         else:
-            ending = ""
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            text = raw.decode("utf-8", "surrogateescape")
+            if number == 1 and raw.startswith(_UTF8_BOM):
+                raw = raw[len(_UTF8_BOM):]
+            if raw.endswith(b"\n"):
+                if raw.endswith(b"\r\n"):
+                    raw, ending = raw[:-2], "\r\n"
+                else:
+                    raw, ending = raw[:-1], "\n"
+            else:
+                ending = ""
+            try:
+                text, valid = raw.decode("utf-8"), True
+            except UnicodeDecodeError:
+                text, valid = raw.decode("utf-8", "surrogateescape"), False
+        if not valid:
             invalid.append(number)
         yield Line(number, text, ending, source)
     if invalid and not collected:
         warn(invalid_utf8_warning(source, invalid))
+
+
+#: Lines are read in pieces of at most this many bytes. A longer line is decoded piece
+#: by piece onto the end of its text, so that it costs memory for its text and one
+#: piece, not also for all its bytes at once and their copies (issue 11: a long line
+#: costs memory in proportion to itself).
+LONG_LINE_BYTES = 1 << 16
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")  # what surrogateescape makes of an invalid byte
+
+
+def _read_long_line(piece: bytes, readline: Callable[[int], bytes], first: bool) -> tuple[str, str, bool]:
+    """Text, line ending and UTF-8 validity of a line whose first `piece` filled a read,
+    read on with `readline`; the same as `read_lines` gives a short line."""
+    decode = codecs.getincrementaldecoder("utf-8")("surrogateescape").decode
+    text, ending, valid = "", "", True
+    carried = b""  # a "\r" that ended the previous piece: perhaps half of "\r\n"
+    while True:
+        data, carried = carried + piece, b""
+        last = not piece or piece.endswith(b"\n")
+        if data.endswith(b"\n"):
+            ending = "\r\n" if data.endswith(b"\r\n") else "\n"
+            data = data[:-len(ending)]
+        elif not last and data.endswith(b"\r"):
+            data, carried = data[:-1], b"\r"
+        decoded = decode(data, final=last)
+        if first and decoded:  # a byte order mark (decoded: it may span two pieces)
+            decoded, first = decoded.removeprefix("\ufeff"), False
+        valid = valid and _ESCAPED_BYTE.search(decoded) is None  # valid UTF-8 never decodes to one
+        text += decoded  # in place: CPython resizes a string nothing else holds
+        if last:
+            return text, ending, valid
+        piece = readline(LONG_LINE_BYTES)
 
 
 def invalid_utf8_warning(source: str, invalid: list[int]) -> str:

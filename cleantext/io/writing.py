@@ -11,9 +11,10 @@ import bz2
 import gzip
 import lzma
 import os
+import re
 import shutil
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -33,6 +34,26 @@ def encode_line(line: Line, original: bool = False) -> bytes:
         return text.encode("utf-8", "surrogateescape")
     except UnicodeEncodeError:  # lone surrogates that did not come from reading
         return text.encode("utf-8", "replace")
+
+
+#: A line longer than this many characters is encoded in pieces of this size
+#: (`encoded_pieces`): writing it costs a piece's bytes, not two more copies of the line.
+LONG_LINE = 1 << 20
+#: Surrogates that reading did not make (it makes U+DC80-U+DCFF, one per invalid byte).
+_FOREIGN_SURROGATE = re.compile("[\ud800-\udc7f\udd00-\udfff]")
+
+
+def encoded_pieces(line: Line, original: bool = False) -> Iterator[bytes]:
+    """`encode_line`'s bytes in order, in pieces of at most `LONG_LINE` characters' worth."""
+    text = line.original if original else line.text
+    if len(text) <= LONG_LINE:
+        yield encode_line(line, original)
+        return
+    errors = "replace" if _FOREIGN_SURROGATE.search(text) else "surrogateescape"  # as `encode_line`
+    for start in range(0, len(text), LONG_LINE):
+        yield text[start:start + LONG_LINE].encode("utf-8", errors)
+    if line.ending:
+        yield line.ending.encode()
 
 
 #: Temporary files this process created and has not yet renamed or removed. An

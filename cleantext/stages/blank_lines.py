@@ -34,7 +34,8 @@ def collapse_blank_lines(lines: Iterator[Line], stage: str, keep: Container[int]
     ahead = stream  # whether removed lines go ahead of `pending`
     for line in lines:
         if line.removed is None:
-            if line.text.strip() or id(line) in keep:
+            text = line.text
+            if (text and not text.isspace()) or id(line) in keep:  # `text.strip()` would copy a long line
                 if pending is not None:
                     yield pending
                     yield from behind

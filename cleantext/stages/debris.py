@@ -90,6 +90,7 @@ class StripDebris(Stage):
     repeated_in: int = 0
 
     name: ClassVar[str] = "strip-debris"
+    worker_imports: ClassVar[tuple[str, ...]] = ("regex",)  # non-Latin scripts (languages.py)
     LANGUAGES: ClassVar[tuple[str, ...]] = boilerplate.LANGUAGES
 
     @property
@@ -339,18 +340,11 @@ class StripDebris(Stage):
                 if fallback is not None:
                     document.note(f"rules-only:{fallback}")
                 if fallback is not None:
-                    # Left to the rules, a document keeps the indented lines a navigation rule
-                    # matches (a licence notice in a THANKS file): page dumps do not indent.
-                    # With no page evidence at all, a text file (code, changelog, licence) keeps
-                    # every navigation-like line ("Copyright ...", "All rights reserved."), and
-                    # any document a line of figures alone (a column of numbers is data, not page
-                    # numbers) and a paragraph of prose that happens to match a phrase rule.
                     not_a_page = fallback == "no-page-evidence"
                     text_file = not_a_page and indented >= boilerplate.INDENTED_SHARE
                     for i in range(a, b):
-                        if fixed[i] in ("navigation", "comment") and (indented_lines[i] or text_file or (
-                                not_a_page and (boilerplate.figures_only(texts[i])
-                                                or boilerplate.paragraph_like(texts[i])))):
+                        if fixed[i] in ("navigation", "comment") and _content_left_to_rules(
+                                texts[i], navigation[i], indented_lines[i], not_a_page, text_file):
                             removals[i] = None
             for i, (text, judged, forced) in enumerate(zip(texts, classes, fixed)):
                 if judged.label != "bad" and judged.reason != "rule-match-inside-prose":
@@ -367,7 +361,6 @@ class StripDebris(Stage):
         if need_weights and not weights:
             weights = [0.0] * len(texts)
         return removals, weights
-
 
     def _boilerplate_removal(self, judged: boilerplate.BlockClass) -> Removal:
         """The removal of a line the heuristics judged bad, with its measurements.
@@ -393,6 +386,26 @@ class StripDebris(Stage):
     @cached_property
     def _boilerplate_removals(self) -> dict[tuple, Removal]:
         return {}
+
+
+def _content_left_to_rules(text: str, rule: str | None, indented: bool, not_a_page: bool, text_file: bool) -> bool:
+    """Whether a line a navigation rule matched is content, in a document the heuristics
+    left to the rules (`rule` is the rule's qualified name).
+
+    Page dumps do not indent, so an indented line is content (a licence notice in a
+    THANKS file). With no page evidence at all (`not_a_page`), so is every match in a
+    text file (code, changelog, licence), a line of figures alone (a column of numbers
+    is data, not page numbers), a copyright notice written without the © sign (text
+    files write "Copyright (C) 1999 ..."; a page's footer renders &copy;, as the footers
+    of every dev page without page evidence do) and a paragraph of prose that happens
+    to match a phrase rule.
+    """
+    if indented:
+        return True
+    if not not_a_page:
+        return False
+    return (text_file or boilerplate.figures_only(text) or (rule == "navigation:copyright" and "©" not in text)
+            or boilerplate.paragraph_like(text))
 
 
 #: The bounded window of `StripDebris._windows`: non-blank lines judged together (the

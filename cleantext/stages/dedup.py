@@ -87,6 +87,7 @@ class Dedup(Stage):
     window: int = 10_000
 
     name: ClassVar[str] = "dedup"
+    worker_imports: ClassVar[tuple[str, ...]] = ("rapidfuzz.process", "numpy", "cleantext.stages.near_duplicates")
 
     @property
     def cross_document(self) -> bool:

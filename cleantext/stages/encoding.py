@@ -160,6 +160,7 @@ class FixEncoding(Stage):
     unescape_html: bool = True
 
     name: ClassVar[str] = "fix-encoding"
+    worker_imports: ClassVar[tuple[str, ...]] = ("ftfy",)
 
     @cached_property
     def _config(self):
@@ -199,17 +200,31 @@ class FixEncoding(Stage):
         from ftfy import fix_and_explain
 
         config, size = self._config, self._config.max_decode_length
-        out, changed = [], False
+        fixed_text, start = "", 0  # `fixed_text`: the segments before `start`, fixed
         for start in range(0, len(text), size):
             segment = text[start:start + size]
             if config.unescape_html == "auto" and "<" in segment:
                 config = config._replace(unescape_html=False)
+            if self._gate.search(segment) is None:
+                continue
+            fixed = fix_and_explain(segment, config)[0]
+            if fixed == segment:
+                continue
+            # the first change: from here on the fixed text is built, one segment at a time
+            fixed_text = text[:start] + fixed
+            break
+        else:
+            return text  # nothing changed: the line as it was, not a copy
+        for start in range(start + size, len(text), size):
+            segment = text[start:start + size]
+            if config.unescape_html == "auto" and "<" in segment:
+                config = config._replace(unescape_html=False)
             if self._gate.search(segment) is not None:
-                fixed = fix_and_explain(segment, config)[0]
-                changed = changed or fixed != segment
-                segment = fixed
-            out.append(segment)
-        return "".join(out) if changed else text
+                segment = fix_and_explain(segment, config)[0]
+            # appended in place (CPython resizes a string nothing else holds), so the
+            # line costs its original and its fixed text, not also a list of segments
+            fixed_text += segment
+        return fixed_text
 
     def process(self, lines: Iterator[Line]) -> Iterator[Line]:
         fix = self.fix

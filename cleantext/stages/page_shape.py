@@ -20,13 +20,14 @@ MIN_NAVIGATION_KINDS = 2
 
 #: ... or it holds a run of at least this many short lines in a row that neither end
 #: like a sentence nor announce a list nor look like data (see `data_like`): a menu
-#: the phrase rules do not know (a page in a language they cover thinly). Documentation
-#: and letters in tests/data/prose/ have runs of at most 16 (headings, argument lists).
+#: the phrase rules do not know (a page in a language they cover thinly), on a document
+#: where some line did match a navigation rule. Documentation and letters in
+#: tests/data/prose/ have runs of at most 16 (headings, argument lists).
 MIN_MENU_RUN = 25
 
 #: A document where at least this share of the lines is indented is a text file
 #: (code, changelog, licence, plain-text mail), not a page dump: block elements dumped
-#: as lines start at the margin. Its long runs of short lines are not menus.
+#: as lines start at the margin. It shows no page evidence, whatever its lines match.
 INDENTED_SHARE = 0.2
 
 _DATA_CHARS = re.compile(r"[\d@<>=\t|{}\[\]();/\\#_*+%$]")
@@ -158,14 +159,19 @@ def page_evidence(classes: Sequence[BlockClass], texts: Sequence[str], rules: Se
 
     `rules` are the qualified names of the navigation rules each line matched (None:
     none); `indented` the share of the document's non-blank lines that are indented.
-    Matches that are all `figures_only` ("8", "12:30") are no evidence: a data file has
-    page numbers and video lengths by the hundred.
+    No evidence counts in a text file (`INDENTED_SHARE`: a licence whose notices match
+    the copyright rule, a module whose comments say "All rights reserved"), nor matches
+    that are all `figures_only` ("8", "12:30": a data file has page numbers and video
+    lengths by the hundred), nor a menu run on a document no navigation rule matched
+    (a list of names under a paragraph; every dev page with a menu run has a match).
     """
+    if indented >= INDENTED_SHARE:
+        return None
     matched = [(rule, text) for rule, text in zip(rules, texts) if rule is not None]
     if (len(matched) >= MIN_NAVIGATION_EVIDENCE and len({rule for rule, _ in matched}) >= MIN_NAVIGATION_KINDS
-            and not all(figures_only(text) for _, text in matched)):  # figures alone: a data file
+            and not all(figures_only(text) for _, text in matched)):
         return "navigation"
-    if indented < INDENTED_SHARE and longest_menu_run(classes, texts) >= MIN_MENU_RUN:
+    if matched and longest_menu_run(classes, texts) >= MIN_MENU_RUN:
         return "menu-run"
     return None
 
