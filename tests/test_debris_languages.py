@@ -1,6 +1,7 @@
 """StripDebris in any language and script: each line is judged in its own language,
 and by its shape where no stopword list covers it (issue 9, point 2)."""
 
+import re
 from importlib import resources
 
 import pytest
@@ -147,3 +148,23 @@ def test_packed_stopword_counts_choose_the_language_a_word_by_word_count_does(wo
 def test_a_line_of_more_words_than_a_packed_field_holds_is_counted_word_by_word():
     words = ["und"] * 70_000 + ["the"] * 3
     assert languages.best_language(words) == languages._best_language_by_dict(words) == ("de", 70_000)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(st.characters(max_codepoint=0x7F), max_size=60))
+def test_words_of_ascii_lines_are_those_of_the_general_pattern(text):
+    lowered = text.lower()
+    assert languages._ASCII_WORD.findall(lowered) == languages._WORD.findall(lowered)
+
+
+# What `ends_like_sentence` replaced: a search for a sentence mark, closing quotes or
+# brackets and spaces at the end of the line.
+_SENTENCE_END_PATTERN = re.compile(rf"[{languages._STOPS}][\"'”’»)\]]*\s*$")
+_LINE_ENDS = st.text(st.sampled_from(languages._STOPS + languages._CLOSERS + " \t\u00a0\u3000\nab.,"), max_size=8)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(max_size=20), _LINE_ENDS)
+def test_a_sentence_end_is_what_the_pattern_found(start, end):
+    text = start + end
+    assert languages.ends_like_sentence(text) == bool(_SENTENCE_END_PATTERN.search(text))

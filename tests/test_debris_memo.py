@@ -50,3 +50,14 @@ def test_only_lines_up_to_the_memo_length_are_remembered(length, monkeypatch):
     remembered = length <= boilerplate.FACTS_MEMO_LINE
     assert ((line, None) in line_classes._facts_memo) == remembered
     assert (line in matcher._memo) == remembered
+
+
+def test_short_lines_verdicts_are_shared_across_runs_only_without_user_patterns():
+    text = SAMPLES[0].read_text("utf-8")
+    plain = StripDebris()
+    removals(Pipeline([plain]), text)
+    assert plain._shared_verdicts  # remembered for the next file of a batch
+    guarded = StripDebris(keep=("^Editor",))
+    assert removals(Pipeline([guarded]), text) == removals(Pipeline([StripDebris(keep=("^Editor",))]), text)
+    assert guarded._shared_verdicts is None  # a --keep pattern may be given up mid-document: per run only
+

@@ -158,3 +158,32 @@ def test_table_cells_need_a_repeating_row_with_another_column_of_figures():
     # Title and date items (no other column of figures) are not a table.
     feed = [t for n in range(5) for t in (f"Headline {'abc'[n % 3]}", f"May {n + 1}, 2014")]
     assert table_cells(feed, ["navigation:byline-date" if "May" in t else None for t in feed]) == []
+
+
+# `page_shape._shape` writes runs of digits "0" and runs of letters "a" with two constant
+# substitutions; it must give what one pattern with a replacement function gave.
+import re  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from cleantext.stages import page_shape  # noqa: E402
+
+_RUNS = re.compile(r"(\d+)|([^\W\d_]+)")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from("ab1٣_ é9 /-:Ⅻ²ßЖ中.") | st.characters(), max_size=30))
+def test_a_line_shape_is_its_runs_of_digits_and_letters(text):
+    assert page_shape._shape(text) == _RUNS.sub(lambda m: "0" if m.group(1) else "a", text)
+
+
+def test_table_cells_found_with_shapes_compared_once():
+    rows = [("Ann Lee", "11/13/91", "11 years"), ("Bo Chan", "02/07/93", "9 years & 2 months"),
+            ("Cy Dorn", "05/30/95", "7 years"), ("Di Eng", "08/01/97", "5 years")]
+    texts = ["A long paragraph above the table, with 2 spaces and more words in it than a cell."]
+    rules: list[str | None] = [None]
+    for name, date, age in rows:
+        texts += [name, date, age]
+        rules += [None, "navigation:byline-date", None]
+    assert page_shape.table_cells(texts, rules) == [2, 5, 8, 11]

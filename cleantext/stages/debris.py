@@ -14,10 +14,11 @@ Two layers, both explained in each removal's reason:
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from itertools import chain
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from os import PathLike, fspath
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from ..lines import Line, Removal
 from ..pipeline import Stage
@@ -41,6 +42,26 @@ _ROLE = {
 }
 
 
+class Verdict(NamedTuple):
+    """What the rules say of one line, remembered per distinct line for the run."""
+
+    role: str | None  #: its forced class for the heuristics (None: no rule; "good": a --keep pattern)
+    rule: Rule | None
+    navigation: str | None  #: the rule's name where the match is page evidence (navigation, comment chrome)
+    removal: Removal | None  #: the removal the rule makes (one object per rule: a `Removal` is immutable)
+
+
+_NO_RULE = Verdict(None, None, None, None)
+_PROTECTED = Verdict("good", None, None, None)
+
+
+@lru_cache(maxsize=1024)
+def _rule_verdict(rule: Rule, stage: str) -> Verdict:
+    name = rule.qualified_name
+    role = _ROLE.get(name, "navigation" if rule.category == "navigation" else "bad")
+    return Verdict(role, rule, name if role in ("navigation", "comment") else None, Removal(stage, name, score=1.0))
+
+
 @dataclass(frozen=True)
 class StripDebris(Stage):
     """Remove lines that are template errors, page navigation or boilerplate.
@@ -61,7 +82,7 @@ class StripDebris(Stage):
     'Ferry stays\\nA sentence of the story. A sentence of the story. A sentence of the story. A sentence of the story. A sentence of the story. A sentence of the story. A sentence of the story. A sentence of the story. \\n'
     """
 
-    rules: tuple[Rule, ...] = field(default_factory=builtin_rules)
+    rules: tuple[Rule, ...] = field(default_factory=_builtin_rules_once)  # read once per process: immutable
     rules_file: tuple[str, ...] = ()
     keep: tuple[str, ...] = ()
     lang: str | None = None
@@ -137,6 +158,14 @@ class StripDebris(Stage):
             _Matcher([Rule("keep", f"k{i}", p) for i, p in enumerate(self.keep)], USER_PATTERN_TIMEOUT, False),
         )
 
+    @cached_property
+    def _shared_verdicts(self) -> dict[str, Verdict] | None:
+        """Verdicts on lines up to `SHARED_LINE` long, remembered across the runs of the
+        stage (the files of a batch repeat their site's menus and footers); None when
+        there are `--keep` or `--rules` patterns: one may be given up part-way through a
+        document (`_PatternBudget`), so their verdicts are remembered per run only."""
+        return None if self.keep or self._user_rules[0] else {}
+
     def start(self) -> RunCleaner:
         """A cleaner for the documents of one run, remembering each distinct line's verdicts.
 
@@ -148,26 +177,33 @@ class StripDebris(Stage):
     def process(self, lines: Iterator[Line]) -> Iterator[Line]:
         return self.start()(lines)
 
-    def _verdict(self, text: str, memo: _RunMemo) -> tuple[str | None, Rule | None]:
-        """The forced class of a line and the rule behind it (None, None: no rule).
+    def _verdict(self, text: str, memo: _RunMemo) -> Verdict:
+        """What the rules say of a line (see `Verdict`).
 
-        Remembered for the run unless a user pattern was given up on this line. A line
+        Remembered (see `_shared_verdicts`) unless a user pattern was given up on this line. A line
         longer than `LONG_LINE` is tried against `--keep` and `--rules` patterns only:
         the built-in rules describe short lines (a menu, a share bar, an error message),
         and it is not remembered.
         """
         builtin, user, keep = self._matchers
+        shared = self._shared_verdicts
         budget = memo.patterns
         budget.complete = True
         long = len(text) > LONG_LINE
-        if keep.match(text, budget) is not None:
-            verdict: tuple[str | None, Rule | None] = ("good", None)
+        if keep.rules and keep.match(text, budget) is not None:
+            verdict = _PROTECTED
         else:
-            rule = (None if long else builtin.match(text)) or user.match(text, budget)
-            verdict = (None, None) if rule is None else (
-                _ROLE.get(rule.qualified_name, "navigation" if rule.category == "navigation" else "bad"), rule)
+            rule = None if long else builtin.match(text, remember=shared is None)  # else remembered below
+            if rule is None and user.rules:
+                rule = user.match(text, budget)
+            verdict = _NO_RULE if rule is None else _rule_verdict(rule, self.name)
         if budget.complete and not long:
-            memo.remember(memo.verdicts, text, verdict)
+            if shared is not None and len(text) <= SHARED_LINE:
+                if len(shared) >= SHARED_SIZE:
+                    shared.clear()
+                shared[text] = verdict
+            else:
+                memo.remember(memo.verdicts, text, verdict)
         return verdict
 
     def _windows(self, lines: Iterator[Line], memo: _RunMemo) -> Iterator[Line]:
@@ -197,6 +233,7 @@ class StripDebris(Stage):
         """
         window: list[Line] = []
         blocks: list[int] = []  # positions in `window` of the non-blank lines still kept
+        stripped: list[str] = []  # their texts, stripped
         chars = 0
         context: list[tuple[str, bool]] = []  # (text, indented) of decided lines before the window
         document = _DocumentTally()
@@ -204,20 +241,23 @@ class StripDebris(Stage):
         peeked: Line | None = None  # the line read to see whether a full window ends the document
         ended = pages = False
         while not ended:
-            line, peeked = (peeked, None) if peeked is not None else (next(stream, None), None)
-            if line is not None:
-                if line.removed is None and line.text.strip():
-                    blocks.append(len(window))
-                chars += len(line.text)
+            full = False
+            for line in stream if peeked is None else chain((peeked,), stream):
+                text = line.text
+                if line.removed is None:
+                    bare = text.strip()
+                    if bare:
+                        blocks.append(len(window))
+                        stripped.append(bare)
+                chars += len(text)
                 window.append(line)
-                if len(blocks) < WINDOW_BLOCKS and chars < WINDOW_CHARS and len(window) < WINDOW_HELD:
-                    continue
-                peeked = next(stream, None)  # a full window at the very end is the whole rest
-                ended = peeked is None
-            else:
-                ended = True
+                if len(blocks) >= WINDOW_BLOCKS or chars >= WINDOW_CHARS or len(window) >= WINDOW_HELD:
+                    full = True
+                    break
+            peeked = next(stream, None) if full else None  # a full window at the very end is the whole rest
+            ended = peeked is None
             blocks_in = [window[i] for i in blocks]
-            texts = [text for text, _ in context] + [b.text.strip() for b in blocks_in]
+            texts = [text for text, _ in context] + stripped
             indented = [flag for _, flag in context] + [b.text[:1] in (" ", "\t") for b in blocks_in]
             pages = pages or not ended  # longer than one window: pages run together
             removals, weights = self._judge(texts, indented, memo, document, need_weights=not ended, stream=pages)
@@ -233,6 +273,7 @@ class StripDebris(Stage):
             context = list(zip(texts[max(0, cut - CONTEXT_BLOCKS):cut], indented[max(0, cut - CONTEXT_BLOCKS):cut]))
             window = window[decided:]
             blocks = [i - decided for i in blocks[cut - first:]]
+            stripped = stripped[cut - first:]
             chars = sum(len(w.text) for w in window)
             memo.trim()
         memo.notes.extend(document.notes)
@@ -248,42 +289,47 @@ class StripDebris(Stage):
         `texts`; `indented_lines` tells which began with a space or tab), and, with
         `need_weights`, each one's article-core weight before context (for `_cut`)."""
         verdicts = memo.verdicts
+        shared = self._shared_verdicts
         removals: list[Removal | None] = []
         fixed: list[str | None] = []
         navigation: list[str | None] = []
+        rule_names: list[str | None] = []
         seen_in = memo.documents_with
-        for text in texts:
-            verdict = verdicts.get(text)
+        repeated_in = self.repeated_in
+        heuristics = self.heuristics
+        language = self.lang  # None: each line in its own language
+        facts = memo.facts(language or "")
+        classes: list[boilerplate.BlockClass] = []
+        block_class = boilerplate.BlockClass
+        line_facts = boilerplate.line_facts
+        for text in texts:  # one pass: what the rules say and, for the heuristics, the line's facts
+            short = len(text) <= SHARED_LINE
+            verdict = (shared if short and shared is not None else verdicts).get(text)
             if verdict is None:
                 verdict = self._verdict(text, memo)
-            role, rule = verdict
+            role, _, navigation_name, removal = verdict
             if (
-                role is None and self.repeated_in and len(text) < boilerplate.LENGTH_HIGH
-                and seen_in.get(text, 0) >= self.repeated_in
+                role is None and repeated_in and len(text) < boilerplate.LENGTH_HIGH
+                and seen_in.get(text, 0) >= repeated_in
             ):  # short lines only: a repeated paragraph is a duplicate, Dedup's business
                 role = "repeated"
             fixed.append(role)
-            navigation.append(rule.qualified_name if rule is not None and role in ("navigation", "comment") else None)
-            removals.append(None if rule is None else Removal(self.name, rule.qualified_name, score=1.0))
-        rule_names = [removal.rule if removal is not None else None for removal in removals]
+            navigation.append(navigation_name)
+            removals.append(removal)
+            rule_names.append(None if removal is None else removal.rule)
+            if heuristics:
+                known: tuple | None = line_facts(text, language) if short else facts.get(text)  # short: across runs
+                if known is None:
+                    known = (_long_line_facts(text, language) if len(text) > LONG_LINE
+                             else memo.remember(facts, text, line_facts(text, language)))
+                classes.append(block_class(*known))
         for i in boilerplate.table_cells(texts, rule_names):
             # A date in a table is the table's data, neither a byline nor page evidence.
             removals[i], fixed[i], navigation[i] = None, None, None
-        if self.repeated_in:
+        if repeated_in:
             document.count(texts)
         weights: list[float] = []
-        if self.heuristics and texts:
-            language = self.lang  # None: each line in its own language
-            facts = memo.facts(language or "")
-            classes = []
-            for text in texts:
-                known = facts.get(text)
-                if known is None:
-                    if len(text) > LONG_LINE:
-                        known = _long_line_facts(text, language)
-                    else:
-                        known = memo.remember(facts, text, boilerplate.line_facts(text, language))
-                classes.append(boilerplate.BlockClass(*known))
+        if heuristics and texts:
             if need_weights:
                 weights = [boilerplate.core_weight(c, f) for c, f in zip(classes, fixed)]
             # A document longer than a window is a stream of pages: each is judged on its own.
@@ -301,25 +347,45 @@ class StripDebris(Stage):
                                 texts[i], navigation[i], indented_lines[i], not_a_page, text_file):
                             removals[i] = None
             for i, (text, judged, forced) in enumerate(zip(texts, classes, fixed)):
+                if judged.label != "bad" and judged.reason != "rule-match-inside-prose":
+                    continue  # kept by the heuristics: the rules' removal (or none) stands
                 if judged.reason == "rule-match-inside-prose":
                     removals[i] = None
-                elif forced == "repeated" and judged.label == "bad":
+                elif forced == "repeated":
                     removals[i] = Removal(
                         self.name, f"boilerplate:{judged.reason}",
                         f"in {seen_in[text]} earlier documents of this {seen_in.scope}", score=judged.score,
                     )
-                elif forced is None and judged.label == "bad":
-                    removals[i] = Removal(
-                        self.name,
-                        f"boilerplate:{judged.reason}",
-                        f"{judged.length:.0f} chars, "
-                        + (f"stopwords {judged.density:.2f} ({judged.language})" if judged.language
-                           else "stopwords not counted (short line or no list)"),
-                        score=judged.score,
-                    )
+                elif forced is None:
+                    removals[i] = self._boilerplate_removal(judged)
         if need_weights and not weights:
             weights = [0.0] * len(texts)
         return removals, weights
+
+    def _boilerplate_removal(self, judged: boilerplate.BlockClass) -> Removal:
+        """The removal of a line the heuristics judged bad, with its measurements.
+
+        Many lines share one (short lines of a length, in the same place on the page),
+        and a `Removal` is immutable: each distinct one is made once per stage.
+        """
+        key = (judged.reason, judged.score, judged.length, judged.density, judged.language)
+        made = self._boilerplate_removals.get(key)
+        if made is None:
+            if len(self._boilerplate_removals) >= SHARED_SIZE:
+                self._boilerplate_removals.clear()
+            made = self._boilerplate_removals[key] = Removal(
+                self.name,
+                f"boilerplate:{judged.reason}",
+                f"{judged.length:.0f} chars, "
+                + (f"stopwords {judged.density:.2f} ({judged.language})" if judged.language
+                   else "stopwords not counted (short line or no list)"),
+                score=judged.score,
+            )
+        return made
+
+    @cached_property
+    def _boilerplate_removals(self) -> dict[tuple, Removal]:
+        return {}
 
 
 def _content_left_to_rules(text: str, rule: str | None, indented: bool, not_a_page: bool, text_file: bool) -> bool:
@@ -348,6 +414,11 @@ def _content_left_to_rules(text: str, rule: str | None, indented: bool, not_a_pa
 WINDOW_BLOCKS = 4000
 WINDOW_CHARS = 4_000_000
 WINDOW_HELD = 4 * WINDOW_BLOCKS
+#: Lines up to this long have their rule verdicts (`StripDebris._shared_verdicts`) and
+#: facts (`boilerplate.line_facts`) remembered across runs, this many verdicts at most
+#: (then it starts afresh); longer ones for the run (`_RunMemo`).
+SHARED_LINE = boilerplate.FACTS_MEMO_LINE
+SHARED_SIZE = boilerplate.FACTS_MEMO_SIZE
 #: Decided lines read again, as context only, at the start of the next window.
 CONTEXT_BLOCKS = 200
 #: A line longer than this (characters; the longest line of a dev page has 9,333) is

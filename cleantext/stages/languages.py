@@ -18,11 +18,11 @@ import sys
 from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
-from itertools import repeat
 
 #: The languages with a stopword list in cleantext/rules/stopwords/ (see LICENSE-stopwords-iso.txt there).
+_STOPWORD_LISTS = resources.files("cleantext.rules").joinpath("stopwords")
 LANGUAGES = tuple(sorted(
-    entry.name[:-4] for entry in resources.files("cleantext.rules").joinpath("stopwords").iterdir()
+    entry.name[:-4] for entry in _STOPWORD_LISTS.iterdir()
     if entry.name.endswith(".txt") and entry.name[:-4].isalpha() and entry.name[:-4].islower()
 ))
 #: Languages whose lists hold characters, for text written without spaces.
@@ -38,6 +38,9 @@ HANGUL_CHAR_WEIGHT = 2
 # apostrophe-joined parts. Other lines use `regex`, whose words keep their combining
 # marks (Indic vowel signs are not ``\w`` for `re`).
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W\d_]+)*")
+#: `_WORD` spelled out for lowercased ASCII lines (most lines), where it finds the same
+#: words: an explicit range is cheaper to test than the Unicode category behind ``\W``.
+_ASCII_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)*")
 
 
 class _Lazy:
@@ -82,15 +85,24 @@ _NOT_LETTER = _Lazy(r"[^\p{L}]+")
 #: Sentence ends of many scripts: Latin, CJK, Devanagari and Bengali (danda), Arabic
 #: and Urdu, Ethiopic, Myanmar, Khmer, Armenian, Tibetan.
 _STOPS = ".!?。！？…:;।॥۔؟።፧။។៕։།"
-_SENTENCE_END = re.compile(rf"[{_STOPS}][\"'”’»)\]]*\s*$")
+_CLOSERS = "\"'”’»)]"
 #: A sentence end followed by a space (or the line's end): sentences in a line.
 SENTENCE_MARK = re.compile(rf"[{_STOPS}](?:\s|$)")
+
+
+def ends_like_sentence(text: str) -> bool:
+    """Whether `text` ends with a sentence mark, maybe followed by closing quotes or
+    brackets and spaces (``Done."``, ``(see above.)``)."""
+    return text.rstrip().rstrip(_CLOSERS)[-1:] in _STOPS_SET
+
+
+_STOPS_SET = frozenset(_STOPS)
 
 
 @lru_cache(maxsize=None)
 def stopwords(language: str) -> frozenset[str]:
     """The function words of `language` from cleantext/rules/stopwords/{language}.txt."""
-    text = resources.files("cleantext.rules").joinpath(f"stopwords/{language}.txt").read_text("utf-8")
+    text = _STOPWORD_LISTS.joinpath(f"{language}.txt").read_text("utf-8")
     return frozenset(text.split())
 
 
@@ -140,9 +152,12 @@ _FIELD_BITS = 16
 def _packed_index() -> dict[str, int]:
     """Each stopword as one integer holding a 1 in the field of every language that
     lists it: adding a line's integers counts its stopwords in all languages at once."""
-    position = {language: i for i, language in enumerate(_WORD_LANGUAGES)}
-    return {word: sum(1 << (_FIELD_BITS * position[language]) for language in languages)
-            for word, languages in _stopword_index().items()}
+    packed: dict[str, int] = {}
+    for i, language in enumerate(_WORD_LANGUAGES):
+        field = 1 << (_FIELD_BITS * i)
+        for word in stopwords(language):
+            packed[word] = packed.get(word, 0) | field
+    return packed
 
 
 def best_language(words: Sequence[str]) -> tuple[str | None, int]:
@@ -152,7 +167,7 @@ def best_language(words: Sequence[str]) -> tuple[str | None, int]:
     """
     if len(words) >= 1 << _FIELD_BITS:  # a field could overflow into the next one
         return _best_language_by_dict(words)
-    total = sum(map(_packed_index().get, words, repeat(0)))
+    total = sum(filter(None, map(_packed_index().get, words)))  # misses dropped: no bigint copies
     if not total:
         return None, 0
     size = len(_WORD_LANGUAGES) * _FIELD_BITS // 8
@@ -186,13 +201,16 @@ def measure(text: str, language: str | None = None, density: bool = True) -> tup
     length is measured (density 0, language "").
     """
     text = text.strip()
-    sentence = bool(_SENTENCE_END.search(text))
+    sentence = ends_like_sentence(text)
     if not density:
         if text.isascii() or not _MAYBE_WIDE.search(text):
             return float(len(text)), 0.0, sentence, "", 0
         wide = len(HAN_KANA.findall(text))
         return float(len(text) + wide * (CJK_CHAR_WEIGHT - 1) + len(_HANGUL.findall(text)) * (HANGUL_CHAR_WEIGHT - 1)), 0.0, sentence, "", 0
-    if text.isascii() or _PLAIN.fullmatch(text):
+    if text.isascii():
+        words = _ASCII_WORD.findall(text.lower())
+        length = float(len(text))
+    elif _PLAIN.fullmatch(text):
         words = _WORD.findall(text.lower())
         length = float(len(text))
     else:

@@ -59,6 +59,7 @@ def figures_only(text: str) -> bool:
 
 
 _DIGITS = re.compile(r"\d+")
+_LETTER_RUNS = re.compile(r"[^\W\d_]+")
 
 
 def longest_menu_run(classes: Sequence[BlockClass], texts: Sequence[str] | None = None) -> int:
@@ -97,8 +98,14 @@ TABLE_MAX_PERIOD = 6
 TABLE_CELL_MAX = 40
 
 
-def _cell_shape(text: str) -> str:
-    return _SHAPE_RUNS.sub(lambda m: "0" if m.group(1) else "a", text)
+def _shape(text: str) -> str:
+    """`text` with each run of digits written "0" and each run of letters "a"
+    ("11/13/91" -> "0/0/0", "3 years" -> "0 a").
+
+    Two substitutions with a constant replacement, digits first (a "0" stays out of the
+    letter runs): several times faster than one pattern with a replacement function.
+    """
+    return _LETTER_RUNS.sub("a", _DIGITS.sub("0", text))
 
 
 def table_cells(texts: Sequence[str], rules: Sequence[str | None]) -> list[int]:
@@ -111,15 +118,27 @@ def table_cells(texts: Sequence[str], rules: Sequence[str | None]) -> list[int]:
     """
     found: set[int] = set()
     n = len(texts)
+    shapes: dict[int, str] = {}  # each line's shape, computed once: rows are compared at several periods
+
+    def shaped_like(j: int, shape: str) -> bool:
+        # A shape keeps a line's spaces: a line with another number of them (a paragraph
+        # above a date) differs without being shaped, which costs in proportion to it.
+        if texts[j].count(" ") != shape.count(" "):
+            return False
+        known = shapes.get(j)
+        if known is None:
+            known = shapes[j] = _shape(texts[j])
+        return known == shape
+
     for i, rule in enumerate(rules):
         if rule not in DATA_CELL_RULES or i in found:
             continue
-        shape = _cell_shape(texts[i])
+        shape = shapes[i] = shapes.get(i) or _shape(texts[i])
         for period in range(1, TABLE_MAX_PERIOD + 1):
-            if i >= period and _cell_shape(texts[i - period]) == shape:
+            if i >= period and shaped_like(i - period, shape):
                 break  # inside a run judged from its first row
             rows = [i]
-            while rows[-1] + period < n and _cell_shape(texts[rows[-1] + period]) == shape:
+            while rows[-1] + period < n and shaped_like(rows[-1] + period, shape):
                 rows.append(rows[-1] + period)
             if len(rows) < DATA_RUN_MIN:
                 continue
@@ -222,15 +241,14 @@ def body_copies(texts: Sequence[str], fixed: Sequence[str | None]) -> list[int]:
 #: field separators.
 DATA_RUN_MIN = 3
 
-_SHAPE_RUNS = re.compile(r"(\d+)|([^\W\d_]+)")
-_FIELD_MARK = re.compile(r"\d|[:|–—$€£%]| - ")
+_FIELD_MARK = re.compile(r"[\d:|–—$€£%]| - ")  # one class first: the search skips to its characters
 
 
 def _item_shape(text: str) -> str | None:
     """The shape of a data line's start ("1a etapa: 10 de" -> "0a a: 0 a"), None for other lines."""
     if not _FIELD_MARK.search(text):
         return None
-    return _SHAPE_RUNS.sub(lambda m: "0" if m.group(1) else "a", text[:16])
+    return _shape(text[:16])
 
 
 def data_runs(texts: Sequence[str], classes: Sequence[BlockClass], fixed: Sequence[str | None]) -> list[int]:

@@ -52,7 +52,8 @@ class Rule:
 
 @cache
 def _builtin_rules_once() -> tuple[Rule, ...]:
-    """The built-in catalogue read once, for comparing against (`StripDebris.__repr__`)."""
+    """The built-in catalogue read once per process (its rules are immutable): the
+    default of `StripDebris.rules`, and what `StripDebris.__repr__` compares against."""
     return builtin_rules()
 
 
@@ -186,18 +187,21 @@ class _Matcher:
     the lowercased line with lowercased patterns: the same matches as case-insensitive
     matching, about three times faster than `regex` with IGNORECASE on the dev pages
     (bench/README.md); a line that `rule_prefilter` shows cannot match any of them skips
-    that alternation. With `timeout` (user patterns), each rule is its own `regex`
-    pattern tried in order, so the one that runs too long can be given up alone: a line
-    whose match takes longer than `timeout` counts as not matching, and a `_PatternBudget`
-    stops the pattern for the rest of the document.
+    that alternation, and one it shows can match only a few is tried against those
+    alone, in order (each compiled on first use). With `timeout` (user patterns), each
+    rule is its own `regex` pattern tried in order, so the one that runs too long can be
+    given up alone: a line whose match takes longer than `timeout` counts as not
+    matching, and a `_PatternBudget` stops the pattern for the rest of the document.
     """
 
     def __init__(self, rules: Sequence[Rule], timeout: float | None = None, whole_line: bool = True):
         self.rules = tuple(rules)
         self.timeout = timeout
         self._fast: Callable[[str], re.Match | None] | None = None
-        self._may_match = None
+        self._may_match: Callable[[str], bool | tuple[int, ...]] | None = None
         self._gated: list = []
+        self._alone: list[tuple[int, str]] = []  #: (position in `rules`, pattern) of each alternative
+        self._compiled_alone: dict[int, Callable[[str], re.Match | None]] = {}
         self._find: tuple = ()
         self._memo: dict[str, Rule | None] = {}
         if not self.rules:
@@ -206,6 +210,7 @@ class _Matcher:
             always = [(i, r) for i, r in enumerate(self.rules) if not r.requires]
             patterns = tuple(_lowercase_pattern(r.pattern) for _, r in always)
             self._alternatives = "|".join(f"(?P<r{i}>{p})" for (i, _), p in zip(always, patterns)) or "(?!)"
+            self._alone = [(i, p) for (i, _), p in zip(always, patterns)]
             # Built-in rules are known to compile on `re` (tests/test_debris_rules.py): their
             # alternation (about 30 ms to compile) waits for the first line the prefilter
             # lets through, so a run of plain lines never pays for it.
@@ -236,6 +241,13 @@ class _Matcher:
             for rule, p in compiled_rules
         )
 
+    def _alternative(self, position: int) -> Callable[[str], re.Match | None]:
+        """The full match of one alternative alone, compiled on first use."""
+        found = self._compiled_alone.get(position)
+        if found is None:
+            found = self._compiled_alone[position] = re.compile(self._alone[position][1]).fullmatch
+        return found
+
     def _first_fast(self, text: str) -> re.Match | None:
         """Compile the alternation (on the first line that needs it) and match `text`."""
         self._fast = re.compile(self._alternatives).fullmatch
@@ -247,11 +259,13 @@ class _Matcher:
     MEMO_LINE = 300
     MEMO_SIZE = 50_000
 
-    def match(self, text: str, budget: _PatternBudget | None = None) -> Rule | None:
+    def match(self, text: str, budget: _PatternBudget | None = None, remember: bool = True) -> Rule | None:
+        """The first rule that matches `text`, or None. `remember`: keep the trusted
+        rules' verdict in the matcher's memo (off for a caller that remembers it itself)."""
         if not self.rules:
             return None  # no --keep patterns or user rules: every distinct line asks
         if self._fast is not None:
-            if len(text) > self.MEMO_LINE:
+            if not remember or len(text) > self.MEMO_LINE:
                 return self._match_fast(text)
             memo = self._memo
             found = memo.get(text, memo)  # the memo itself stands for "not seen"
@@ -265,10 +279,15 @@ class _Matcher:
     def _match_fast(self, text: str) -> Rule | None:
         text = text.strip().lower()
         assert self._fast is not None
-        if self._may_match is None or self._may_match(text):
+        may = True if self._may_match is None else self._may_match(text)
+        if may is True:
             found = self._fast(text)
             if found is not None and found.lastgroup is not None:
                 return self.rules[int(found.lastgroup[1:])]
+        elif may:  # only these alternatives can match: the first that does is the alternation's match
+            for alternative in may:
+                if self._alternative(alternative)(text) is not None:
+                    return self.rules[self._alone[alternative][0]]
         for needles, find, rule in self._gated:
             for needle in needles:
                 if needle in text:

@@ -6,11 +6,14 @@ and caches of each distinct line's verdicts (`_RunMemo`, bounded).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
+from typing import TYPE_CHECKING
 
 from ..phases.hashing import line_key
 from . import boilerplate
-from .rules import Rule, _PatternBudget
+from .rules import _PatternBudget
+
+if TYPE_CHECKING:
+    from .debris import Verdict
 
 
 class _DocumentTally:
@@ -72,10 +75,12 @@ class LineCounts:
 class _RunMemo:
     """Per-run state of `StripDebris`, keyed by a line's stripped text.
 
-    Held in the closure `StripDebris.start()` returns, never on the (frozen) stage.
-    The verdict and fact caches are cleared when they hold more than `MAX_CACHED` lines
-    or `MAX_CACHED_CHARS` characters of them, so a long run's memory stays bounded. The
-    document counts of ``repeated_in`` are never trimmed: a count must not depend on how
+    Held by the `RunCleaner` `StripDebris.start()` returns, never on the (frozen) stage.
+    Its verdict and fact caches hold the lines longer than `debris.SHARED_LINE`, and, with
+    `--keep` or `--rules` patterns, every verdict (shorter lines are remembered across
+    runs: `StripDebris._shared_verdicts`, `boilerplate.line_facts`). They are cleared
+    when they hold more than `MAX_CACHED` lines or `MAX_CACHED_CHARS` characters of them,
+    so a long run's memory stays bounded. The document counts of ``repeated_in`` are never trimmed: a count must not depend on how
     many other lines a process happened to see, or results would change with the
     executor (they cost about 100 bytes per distinct short line).
     """
@@ -85,7 +90,7 @@ class _RunMemo:
     MAX_CACHED_CHARS = 10_000_000
 
     def __init__(self) -> None:
-        self.verdicts: dict[str, tuple[str | None, Rule | None]] = {}
+        self.verdicts: dict[str, Verdict] = {}
         #: In how many documents of the run each distinct line has appeared so far.
         self.documents_with = LineCounts()
         self._facts: dict[str, dict[str, tuple]] = {}
