@@ -294,3 +294,19 @@ def test_copyright_notices_of_a_text_file_are_kept_but_a_page_footer_goes():
     kept = nonblank(strip(page))
     assert "Related news" not in kept and "© 2024 Town News Media. All rights reserved." not in kept
     assert notes(page) == ["rules-only:no-page-evidence"]
+
+
+def test_a_bulleted_list_inside_an_article_keeps_the_paragraphs_after_it():
+    # Six short items cost the article core more than two paragraphs after them bring:
+    # the core ended at the list and the rest of the article was lost with it.
+    before = [f"The council met on Tuesday to discuss plan number {n} for the town, and many of the people "
+              "who live near the river came to hear what it would mean for their homes." for n in range(3)]
+    items = ["Fresh bread and milk", "Two tickets for Friday", "The old railway bridge", "A new school roof",
+             "Free parking on Sundays", "Longer library hours"]
+    after = [f"After the vote on part {n}, the mayor said the work would start in spring." for n in range(2)]
+    for marker in ("- ", "• ", "* "):
+        article = before + [marker + item for item in items] + after
+        page = MENU + "\n" + "\n".join(article) + "\n\n" + FOOTER
+        kept = nonblank(strip(page))
+        assert [line for line in kept if line in article] == article
+        assert "Share on Facebook" not in kept

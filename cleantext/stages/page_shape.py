@@ -238,7 +238,9 @@ def body_copies(texts: Sequence[str], fixed: Sequence[str | None]) -> list[int]:
 #: A run of at least this many data lines of one shape (see `_item_shape`) right
 #: after an article core, under at most one heading, is part of the article: a
 #: calendar, a results table, a price list. Menus are words; these carry figures or
-#: field separators.
+#: field separators. Items marked alike ("- ", "• ") are such a run too, and inside
+#: the article they do not end it: six bullets between two paragraphs once cut the
+#: article core short (`bench/article_lists.py`).
 DATA_RUN_MIN = 3
 
 _FIELD_MARK = re.compile(r"[\d:|–—$€£%]| - ")  # one class first: the search skips to its characters
@@ -251,13 +253,27 @@ def _item_shape(text: str) -> str | None:
     return _shape(text[:16])
 
 
+_LIST_MARK = re.compile(r"([-*•·–▪◦]|\d{1,2}[.)])\s+\S")
+
+
+def _list_mark(text: str) -> str | None:
+    """The kind of a list item's marker ("-", "•", "0." for any number), None for other lines.
+
+    >>> [_list_mark(t) for t in ("- Fresh bread", "• Two tickets", "12. Item", "-5 degrees", "Home")]
+    ['-', '•', '0.', None, None]
+    """
+    found = _LIST_MARK.match(text)
+    return None if found is None else _DIGITS.sub("0", found.group(1))
+
+
 def data_runs(texts: Sequence[str], classes: Sequence[BlockClass], fixed: Sequence[str | None]) -> list[int]:
-    """Indices of lines in runs of at least `DATA_RUN_MIN` short data lines of one shape."""
+    """Indices of lines in runs of at least `DATA_RUN_MIN` short data lines of one shape,
+    or list items with one kind of marker ("- ", "• ", "1. ")."""
     found: list[int] = []
     run: list[int] = []
     shape = None
     for i, (text, c, f) in enumerate(zip(texts, classes, fixed)):
-        this = _item_shape(text) if f is None and c.length < LENGTH_HIGH else None
+        this = (_item_shape(text) or _list_mark(text)) if f is None and c.length < LENGTH_HIGH else None
         if this is not None and this == shape:
             run.append(i)
             continue
