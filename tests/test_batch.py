@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import group_alive
 
 from cleantext.batch import default_jobs
 from cleantext.cli import cli
@@ -520,9 +521,9 @@ def test_sigterm_to_the_process_group_leaves_no_temporary_files(tmp_path, mode):
         assert code in (0, 130)  # 0: it was already done
         assert b"Traceback" not in (tmp_path / f"stderr{round_number}").read_bytes()
         deadline = time.monotonic() + 10
-        while _group_alive(process.pid) and time.monotonic() < deadline:  # workers end after the parent
+        while group_alive(process.pid) and time.monotonic() < deadline:  # workers end after the parent
             time.sleep(0.05)
-        assert not _group_alive(process.pid), "a worker outlived the run"
+        assert not group_alive(process.pid), "a worker outlived the run"
         leftovers = [p.name for p in tmp_path.rglob(".*")]
         assert leftovers == [], f"round {round_number}"
 
@@ -560,14 +561,6 @@ def test_a_worker_result_lost_in_transit_leaves_no_temporary_file(tmp_path):
         written = (out / f"f{n}.txt").exists()
         assert written != (f"{root / f'f{n}.txt'}: the worker process".encode() in done.stderr)
     assert [p.name for p in tmp_path.rglob(".*")] == []  # no temporary file left anywhere
-
-
-def _group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 def test_symbolic_links_in_a_directory_are_not_followed_unless_asked(runner, tmp_path):

@@ -8,6 +8,7 @@ import sys
 import time
 
 import pytest
+from conftest import group_alive
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -128,17 +129,9 @@ def test_a_run_that_asked_for_workers_but_needs_none_ends_with_its_forkserver():
     assert process.returncode == 0, err
     assert out == b"Title 1\n\ncaf\xc3\xa9 & bar number 1, open daily.\n" and err == b""
     deadline = time.monotonic() + 10
-    while _group_alive(process.pid) and time.monotonic() < deadline:
+    while group_alive(process.pid) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not _group_alive(process.pid), "a helper process outlived the command"
-
-
-def _group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    return True
+    assert not group_alive(process.pid), "a helper process outlived the command"
 
 
 def _forkserver_importing(pgid: int) -> bool:
