@@ -310,3 +310,18 @@ def test_a_bulleted_list_inside_an_article_keeps_the_paragraphs_after_it():
         kept = nonblank(strip(page))
         assert [line for line in kept if line in article] == article
         assert "Share on Facebook" not in kept
+
+
+def test_a_bare_list_between_two_paragraphs_keeps_the_paragraph_after_it():
+    # Short lines no rule matched, between two paragraphs of prose: a list, not a menu.
+    before = [f"The council met on Tuesday to discuss plan number {n} for the town, and many of the people "
+              "who live near the river came to hear what it would mean for their homes." for n in range(3)]
+    items = ["Fresh bread and milk", "Two tickets for Friday", "The old railway bridge", "A new school roof",
+             "Free parking on Sundays", "Longer library hours"]
+    after = ["After the vote on part 0, the mayor said the work would start in spring. The town would hold "
+             "another meeting before the summer."]  # a paragraph weighing less than six short lines
+    article = before + items + after
+    page = MENU + "\n" + "\n".join(article) + "\n\n" + FOOTER
+    kept = nonblank(strip(page))
+    assert [line for line in kept if line in article] == article
+    assert "Share on Facebook" not in kept and "Skip to content" not in kept

@@ -108,7 +108,7 @@ def classify_document(
         return classes, "no-page-evidence"
     facts = [(c.label, c.reason, c.score) for c in classes]
     weights = [core_weight(c, f) for c, f in zip(classes, fixed)]
-    data = data_runs(texts, classes, fixed)
+    data = data_runs(texts, classes, fixed) + _lists_between_paragraphs(classes, fixed)
     for i in data:
         weights[i] = max(weights[i], 0.0)  # data, neither prose nor menu: the core may take it in
     copies = body_copies(texts, fixed)
@@ -179,6 +179,23 @@ def classify_document(
             c.label, c.reason, c.score = label, reason, score
         _keep_all(classes, fixed, fallback)
     return classes, fallback
+
+
+def _lists_between_paragraphs(classes: Sequence[BlockClass], fixed: Sequence[str | None]) -> list[int]:
+    """Indices of runs of short lines no rule matched that stand between two paragraphs of
+    prose: a list inside an article, which must not end its core."""
+    found: list[int] = []
+    start = None
+    for i, (c, f) in enumerate(zip(classes, fixed)):
+        if c.label == "short" and f is None:
+            if start is None:
+                start = i
+            continue
+        if start is not None and start > 0 and c.label == "good" and f is None and (
+                classes[start - 1].label == "good" and fixed[start - 1] is None):
+            found += range(start, i)
+        start = None
+    return found
 
 
 def _keep_announced_lists(classes: list[BlockClass], fixed: Sequence[str | None], start: int, stop: int) -> None:
