@@ -197,34 +197,30 @@ class FixEncoding(Stage):
         (every `max_decode_length` characters, "auto" entities off from the first segment
         with a "<"): the same text, but segments the gate passes skip ftfy, and a line
         nothing changed comes back as it was instead of as a copy."""
+        segments = self._fixed_segments(text)
+        for start, segment, fixed in segments:
+            if fixed != segment:  # the first change: from here on the fixed text is built
+                fixed_text = text[:start] + fixed
+                break
+        else:
+            return text  # nothing changed: the line as it was, not a copy
+        for _, _, fixed in segments:
+            # appended in place (CPython resizes a string nothing else holds), so the
+            # line costs its original and its fixed text, not also a list of segments
+            fixed_text += fixed
+        return fixed_text
+
+    def _fixed_segments(self, text: str) -> Iterator[tuple[int, str, str]]:
+        """(start, segment, fixed segment) of each of ftfy's segments of `text`, in order."""
         from ftfy import fix_and_explain
 
         config, size = self._config, self._config.max_decode_length
-        fixed_text, start = "", 0  # `fixed_text`: the segments before `start`, fixed
         for start in range(0, len(text), size):
             segment = text[start:start + size]
             if config.unescape_html == "auto" and "<" in segment:
                 config = config._replace(unescape_html=False)
-            if self._gate.search(segment) is None:
-                continue
-            fixed = fix_and_explain(segment, config)[0]
-            if fixed == segment:
-                continue
-            # the first change: from here on the fixed text is built, one segment at a time
-            fixed_text = text[:start] + fixed
-            break
-        else:
-            return text  # nothing changed: the line as it was, not a copy
-        for start in range(start + size, len(text), size):
-            segment = text[start:start + size]
-            if config.unescape_html == "auto" and "<" in segment:
-                config = config._replace(unescape_html=False)
-            if self._gate.search(segment) is not None:
-                segment = fix_and_explain(segment, config)[0]
-            # appended in place (CPython resizes a string nothing else holds), so the
-            # line costs its original and its fixed text, not also a list of segments
-            fixed_text += segment
-        return fixed_text
+            fixed = segment if self._gate.search(segment) is None else fix_and_explain(segment, config)[0]
+            yield start, segment, fixed
 
     def process(self, lines: Iterator[Line]) -> Iterator[Line]:
         fix = self.fix
