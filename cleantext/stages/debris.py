@@ -341,7 +341,7 @@ class StripDebris(Stage):
                     document.note(f"rules-only:{fallback}")
                 if fallback is not None:
                     not_a_page = fallback == "no-page-evidence"
-                    text_file = not_a_page and indented >= boilerplate.INDENTED_SHARE
+                    text_file = indented >= boilerplate.INDENTED_SHARE  # never a page (`page_evidence`)
                     for i in range(a, b):
                         if fixed[i] in ("navigation", "comment") and _content_left_to_rules(
                                 texts[i], navigation[i], indented_lines[i], not_a_page, text_file):

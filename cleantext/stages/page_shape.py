@@ -253,22 +253,23 @@ def _item_shape(text: str) -> str | None:
     return _shape(text[:16])
 
 
-_LIST_MARK = re.compile(r"([-*•·–▪◦]|\d{1,2}[.)])\s+\S")
+_LIST_MARK = re.compile(r"([-*•·▪◦])\s+\S")
 
 
 def _list_mark(text: str) -> str | None:
-    """The kind of a list item's marker ("-", "•", "0." for any number), None for other lines.
+    """The bullet of a list item ("-", "•"), None for other lines. Numbered items (and
+    items after an en dash) are data lines to `_item_shape`, which `data_runs` asks first.
 
     >>> [_list_mark(t) for t in ("- Fresh bread", "• Two tickets", "12. Item", "-5 degrees", "Home")]
-    ['-', '•', '0.', None, None]
+    ['-', '•', None, None, None]
     """
     found = _LIST_MARK.match(text)
-    return None if found is None else _DIGITS.sub("0", found.group(1))
+    return None if found is None else found.group(1)
 
 
 def data_runs(texts: Sequence[str], classes: Sequence[BlockClass], fixed: Sequence[str | None]) -> list[int]:
     """Indices of lines in runs of at least `DATA_RUN_MIN` short data lines of one shape,
-    or list items with one kind of marker ("- ", "• ", "1. ")."""
+    or list items with one kind of bullet ("- ", "• ")."""
     found: list[int] = []
     run: list[int] = []
     shape = None
