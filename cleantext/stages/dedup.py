@@ -32,7 +32,8 @@ from ..lines import Line, Removal
 from ..pipeline import DocumentCleaner, Stage
 from .blank_lines import collapse_blank_lines
 from .kept_lines import KeptLines, LazyCandidates, best_match, index_candidates
-from .line_forms import EXACT_ONLY_LENGTH, comparable, judged_form, judged_lines, normalize, normalize_and_sign
+from .line_forms import (EXACT_ONLY_LENGTH, comparable, exact_key, judged_form, judged_lines, normalize,
+                         normalize_and_sign)
 from .statements import CodeLines
 
 __all__ = ["Dedup", "EXACT_ONLY_LENGTH", "judged_form", "normalize", "normalize_and_sign"]
@@ -159,7 +160,7 @@ class Dedup(Stage):
                 continue
             if line.removed is not None:
                 continue
-            key = text.strip()
+            key = text.strip() if len(text) <= EXACT_ONLY_LENGTH else exact_key(text)
             if not key:
                 continue
             kept_id = exact.get(key)

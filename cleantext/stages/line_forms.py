@@ -12,12 +12,14 @@ from functools import cache
 from collections.abc import Iterable, Iterator
 
 from ..lines import Line
-from .statements import CodeLines, ascii_signature, statement_signature
+from .statements import PIECE, CodeLines, ascii_signature, statement_signature, strip_bounds
 
 #: A line longer than this (characters) only matches exactly, as a short one does:
 #: normalizing, hashing and comparing it with ``fuzz.ratio`` would cost a multiple of
 #: its size in memory and its square in time.
 EXACT_ONLY_LENGTH = 100_000
+#: How the stand-in key of a line longer than `EXACT_ONLY_LENGTH` starts (see `exact_key`).
+_LONG_KEY = "\x00long line "
 #: ASCII punctuation and symbols (Unicode categories P and S), deleted on the fast path.
 _ASCII_PUNCTUATION = bytes(c for c in range(128) if unicodedata.category(chr(c))[0] in "PS")
 _LOWERCASE_AND_SPACE = b"abcdefghijklmnopqrstuvwxyz "
@@ -71,11 +73,28 @@ def normalize_and_sign(text: str) -> tuple[str, str]:
     return norm, statement_signature(text, norm)
 
 
+def exact_key(text: str) -> str:
+    """What `Dedup` matches a line exactly by: its stripped text, or, for a line longer
+    than `EXACT_ONLY_LENGTH`, a stand-in made of its length and BLAKE2 digest, so that
+    the dicts of kept lines neither copy a long line nor keep it alive once written."""
+    if len(text) <= EXACT_ONLY_LENGTH:
+        return text.strip()
+    import hashlib
+
+    start, end = strip_bounds(text)
+    if end - start <= EXACT_ONLY_LENGTH:
+        return text[start:end]
+    digest = hashlib.blake2b(digest_size=20)
+    for at in range(start, end, PIECE):
+        digest.update(text[at:min(at + PIECE, end)].encode("utf-8", "surrogatepass"))
+    return f"{_LONG_KEY}{end - start} {digest.hexdigest()}"
+
+
 def judged_form(key: str, min_length: int) -> tuple[str | None, str]:
-    """What `Dedup` compares a stripped line by: its normalized text and statement
-    signature, or ``(None, "")`` for a line it matches exactly only (shorter than
-    `min_length` once normalized, or longer than `EXACT_ONLY_LENGTH`)."""
-    if len(key) > EXACT_ONLY_LENGTH:
+    """What `Dedup` compares a line by, given its `exact_key`: its normalized text and
+    statement signature, or ``(None, "")`` for a line it matches exactly only (shorter
+    than `min_length` once normalized, or longer than `EXACT_ONLY_LENGTH`)."""
+    if len(key) > EXACT_ONLY_LENGTH or key.startswith(_LONG_KEY):
         return None, ""
     norm, signature = normalize_and_sign(key)
     return (norm, signature) if len(norm) >= min_length else (None, "")
@@ -88,7 +107,7 @@ def comparable(norm: str, signature: str) -> str:
 
 def judged_lines(lines: Iterable[Line], code: CodeLines,
                  code_blanks: set[int] | None = None) -> Iterator[tuple[int, Line, str]]:
-    """``(index, line, stripped text)`` of the lines `Dedup` judges: not code (a blank
+    """``(index, line, exact_key)`` of the lines `Dedup` judges: not code (a blank
     line inside a code block goes into `code_blanks`, by id), not removed by an
     earlier stage, not blank. `code` carries the code-block state across calls."""
     is_code = code.is_code
@@ -99,6 +118,7 @@ def judged_lines(lines: Iterable[Line], code: CodeLines,
             continue
         if line.removed is not None:
             continue
-        key = line.text.strip()
+        text = line.text
+        key = text.strip() if len(text) <= EXACT_ONLY_LENGTH else exact_key(text)
         if key:
             yield index, line, key

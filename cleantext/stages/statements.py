@@ -131,12 +131,54 @@ _ASCII_WORD_AND_SPACE = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01
 _SYMBOL = re.compile(r"[^\w\s]|_")
 
 
+#: Lines longer than this (characters) are measured piece by piece, each piece this
+#: long: whole, the ASCII count would copy the line and `findall` build a list as long.
+PIECE = 1 << 16
+
+
+def _symbols(text: str, ascii: bool) -> int:
+    """Symbol characters in `text`, counted the ASCII way (other whitespace than a space
+    counts) when the whole line is ASCII."""
+    if ascii:
+        return len(text.encode().translate(None, _ASCII_WORD_AND_SPACE))
+    return len(_SYMBOL.findall(text))
+
+
 def _mostly_symbols(stripped: str) -> bool:
-    if stripped.isascii():
-        symbols = len(stripped.encode().translate(None, _ASCII_WORD_AND_SPACE))
-    else:
-        symbols = len(_SYMBOL.findall(stripped))
-    return 2 * symbols > len(stripped) - stripped.count(" ")
+    return 2 * _symbols(stripped, stripped.isascii()) > len(stripped) - stripped.count(" ")
+
+
+def strip_bounds(text: str) -> tuple[int, int]:
+    """``(start, end)`` with ``text[start:end] == text.strip()``, found without copying `text`."""
+    start, end, size = 0, len(text), len(text)
+    while start < size:
+        piece = text[start:start + PIECE]
+        rest = len(piece.lstrip())
+        start += len(piece) - rest
+        if rest:
+            break
+    while end > start:
+        piece = text[max(start, end - PIECE):end]
+        rest = len(piece.rstrip())
+        end -= len(piece) - rest
+        if rest:
+            break
+    return start, end
+
+
+def _is_long_code_line(text: str) -> bool:
+    """`is_code_line` of a line longer than `PIECE`, reading it in pieces (no copy of it)."""
+    start, end = strip_bounds(text)
+    if start == end:
+        return False
+    ascii = text.isascii() or all(text[at:min(at + PIECE, end)].isascii() for at in range(start, end, PIECE))
+    symbols = sum(_symbols(text[at:min(at + PIECE, end)], ascii) for at in range(start, end, PIECE))
+    if 2 * symbols > end - start - text.count(" ", start, end):
+        return True
+    first = text[0]
+    if first == "\t" or (first == " " and text.startswith("  ")):
+        return not _CODE_CHARACTERS.isdisjoint(text) or _CODE_START.match(text, start) is not None
+    return text[end - 1] in ":{" and _CODE_START.match(text, start) is not None
 
 
 def is_code_line(text: str) -> bool:
@@ -150,6 +192,8 @@ def is_code_line(text: str) -> bool:
     >>> [is_code_line(t) for t in ["}", "    return self.count", "else:", "Return to top", "  The end."]]
     [True, True, True, False, False]
     """
+    if len(text) > PIECE:
+        return _is_long_code_line(text)
     stripped = text.strip()
     if not stripped:
         return False
