@@ -3,7 +3,8 @@
 Two layers, both explained in each removal's reason:
 
 1. Rules (cleantext/rules/*.toml, plus ``--rules FILE``): named regexes that a whole
-   line must match, compiled into one alternation (one regex call per line). A rule
+   line must match, each line tried only against the rules a prefilter says it might
+   match (most lines: none). A rule
    match is certain: ``template-error:php-error``, ``navigation:share-bar``.
 2. Heuristics (`boilerplate`): each remaining line is classified from its length and
    stopword density in the document's language, then by its neighbours, then by its
