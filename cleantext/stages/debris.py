@@ -213,6 +213,10 @@ class StripDebris(Stage):
         shared = self._shared_verdicts
         remembered = memo.verdicts if shared is None else shared
         found: list[Verdict | None] = list(map(remembered.get, texts))
+        builtin = self._matchers[0]
+        # The built-in rules alone (no pattern that may be given up): a short line's
+        # verdict goes straight from the matcher to `shared`, as `_verdict` would put it.
+        direct = builtin._match_fast if shared is not None and builtin.rules and builtin._fast is not None else None
         for i, verdict in enumerate(found):
             if verdict is None:
                 text = texts[i]
@@ -221,7 +225,16 @@ class StripDebris(Stage):
                 verdict = remembered.get(text)
                 if verdict is None and shared is not None:
                     verdict = memo.verdicts.get(text)
-                found[i] = verdict or self._verdict(text, memo)
+                if verdict is None:
+                    if direct is not None and shared is not None and len(text) <= SHARED_LINE:
+                        rule = direct(text)
+                        verdict = _NO_RULE if rule is None else _rule_verdict(rule, self.name)
+                        if len(shared) >= SHARED_SIZE:
+                            shared.clear()
+                        shared[text] = verdict
+                    else:
+                        verdict = self._verdict(text, memo)
+                found[i] = verdict
         return found  # type: ignore[return-value]
 
     def _windows(self, lines: Iterator[Line], memo: _RunMemo) -> Iterator[Line]:

@@ -226,10 +226,21 @@ def measure(text: str, language: str | None = None, density: bool = True) -> tup
     text = text.strip()
     sentence = ends_like_sentence(text)
     if not density:
-        if text.isascii() or not _MAYBE_WIDE.search(text):
-            return float(len(text)), 0.0, sentence, "", 0
-        wide = len(HAN_KANA.findall(text))
-        return float(len(text) + wide * (CJK_CHAR_WEIGHT - 1) + len(_HANGUL.findall(text)) * (HANGUL_CHAR_WEIGHT - 1)), 0.0, sentence, "", 0
+        return shown_length(text), 0.0, sentence, "", 0
+    return measure_stripped(text, sentence, language)
+
+
+def shown_length(text: str) -> float:
+    """The effective length of a stripped line alone (`measure` without the density):
+    a Han or Kana character counts `CJK_CHAR_WEIGHT`, a Hangul one `HANGUL_CHAR_WEIGHT`."""
+    if text.isascii() or not _MAYBE_WIDE.search(text):
+        return float(len(text))
+    wide = len(HAN_KANA.findall(text))
+    return float(len(text) + wide * (CJK_CHAR_WEIGHT - 1) + len(_HANGUL.findall(text)) * (HANGUL_CHAR_WEIGHT - 1))
+
+
+def measure_stripped(text: str, sentence: bool, language: str | None) -> tuple[float, float, bool, str, int]:
+    """`measure` of a stripped line whose sentence end is known."""
     if text.isascii():
         words = _ascii_words(text)
         length = float(len(text))

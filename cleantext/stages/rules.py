@@ -138,15 +138,12 @@ def read_rules_file(path: str) -> tuple[list[Rule], set[str]]:
 
 def _lowercase_pattern(pattern: str) -> str:
     """`pattern` with its literals lowercased, escapes (``\\S``, ``\\W``...) untouched."""
-    out, i = [], 0
-    while i < len(pattern):
-        if pattern[i] == "\\":
-            out.append(pattern[i:i + 2])
-            i += 2
-        else:
-            out.append(pattern[i].lower())
-            i += 1
-    return "".join(out)
+    pieces = _ESCAPE.split(pattern)  # odd pieces are the escapes
+    pieces[::2] = ["".join(map(str.lower, piece)) for piece in pieces[::2]]  # each character alone, as `re` reads it
+    return "".join(pieces)
+
+
+_ESCAPE = re.compile(r"(\\.)", re.DOTALL)
 
 
 class _PatternBudget:
