@@ -200,3 +200,14 @@ def test_patterns_are_lowercased_literal_by_literal_escapes_kept(pattern):
         expected.append(pattern[i:i + step] if step == 2 else pattern[i].lower())
         i += step
     assert _lowercase_pattern(pattern) == "".join(expected)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from("ab1٣ -:|–—$€£%x") | st.characters(), max_size=30))
+def test_data_line_marks_and_digits_are_what_the_searches_found(text):
+    """`_item_shape` tests its class and " - " apart, `has_digit` deletes an ASCII line's
+    other bytes: the same answers as one search each."""
+    from cleantext.stages.line_classes import has_digit
+
+    assert (page_shape._item_shape(text) is not None) == (re.search(r"[\d:|–—$€£%]| - ", text) is not None)
+    assert has_digit(text) == (re.search(r"\d", text) is not None)
