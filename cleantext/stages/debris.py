@@ -217,24 +217,23 @@ class StripDebris(Stage):
         # The built-in rules alone (no pattern that may be given up): a short line's
         # verdict goes straight from the matcher to `shared`, as `_verdict` would put it.
         direct = builtin._match_fast if shared is not None and builtin.rules and builtin._fast is not None else None
-        for i, verdict in enumerate(found):
+        for i in [i for i, verdict in enumerate(found) if verdict is None]:
+            text = texts[i]
+            # a line met twice in this window was remembered at its first; a line longer
+            # than SHARED_LINE is remembered for the run
+            verdict = remembered.get(text)
+            if verdict is None and shared is not None:
+                verdict = memo.verdicts.get(text)
             if verdict is None:
-                text = texts[i]
-                # a line met twice in this window was remembered at its first; a line longer
-                # than SHARED_LINE is remembered for the run
-                verdict = remembered.get(text)
-                if verdict is None and shared is not None:
-                    verdict = memo.verdicts.get(text)
-                if verdict is None:
-                    if direct is not None and shared is not None and len(text) <= SHARED_LINE:
-                        rule = direct(text)
-                        verdict = _NO_RULE if rule is None else _rule_verdict(rule, self.name)
-                        if len(shared) >= SHARED_SIZE:
-                            shared.clear()
-                        shared[text] = verdict
-                    else:
-                        verdict = self._verdict(text, memo)
-                found[i] = verdict
+                if direct is not None and shared is not None and len(text) <= SHARED_LINE:
+                    rule = direct(text)
+                    verdict = _NO_RULE if rule is None else _rule_verdict(rule, self.name)
+                    if len(shared) >= SHARED_SIZE:
+                        shared.clear()
+                    shared[text] = verdict
+                else:
+                    verdict = self._verdict(text, memo)
+            found[i] = verdict
         return found  # type: ignore[return-value]
 
     def _windows(self, lines: Iterator[Line], memo: _RunMemo) -> Iterator[Line]:
@@ -273,18 +272,27 @@ class StripDebris(Stage):
         ended = pages = False
         while not ended:
             full = False
+            # What the window may still take of each limit, counted down line by line.
+            blocks_left, held_left = WINDOW_BLOCKS - len(blocks), WINDOW_HELD - len(window)
+            chars_left = WINDOW_CHARS - chars
+            add_line, add_block, add_stripped = window.append, blocks.append, stripped.append
+            position = len(window)
             for line in stream if peeked is None else chain((peeked,), stream):
                 text = line.text
                 if line.removed is None:
                     bare = text.strip()
                     if bare:
-                        blocks.append(len(window))
-                        stripped.append(bare)
-                chars += len(text)
-                window.append(line)
-                if len(blocks) >= WINDOW_BLOCKS or chars >= WINDOW_CHARS or len(window) >= WINDOW_HELD:
+                        add_block(position)
+                        add_stripped(bare)
+                        blocks_left -= 1
+                add_line(line)
+                position += 1
+                held_left -= 1
+                chars_left -= len(text)
+                if blocks_left <= 0 or chars_left <= 0 or held_left <= 0:
                     full = True
                     break
+            chars = WINDOW_CHARS - chars_left
             peeked = next(stream, None) if full else None  # a full window at the very end is the whole rest
             ended = peeked is None
             blocks_in = [window[i] for i in blocks]
