@@ -139,7 +139,7 @@ NEEDLES = ["all rights reserved", " says", " wrote", "(photo", "credit", f", {DI
 @given(st.lists(st.sampled_from(NEEDLES + ["2019", "12:30", "x", " ", "says", "all rights", "(", "版"])
                 | st.text(max_size=5), max_size=8),
        st.lists(st.sampled_from(NEEDLES), min_size=1, max_size=len(NEEDLES), unique=True))
-def test_needles_found_by_their_rarest_character_are_the_needles_a_plain_search_finds(parts, needles):
+def test_needles_found_by_rare_characters_are_the_needles_a_plain_search_finds(parts, needles):
     line = "".join(parts)
     anchored = re.compile(rule_prefilter.anchored_regex(needles))
     plain = re.compile(rule_prefilter.trie_regex(needles))
