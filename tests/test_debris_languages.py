@@ -157,6 +157,14 @@ def test_words_of_ascii_lines_are_those_of_the_general_pattern(text):
     assert languages._ASCII_WORD.findall(lowered) == languages._WORD.findall(lowered)
 
 
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.text(st.characters(max_codepoint=0x7F), max_size=6) | st.sampled_from(
+    ["'", "''", "don't", "90's", "x'1", "rock'n'roll", "O'Neil", " ", "A1'b2", "'s"]), max_size=12))
+def test_ascii_words_found_by_splitting_are_those_the_pattern_finds(parts):
+    text = "".join(parts)
+    assert languages._ascii_words(text) == languages._ASCII_WORD.findall(text.lower())
+
+
 # What `ends_like_sentence` replaced: a search for a sentence mark, closing quotes or
 # brackets and spaces at the end of the line.
 _SENTENCE_END_PATTERN = re.compile(rf"[{languages._STOPS}][\"'”’»)\]]*\s*$")

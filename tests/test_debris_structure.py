@@ -2,7 +2,7 @@
 page evidence without phrase rules, and the run-level memo and fast rule engine."""
 
 from cleantext import Pipeline, StripDebris, split_lines
-from cleantext.stages.rules import Rule, _Matcher, builtin_rules
+from cleantext.stages.rules import Rule, _Matcher, _lowercase_pattern, builtin_rules
 
 MENU = "Skip to content\nHome\nNews\nSport\nWeather\nContact\nHome › News › Local\n"
 FOOTER = "Share on Facebook\nShare on Twitter\nRelated stories\nFerry fares to rise\n© 2025 Town News. All rights reserved.\n"
@@ -187,3 +187,27 @@ def test_table_cells_found_with_shapes_compared_once():
         texts += [name, date, age]
         rules += [None, "navigation:byline-date", None]
     assert page_shape.table_cells(texts, rules) == [2, 5, 8, 11]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from("AbÇΣİẞ\\\\dSwW.*(?:)[]{}|ÉÀ ΟΔ"), max_size=24))
+def test_patterns_are_lowercased_literal_by_literal_escapes_kept(pattern):
+    """What `re` reads of a pattern lowercased character by character, a backslash and the
+    character after it kept as they are (``\\S`` is not ``\\s``)."""
+    expected, i = [], 0
+    while i < len(pattern):
+        step = 2 if pattern[i] == "\\" else 1
+        expected.append(pattern[i:i + step] if step == 2 else pattern[i].lower())
+        i += step
+    assert _lowercase_pattern(pattern) == "".join(expected)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from("ab1٣ -:|–—$€£%x") | st.characters(), max_size=30))
+def test_data_line_marks_and_digits_are_what_the_searches_found(text):
+    """`_item_shape` tests its class and " - " apart, `has_digit` deletes an ASCII line's
+    other bytes: the same answers as one search each."""
+    from cleantext.stages.line_classes import has_digit
+
+    assert (page_shape._item_shape(text) is not None) == (re.search(r"[\d:|–—$€£%]| - ", text) is not None)
+    assert has_digit(text) == (re.search(r"\d", text) is not None)

@@ -3,7 +3,8 @@
 Two layers, both explained in each removal's reason:
 
 1. Rules (cleantext/rules/*.toml, plus ``--rules FILE``): named regexes that a whole
-   line must match, compiled into one alternation (one regex call per line). A rule
+   line must match, each line tried only against the rules a prefilter says it might
+   match (most lines: none). A rule
    match is certain: ``template-error:php-error``, ``navigation:share-bar``.
 2. Heuristics (`boilerplate`): each remaining line is classified from its length and
    stopword density in the document's language, then by its neighbours, then by its
@@ -14,7 +15,7 @@ Two layers, both explained in each removal's reason:
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from itertools import chain
+from itertools import chain, starmap
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from os import PathLike, fspath
@@ -206,6 +207,35 @@ class StripDebris(Stage):
                 memo.remember(memo.verdicts, text, verdict)
         return verdict
 
+    def _verdicts(self, texts: list[str], memo: _RunMemo) -> list[Verdict]:
+        """`_verdict` of each of `texts`, looked up first where it is remembered (see
+        `_shared_verdicts`): one lookup per line in a list, then the lines not seen yet."""
+        shared = self._shared_verdicts
+        remembered = memo.verdicts if shared is None else shared
+        found: list[Verdict | None] = list(map(remembered.get, texts))
+        builtin = self._matchers[0]
+        # The built-in rules alone (no pattern that may be given up): a short line's
+        # verdict goes straight from the matcher to `shared`, as `_verdict` would put it.
+        direct = builtin._match_fast if shared is not None and builtin.rules and builtin._fast is not None else None
+        for i in [i for i, verdict in enumerate(found) if verdict is None]:
+            text = texts[i]
+            # a line met twice in this window was remembered at its first; a line longer
+            # than SHARED_LINE is remembered for the run
+            verdict = remembered.get(text)
+            if verdict is None and shared is not None:
+                verdict = memo.verdicts.get(text)
+            if verdict is None:
+                if direct is not None and shared is not None and len(text) <= SHARED_LINE:
+                    rule = direct(text)
+                    verdict = _NO_RULE if rule is None else _rule_verdict(rule, self.name)
+                    if len(shared) >= SHARED_SIZE:
+                        shared.clear()
+                    shared[text] = verdict
+                else:
+                    verdict = self._verdict(text, memo)
+            found[i] = verdict
+        return found  # type: ignore[return-value]
+
     def _windows(self, lines: Iterator[Line], memo: _RunMemo) -> Iterator[Line]:
         """Judge one document window by window and yield its lines as they are decided.
 
@@ -242,18 +272,27 @@ class StripDebris(Stage):
         ended = pages = False
         while not ended:
             full = False
+            # What the window may still take of each limit, counted down line by line.
+            blocks_left, held_left = WINDOW_BLOCKS - len(blocks), WINDOW_HELD - len(window)
+            chars_left = WINDOW_CHARS - chars
+            add_line, add_block, add_stripped = window.append, blocks.append, stripped.append
+            position = len(window)
             for line in stream if peeked is None else chain((peeked,), stream):
                 text = line.text
                 if line.removed is None:
                     bare = text.strip()
                     if bare:
-                        blocks.append(len(window))
-                        stripped.append(bare)
-                chars += len(text)
-                window.append(line)
-                if len(blocks) >= WINDOW_BLOCKS or chars >= WINDOW_CHARS or len(window) >= WINDOW_HELD:
+                        add_block(position)
+                        add_stripped(bare)
+                        blocks_left -= 1
+                add_line(line)
+                position += 1
+                held_left -= 1
+                chars_left -= len(text)
+                if blocks_left <= 0 or chars_left <= 0 or held_left <= 0:
                     full = True
                     break
+            chars = WINDOW_CHARS - chars_left
             peeked = next(stream, None) if full else None  # a full window at the very end is the whole rest
             ended = peeked is None
             blocks_in = [window[i] for i in blocks]
@@ -288,41 +327,33 @@ class StripDebris(Stage):
         """The removal (None: kept) of each of a window's non-blank lines (stripped
         `texts`; `indented_lines` tells which began with a space or tab), and, with
         `need_weights`, each one's article-core weight before context (for `_cut`)."""
-        verdicts = memo.verdicts
-        shared = self._shared_verdicts
-        removals: list[Removal | None] = []
-        fixed: list[str | None] = []
-        navigation: list[str | None] = []
-        rule_names: list[str | None] = []
         seen_in = memo.documents_with
         repeated_in = self.repeated_in
         heuristics = self.heuristics
         language = self.lang  # None: each line in its own language
-        facts = memo.facts(language or "")
+        verdicts = self._verdicts(texts, memo)  # what the rules say of each line
+        fixed: list[str | None] = [verdict.role for verdict in verdicts]
+        navigation: list[str | None] = [verdict.navigation for verdict in verdicts]
+        removals: list[Removal | None] = [verdict.removal for verdict in verdicts]
+        rule_names = [None if removal is None else removal.rule for removal in removals]
+        if repeated_in:
+            for i, text in enumerate(texts):
+                # short lines only: a repeated paragraph is a duplicate, Dedup's business
+                if fixed[i] is None and len(text) < boilerplate.LENGTH_HIGH and seen_in.get(text, 0) >= repeated_in:
+                    fixed[i] = "repeated"
         classes: list[boilerplate.BlockClass] = []
-        block_class = boilerplate.BlockClass
-        line_facts = boilerplate.line_facts
-        for text in texts:  # one pass: what the rules say and, for the heuristics, the line's facts
-            short = len(text) <= SHARED_LINE
-            verdict = (shared if short and shared is not None else verdicts).get(text)
-            if verdict is None:
-                verdict = self._verdict(text, memo)
-            role, _, navigation_name, removal = verdict
-            if (
-                role is None and repeated_in and len(text) < boilerplate.LENGTH_HIGH
-                and seen_in.get(text, 0) >= repeated_in
-            ):  # short lines only: a repeated paragraph is a duplicate, Dedup's business
-                role = "repeated"
-            fixed.append(role)
-            navigation.append(navigation_name)
-            removals.append(removal)
-            rule_names.append(None if removal is None else removal.rule)
-            if heuristics:
-                known: tuple | None = line_facts(text, language) if short else facts.get(text)  # short: across runs
-                if known is None:
-                    known = (_long_line_facts(text, language) if len(text) > LONG_LINE
-                             else memo.remember(facts, text, line_facts(text, language)))
-                classes.append(block_class(*known))
+        if heuristics:  # each line's facts: short lines remembered across runs, longer ones for the run
+            facts = memo.facts(language or "")
+            line_facts = boilerplate.line_facts
+            known: list[tuple | None] = [
+                line_facts(text, language) if len(text) <= SHARED_LINE else facts.get(text) for text in texts]
+            for i, found in enumerate(known):
+                if found is None:
+                    text = texts[i]
+                    known[i] = facts.get(text) or (
+                        _long_line_facts(text, language) if len(text) > LONG_LINE
+                        else memo.remember(facts, text, line_facts(text, language)))
+            classes = list(starmap(boilerplate.BlockClass, known))  # type: ignore[arg-type]  # none left
         for i in boilerplate.table_cells(texts, rule_names):
             # A date in a table is the table's data, neither a byline nor page evidence.
             removals[i], fixed[i], navigation[i] = None, None, None

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .languages import measure
+from .languages import ends_like_sentence, measure, measure_stripped, shown_length
 from .languages import HAN_KANA, SENTENCE_MARK, UNSPACED
 
 
@@ -31,6 +31,18 @@ HEADLINE_WINDOW = 3
 PARAGRAPH_WORDS = 15
 
 _DIGIT = re.compile(r"\d")
+#: Every byte but the ASCII digits: deleting them leaves the digits of an ASCII line.
+_NOT_DIGIT_BYTES = bytes(byte for byte in range(256) if not 0x30 <= byte <= 0x39)
+
+
+def has_digit(text: str) -> bool:
+    """Whether `text` holds a digit (``\\d``); an ASCII line by deleting every other byte,
+    in half the time of the search on a long line."""
+    if text.isascii():
+        return bool(text.encode("ascii").translate(None, _NOT_DIGIT_BYTES))
+    return _DIGIT.search(text) is not None
+
+
 _CONTINUES = (",", "、", "，", "،")
 
 
@@ -99,15 +111,19 @@ def line_facts(text: str, language: str | None = None) -> tuple:
 
 
 def _line_facts(text: str, language: str | None) -> tuple:
-    length, density, sentence, measured_in, words = measure(text, language, density=False)
-    announces = text.rstrip().endswith((":", "："))
+    stripped = text.strip()
+    sentence = ends_like_sentence(stripped)
+    length = shown_length(stripped)
+    announces = stripped.endswith((":", "："))
     # Shorter than a paragraph and ending neither like a sentence nor with a comma (a
     # sentence going on on the next line): a title or a link, such as a teaser headline
     # in a sidebar, however many function words it has. It is judged as a short line,
     # and its stopwords are not counted (they would not change its class).
-    title = length < LENGTH_HIGH and not sentence and not text.rstrip().endswith(_CONTINUES)
-    if not (length < LENGTH_LOW or title):
-        length, density, sentence, measured_in, words = measure(text, language)
+    title = length < LENGTH_HIGH and not sentence and not stripped.endswith(_CONTINUES)
+    if length < LENGTH_LOW or title:
+        density, measured_in, words = 0.0, "", 0
+    else:
+        length, density, sentence, measured_in, words = measure_stripped(stripped, sentence, language)
     if length < LENGTH_LOW or title:
         label, reason, score = "short", "short", 0.5
     elif density >= STOPWORDS_HIGH and length >= LENGTH_HIGH:
@@ -121,7 +137,7 @@ def _line_facts(text: str, language: str | None) -> tuple:
         label, reason, score = ("good", "paragraph-shape", 0.2) if length >= 2 * LENGTH_HIGH else ("near-good", "paragraph-shape", 0.4)
     else:
         label, reason, score = "bad", "few-stopwords", round(0.9 - density, 2)
-    figures = _DIGIT.search(text) is not None
+    figures = has_digit(text)
     return label, reason, score, length, density, sentence and not announces, announces, figures, measured_in
 
 

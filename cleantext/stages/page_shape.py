@@ -243,12 +243,14 @@ def body_copies(texts: Sequence[str], fixed: Sequence[str | None]) -> list[int]:
 #: article core short (`bench/article_lists.py`).
 DATA_RUN_MIN = 3
 
-_FIELD_MARK = re.compile(r"[\d:|–—$€£%]| - ")  # one class first: the search skips to its characters
+#: A field mark of a data line: a digit, a separator or a currency sign, or " - " (a class
+#: alone, so the search skips along the line to its characters; " - " is looked for apart).
+_FIELD_MARK = re.compile(r"[\d:|–—$€£%]")
 
 
 def _item_shape(text: str) -> str | None:
     """The shape of a data line's start ("1a etapa: 10 de" -> "0a a: 0 a"), None for other lines."""
-    if not _FIELD_MARK.search(text):
+    if not _FIELD_MARK.search(text) and " - " not in text:
         return None
     return _shape(text[:16])
 

@@ -1,6 +1,6 @@
 """Debris rules: named regexes from cleantext/rules/*.toml and users' `--rules` files,
-and the matcher that tries them all on a line at once (one alternation behind a literal
-prefilter; user patterns under a time budget).
+and the matcher that finds the first one a line matches (built-in rules: only those the
+prefilter says the line might match; user patterns under a time budget).
 """
 
 from __future__ import annotations
@@ -138,15 +138,12 @@ def read_rules_file(path: str) -> tuple[list[Rule], set[str]]:
 
 def _lowercase_pattern(pattern: str) -> str:
     """`pattern` with its literals lowercased, escapes (``\\S``, ``\\W``...) untouched."""
-    out, i = [], 0
-    while i < len(pattern):
-        if pattern[i] == "\\":
-            out.append(pattern[i:i + 2])
-            i += 2
-        else:
-            out.append(pattern[i].lower())
-            i += 1
-    return "".join(out)
+    pieces = _ESCAPE.split(pattern)  # odd pieces are the escapes
+    pieces[::2] = ["".join(map(str.lower, piece)) for piece in pieces[::2]]  # each character alone, as `re` reads it
+    return "".join(pieces)
+
+
+_ESCAPE = re.compile(r"(\\.)", re.DOTALL)
 
 
 class _PatternBudget:
@@ -181,24 +178,26 @@ class _PatternBudget:
 
 
 class _Matcher:
-    """Rules compiled for one regex call per line.
+    """Rules compiled for fast matching of each line.
 
-    Trusted (built-in) rules form one alternation on the stdlib `re` engine, run against
-    the lowercased line with lowercased patterns: the same matches as case-insensitive
-    matching, about three times faster than `regex` with IGNORECASE on the dev pages
-    (bench/README.md); a line that `rule_prefilter` shows cannot match any of them skips
-    that alternation, and one it shows can match only a few is tried against those
-    alone, in order (each compiled on first use). With `timeout` (user patterns), each
-    rule is its own `regex` pattern tried in order, so the one that runs too long can be
-    given up alone: a line whose match takes longer than `timeout` counts as not
-    matching, and a `_PatternBudget` stops the pattern for the rest of the document.
+    Trusted (built-in) rules run on the stdlib `re` engine, against the lowercased line
+    with lowercased patterns: the same matches as case-insensitive matching, about
+    three times faster than `regex` with IGNORECASE on the dev pages (bench/README.md).
+    `rule_prefilter` tells which of them a line might match (most lines: none); those
+    are tried in order, each compiled alone on first use, so a run compiles only the
+    rules its lines need. Without such a filter (a rule set with a pattern that gives no
+    condition), one alternation of all rules is tried instead. With `timeout` (user
+    patterns), each rule is its own `regex` pattern tried in order, so the one that runs
+    too long can be given up alone: a line whose match takes longer than `timeout`
+    counts as not matching, and a `_PatternBudget` stops the pattern for the rest of the
+    document.
     """
 
     def __init__(self, rules: Sequence[Rule], timeout: float | None = None, whole_line: bool = True):
         self.rules = tuple(rules)
         self.timeout = timeout
         self._fast: Callable[[str], re.Match | None] | None = None
-        self._may_match: Callable[[str], bool | tuple[int, ...]] | None = None
+        self._may_match: Callable[[str], tuple[int, ...]] | None = None
         self._gated: list = []
         self._alone: list[tuple[int, str]] = []  #: (position in `rules`, pattern) of each alternative
         self._compiled_alone: dict[int, Callable[[str], re.Match | None]] = {}
@@ -211,9 +210,9 @@ class _Matcher:
             patterns = tuple(_lowercase_pattern(r.pattern) for _, r in always)
             self._alternatives = "|".join(f"(?P<r{i}>{p})" for (i, _), p in zip(always, patterns)) or "(?!)"
             self._alone = [(i, p) for (i, _), p in zip(always, patterns)]
-            # Built-in rules are known to compile on `re` (tests/test_debris_rules.py): their
-            # alternation (about 30 ms to compile) waits for the first line the prefilter
-            # lets through, so a run of plain lines never pays for it.
+            # Built-in rules are known to compile on `re` (tests/test_debris_rules.py): each
+            # waits for the first line that needs it. Other rule sets are compiled now, so
+            # one that `re` cannot read goes to the `regex` engine below.
             builtin = set(_builtin_rules_once())
             lazy = whole_line and all(r in builtin for _, r in always)
             try:
@@ -227,8 +226,6 @@ class _Matcher:
             else:
                 if whole_line:
                     self._may_match = line_filter(patterns)
-                if compiled is None and self._may_match is None:
-                    compiled = re.compile(self._alternatives)
                 self._fast = self._first_fast if compiled is None else (
                     compiled.fullmatch if whole_line else compiled.search)
                 self._gated = [(needles, (p.fullmatch if whole_line else p.search), r) for needles, p, r in gated]
@@ -279,13 +276,12 @@ class _Matcher:
     def _match_fast(self, text: str) -> Rule | None:
         text = text.strip().lower()
         assert self._fast is not None
-        may = True if self._may_match is None else self._may_match(text)
-        if may is True:
+        if self._may_match is None:
             found = self._fast(text)
             if found is not None and found.lastgroup is not None:
                 return self.rules[int(found.lastgroup[1:])]
-        elif may:  # only these alternatives can match: the first that does is the alternation's match
-            for alternative in may:
+        else:  # only these alternatives can match: the first that does is the alternation's match
+            for alternative in self._may_match(text):
                 if self._alternative(alternative)(text) is not None:
                     return self.rules[self._alone[alternative][0]]
         for needles, find, rule in self._gated:
