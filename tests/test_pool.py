@@ -1,5 +1,6 @@
 """The process pool's own machinery: batches of files, cleaned bytes handed back in
-memory or through a file, what the forkserver imports, and its early start."""
+memory or through a file, what the workers are given before they start, how they start,
+and the main process's share of the work."""
 
 import os
 import signal
@@ -120,9 +121,9 @@ def test_workers_are_asked_for_by_jobs_above_one_in_any_spelling():
         assert _stages_with_workers(args) == set(), args
 
 
-def test_a_run_that_asked_for_workers_but_needs_none_ends_with_its_forkserver():
-    """`-j 2` on standard input: the forkserver starts early, no worker is used, and
-    nothing of the command outlives it."""
+def test_a_run_that_asked_for_workers_but_needs_none_leaves_no_process_behind():
+    """`-j 2` on standard input: no worker is used (where workers come from a forkserver,
+    it starts early), and nothing of the command outlives it."""
     process = subprocess.Popen([sys.executable, "-m", "cleantext", "clean", "-j", "2"], stdin=subprocess.PIPE,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     out, err = process.communicate(PAGE.format(n=1).encode(), timeout=60)
@@ -134,42 +135,103 @@ def test_a_run_that_asked_for_workers_but_needs_none_ends_with_its_forkserver():
     assert not group_alive(process.pid), "a helper process outlived the command"
 
 
-def _forkserver_importing(pgid: int) -> bool:
-    """Whether the forkserver of the process group `pgid` has loaded `regex`'s extension
-    module: it is then importing what the workers need (rapidfuzz and numpy come next)."""
+def _process(pid: int) -> tuple[int, int, bytes] | None:
+    """(parent pid, process group, memory map) of a running process, or None."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            fields = stat.read().rsplit(b")", 1)[1].split()
+        with open(f"/proc/{pid}/maps", "rb") as maps:
+            return int(fields[1]), int(fields[2]), maps.read()
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _starting_workers(pid: int, moment: str) -> bool:
+    """Whether the command `pid` (a process group leader) is at `moment`: "importing"
+    (its main process, or the forkserver, has loaded `regex`'s extension module, which
+    it imports for the workers; rapidfuzz and numpy come next) or "forked" (a worker
+    exists)."""
     for entry in os.listdir("/proc"):
-        if not entry.isdigit():
+        if not entry.isdigit() or int(entry) == pid and moment == "forked":
             continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as stat:
-                fields = stat.read().rsplit(b")", 1)[1].split()
-            with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
-                command = cmdline.read()
-            if int(fields[2]) != pgid or b"multiprocessing.forkserver" not in command:
-                continue
-            with open(f"/proc/{entry}/maps", "rb") as maps:
-                return b"_regex" in maps.read()
-        except OSError:
+        found = _process(int(entry))
+        if found is None or found[1] != pid:
             continue
+        if moment == "importing" and b"_regex" in found[2]:
+            return True
+        if moment == "forked" and found[0] == pid:
+            return True
     return False
 
 
-@pytest.mark.skipif(not os.path.isdir("/proc"), reason="finds the forkserver through /proc")
-def test_ctrl_c_while_the_forkserver_starts_is_one_line_not_a_traceback(tmp_path):
-    """Ctrl-C reaches the whole process group, the forkserver too, while it still imports
-    what the workers need: it used to die of it printing a KeyboardInterrupt traceback."""
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="watches the processes through /proc")
+@pytest.mark.parametrize("moment", ["importing", "forked"])
+def test_ctrl_c_while_the_workers_start_is_one_line_not_a_traceback(tmp_path, moment):
+    """Ctrl-C reaches the whole process group while the modules the workers need are
+    imported, or a worker has just been forked: a forkserver still importing used to die
+    of it printing a KeyboardInterrupt traceback, and a worker forked with the main
+    process's handlers would act on it as the main process."""
     root = tmp_path / "in"
     root.mkdir()
-    for n in range(8):
-        (root / f"p{n}.txt").write_text(PAGE.format(n=n) * 50)
+    for n in range(40):
+        (root / f"p{n}.txt").write_text(PAGE.format(n=n) * 400)
     out = tmp_path / "out.txt"
     process = subprocess.Popen([sys.executable, "-m", "cleantext", "clean", str(root), "-j", "2", "-o", str(out)],
                                stderr=subprocess.PIPE, start_new_session=True)
     deadline = time.monotonic() + 30
-    while not _forkserver_importing(process.pid) and time.monotonic() < deadline and process.poll() is None:
-        time.sleep(0.002)
+    while not _starting_workers(process.pid, moment) and time.monotonic() < deadline:
+        assert process.poll() is None, "the command ended before the moment came"
+        time.sleep(0.001)
     os.killpg(process.pid, signal.SIGINT)
     _, err = process.communicate(timeout=60)
     assert b"Traceback" not in err and b"KeyboardInterrupt" not in err, err.decode()
     assert process.returncode == 130 and err.count(b"\n") == 1, err.decode()
     assert not out.exists() and [p.name for p in tmp_path.iterdir()] == ["in"]
+    deadline = time.monotonic() + 10
+    while group_alive(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not group_alive(process.pid), "a worker outlived the command"
+
+
+def test_what_the_main_process_buffered_is_written_once_when_workers_fork(tmp_path):
+    """`--removed -` writes its header to standard error before the workers start; a
+    worker forked with it still buffered would write it a second time when it ends
+    (multiprocessing flushes the standard streams before it forks)."""
+    root = tmp_path / "in"
+    root.mkdir()
+    for n in range(6):
+        (root / f"p{n}.txt").write_text(PAGE.format(n=n) * 20)
+    done = subprocess.run([sys.executable, "-m", "cleantext", "clean", str(root), "-j", "2", "-q", "--removed", "-"],
+                          capture_output=True, timeout=60)
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stderr.count(b"source\tline\tstage") == 1 and done.stderr.count(b"\tRead more\n") == 6 * 20
+    one = subprocess.run([sys.executable, "-m", "cleantext", "clean", str(root), "-j", "1", "-q", "--removed", "-"],
+                         capture_output=True, timeout=60)
+    assert (done.stdout, done.stderr) == (one.stdout, one.stderr)
+
+
+def test_the_main_process_cleans_batches_while_the_worker_cleans_the_oldest(tmp_path, monkeypatch):
+    """With `-j 2` one worker process cleans next to the main process, which takes the
+    next batch of the plan while the oldest is still in the worker's hands."""
+    from cleantext.executors.local import InProcess
+
+    monkeypatch.setattr(pool, "BATCH_MIN_BYTES", 1)  # a batch per file or two
+    root = tmp_path / "in"
+    root.mkdir()
+    for n in range(24):
+        (root / f"p{n:02d}.txt").write_text(PAGE.format(n=n) * (40 + n))
+    here: list[str] = []
+    clean = InProcess.clean
+
+    def counted(self, task, direct=False):
+        here.append(task.name)
+        return clean(self, task, direct)
+
+    monkeypatch.setattr(InProcess, "clean", counted)
+    outputs = {}
+    for jobs in ("2", "1"):
+        done = CliRunner().invoke(cli, ["clean", str(root), "-j", jobs, "--removed", str(tmp_path / f"r{jobs}")])
+        outputs[jobs] = (done.exit_code, done.stdout_bytes, (tmp_path / f"r{jobs}").read_bytes())
+        if jobs == "2":
+            assert 0 < len(here) < 24 and len(set(here)) == len(here)  # a share, each file once
+    assert outputs["2"] == outputs["1"] and outputs["1"][0] == 0
