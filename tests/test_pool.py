@@ -235,3 +235,33 @@ def test_the_main_process_cleans_batches_while_the_worker_cleans_the_oldest(tmp_
         if jobs == "2":
             assert 0 < len(here) < 24 and len(set(here)) == len(here)  # a share, each file once
     assert outputs["2"] == outputs["1"] and outputs["1"][0] == 0
+
+
+def test_workers_fork_from_the_main_process_only_when_no_other_thread_runs():
+    import threading
+
+    assert pool.start_method() == ("fork" if sys.platform.startswith("linux") else "forkserver")
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert pool.start_method() == "forkserver"  # forking a threaded process is unsafe
+    finally:
+        release.set()
+        other.join()
+
+
+def test_workers_from_a_forkserver_give_the_bytes_of_one_process(tmp_path, monkeypatch):
+    """The path for other platforms and threaded callers: the forkserver imports what the
+    workers need, the main process cleans its share after importing it itself."""
+    monkeypatch.setattr(pool, "BATCH_MIN_BYTES", 1)
+    monkeypatch.setattr(pool, "start_method", lambda: "forkserver")
+    root = tmp_path / "in"
+    root.mkdir()
+    for n in range(12):
+        (root / f"p{n:02d}.txt").write_text(PAGE.format(n=n % 5) * (1 + n % 3))
+    outputs = {}
+    for jobs in ("2", "1"):
+        done = CliRunner().invoke(cli, ["clean", str(root), "-j", jobs, "--removed", str(tmp_path / f"r{jobs}")])
+        outputs[jobs] = (done.exit_code, done.stdout_bytes, (tmp_path / f"r{jobs}").read_bytes())
+    assert outputs["2"] == outputs["1"] and outputs["1"][0] == 0 and b"Read more" in outputs["1"][2]
