@@ -111,13 +111,14 @@ class Account:
                 except UnicodeEncodeError:  # lone surrogates that did not come from reading
                     data = encode_line(line)
                 append(data)
-                size += len(data)
+                length = len(data)
+                size += length
                 if unchanged:
-                    bytes_in += len(data)
+                    bytes_in += length
                 else:
                     changed += 1
                     bytes_in += _encoded_size(line)
-                if len(pending) >= WRITE_LINES or size >= WRITE_BYTES:
+                if size >= WRITE_BYTES or len(pending) >= WRITE_LINES:
                     self._flush(pending, size)
                     size = 0
         finally:
