@@ -238,17 +238,17 @@ def test_the_main_process_cleans_batches_while_the_worker_cleans_the_oldest(tmp_
 
 
 def test_workers_fork_from_the_main_process_only_when_no_other_thread_runs():
-    import threading
-
-    assert pool.start_method() == ("fork" if sys.platform.startswith("linux") else "forkserver")
-    release = threading.Event()
-    other = threading.Thread(target=release.wait)
-    other.start()
-    try:
-        assert pool.start_method() == "forkserver"  # forking a threaded process is unsafe
-    finally:
-        release.set()
-        other.join()
+    """Checked in a fresh interpreter: this one may run threads other tests left."""
+    script = ("import threading, cleantext.executors.pool as pool\n"
+              "alone = pool.start_method()\n"
+              "release = threading.Event()\n"
+              "other = threading.Thread(target=release.wait)\n"
+              "other.start()\n"
+              "print(alone, pool.start_method())\n"
+              "release.set()\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    alone = "fork" if sys.platform.startswith("linux") else "forkserver"
+    assert done.stdout.split() == [alone, "forkserver"], done.stderr  # forking a threaded process is unsafe
 
 
 def test_workers_from_a_forkserver_give_the_bytes_of_one_process(tmp_path, monkeypatch):
