@@ -265,3 +265,64 @@ def test_workers_from_a_forkserver_give_the_bytes_of_one_process(tmp_path, monke
         done = CliRunner().invoke(cli, ["clean", str(root), "-j", jobs, "--removed", str(tmp_path / f"r{jobs}")])
         outputs[jobs] = (done.exit_code, done.stdout_bytes, (tmp_path / f"r{jobs}").read_bytes())
     assert outputs["2"] == outputs["1"] and outputs["1"][0] == 0 and b"Read more" in outputs["1"][2]
+
+
+def test_the_main_process_cleans_at_most_main_ahead_batches_while_a_worker_lags(tmp_path):
+    """The worker holds its first batch until the main process has cleaned `MAIN_AHEAD`
+    batches; the main process must then wait for it rather than clean a fifth. Run in a
+    fresh interpreter, whose worker is forked with the held batch patched in."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the held batch is patched into a forked worker")
+    root = tmp_path / "in"
+    root.mkdir()
+    for n in range(20):
+        (root / f"p{n:02d}.txt").write_text(PAGE.format(n=n))
+    script = f"""
+import multiprocessing
+import cleantext.executors.pool as pool
+from cleantext import Dedup, Pipeline
+from cleantext.batch import Options
+from cleantext.batch.plan import plan_batch
+from cleantext.executors.local import InProcess
+
+release = multiprocessing.get_context("fork").Event()
+held = pool._work_batch
+
+
+def hold_first(tasks):
+    if tasks[0].index == 0:
+        release.wait(60)
+    return held(tasks)
+
+
+pool._work_batch, pool.BATCH_FILES = hold_first, 1
+here = []
+clean = InProcess.clean
+
+
+def counted(self, task, direct=False):
+    here.append(task.index)
+    if len(here) == pool.MAIN_AHEAD:
+        release.set()
+    return clean(self, task, direct)
+
+
+InProcess.clean = counted
+options = Options(jobs=2)
+executor = pool.ProcessPool(Pipeline([Dedup()]), options, 2)
+order = []
+try:
+    for outcome in executor.outcomes(plan_batch([{str(root)!r}], options, print)):
+        if not order:
+            print("ahead", len(here))
+        order.append(outcome.task.index)
+finally:
+    executor.close()
+print("order", order == sorted(order) and len(order), "here", here[:pool.MAIN_AHEAD])
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == f"ahead {pool.MAIN_AHEAD}"
+    # batches 0 and 1 went to the worker, the next ones to the main process
+    assert lines[1] == f"order 20 here {list(range(2, 2 + pool.MAIN_AHEAD))}"
