@@ -326,3 +326,18 @@ print("order", order == sorted(order) and len(order), "here", here[:pool.MAIN_AH
     assert lines[0] == f"ahead {pool.MAIN_AHEAD}"
     # batches 0 and 1 went to the worker, the next ones to the main process
     assert lines[1] == f"order 20 here {list(range(2, 2 + pool.MAIN_AHEAD))}"
+
+
+def test_the_forkserver_starts_early_only_where_workers_come_from_it(monkeypatch):
+    from multiprocessing import forkserver
+
+    started = []
+    monkeypatch.setattr(pool, "_start_forkserver", lambda context: started.append(context.get_start_method()))
+    monkeypatch.setattr(pool, "start_method", lambda: "fork")
+    pool.start_forkserver_early({"clean"})
+    assert started == []  # workers fork from the main process: no server to start
+    monkeypatch.setattr(pool, "start_method", lambda: "forkserver")
+    monkeypatch.setattr(forkserver, "set_forkserver_preload", lambda names: started.append(tuple(names)))
+    pool.start_forkserver_early({"dedup"})
+    assert started[-1] == "forkserver" and "cleantext.stages.dedup" in started[0]
+    assert "cleantext.stages.debris" not in started[0]  # only the stages asked for
