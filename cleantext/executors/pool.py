@@ -291,7 +291,9 @@ class ProcessPool:
                 if extra[0].source == STDIN:
                     self._ahead.append((extra, None))  # cleaned in its turn, streaming
                 else:  # the main process cleans this one while the worker finishes the oldest
-                    self._ahead.append((extra, [self.here.clean(task) for task in extra]))
+                    done: list[Outcome] = []  # queued first: `close` discards what an interrupt cut short
+                    self._ahead.append((extra, done))
+                    done.extend(self.here.clean(task) for task in extra)
                     cleaned_here += 1
                 continue
             if handle is None:
