@@ -15,7 +15,9 @@ on the same files:
 Every tool is a fresh process, so start-up time counts for all of them; they take
 turns, one run of each per round, `--repeat` rounds, and the best wall and CPU time
 (user + system, workers included) of each is kept: shared machines are noisy, and the
-load average is printed with the table. Bytecode caching is on, as after an install
+load average is printed with the table. With `--compare`, the medians of both checkouts
+follow, and in how many rounds this one was faster (its run and the other's come one
+after the other, so load hits them alike). Bytecode caching is on, as after an install
 (see bench_startup.py). Prints a Markdown table for bench/README.md.
 
     python bench/bench_batch.py --files 200 --lines 400
@@ -29,6 +31,7 @@ import os
 import random
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -162,10 +165,12 @@ def main() -> int:
         load = os.getloadavg()
         walls = {label: float("inf") for label, _, _ in runs}
         cpus = dict(walls)
+        rounds: dict[str, list[tuple[float, float]]] = {label: [] for label, _, _ in runs}
         for _ in range(args.repeat):
             for label, command, cwd in runs:
                 wall, cpu = timed(command, cwd)
                 walls[label], cpus[label] = min(walls[label], wall), min(cpus[label], cpu)
+                rounds[label].append((wall, cpu))
         load = tuple(max(a, b) for a, b in zip(load, os.getloadavg()))
         kind = "dev pages" if args.dev_pages else "files"
         print(f"{len(names)} {kind}, {lines:,} lines, {size / 1e6:.1f} MB; best of {args.repeat}, tools in turn; "
@@ -179,6 +184,16 @@ def main() -> int:
             cpu = "n/a | n/a" if "-j 2" in label and not all_cpu else f"{cpus[label]:.2f} | {cpus[label] / ftfy_cpu:.2f}x"
             print(f"| {label} | {walls[label]:.2f} | {lines / walls[label]:,.0f} | {size / 1e6 / walls[label]:.2f} "
                   f"| {walls[label] / ftfy_wall:.2f}x | {cpu} |")
+        if args.compare:
+            # on a loaded machine the best of a few runs is luck; the runs of one round
+            # follow each other, so comparing them round by round is fairer
+            print("\nThis checkout against the other, round by round (median wall and CPU seconds):\n")
+            for jobs in (1, 2):
+                mine, other = rounds[f"cleantext clean -j {jobs}"], rounds[f"cleantext clean -j {jobs}{checkouts[1][0]}"]
+                faster = sum(a[0] < b[0] for a, b in zip(mine, other))
+                print(f"- `-j {jobs}`: wall {statistics.median(w for w, _ in mine):.2f} against "
+                      f"{statistics.median(w for w, _ in other):.2f} (faster in {faster} of {len(mine)} rounds), "
+                      f"CPU {statistics.median(c for _, c in mine):.2f} against {statistics.median(c for _, c in other):.2f}")
     return 0
 
 

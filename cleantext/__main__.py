@@ -22,8 +22,9 @@ EXIT_INTERRUPTED = 130
 def _stages_with_workers(args: list[str]) -> set[str]:
     """The stage commands of a command line that asks for worker processes (``-j N``,
     N > 1, on a machine with more than one core), else nothing; read from the raw
-    arguments, before the command line is imported, so that workers can start while it
-    is (see `executors.pool.start_forkserver_early`)."""
+    arguments, before the command line is imported, so that a forkserver can start
+    while it is (see `executors.pool.start_forkserver_early`; where workers are forked
+    from the main process, there is none)."""
     jobs = None
     for index, arg in enumerate(args):
         value = None

@@ -48,9 +48,13 @@ class Line:
     original: str = ""
     removed: Removal | None = None
 
-    def __post_init__(self) -> None:
-        if not self.original:
-            self.original = self.text
+    def __init__(self, number: int, text: str, ending: str = "\n", source: str = "<stdin>",
+                 original: str = "", removed: Removal | None = None):
+        # written out rather than generated with a __post_init__: one call less for
+        # every line read (the dataclass keeps this __init__)
+        self.number, self.text, self.ending, self.source = number, text, ending, source
+        self.original = original or text
+        self.removed = removed
 
     @property
     def kept(self) -> bool:

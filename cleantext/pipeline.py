@@ -102,16 +102,17 @@ def _counted(cleaner: DocumentCleaner, lines: Iterator[Line], stats: StageStats)
     A cleaner may carry a list attribute `notes` where it appends one word per event
     about a whole document; they are moved into `stats.notes` after each document.
     """
-    before: dict[int, str] = {}  # id(line) -> text on entry, for lines still kept
+    # line -> its text on entry, for lines still kept (a `Line` hashes by identity)
+    before: dict[Line, str] = {}
 
     def feed() -> Iterator[Line]:
         for line in lines:
             if line.removed is None:
-                before[id(line)] = line.text
+                before[line] = line.text
             yield line
 
     for line in cleaner(feed()):
-        text_in = before.pop(id(line), None)
+        text_in = before.pop(line, None)
         if text_in is not None:
             stats.lines_in += 1
             if line.removed is not None:

@@ -110,3 +110,67 @@ def test_slices_cut_at_line_ends_read_like_the_whole_file(tmp_path_factory, line
             read += [(line.number, line.text) for line in read_lines(stream, "f", first_line=first, invalid=[])]
     with open(path, "rb") as stream:
         assert read == [(line.number, line.text) for line in read_lines(stream, "f", invalid=[])]
+
+
+# --- a document's kept lines are written in chunks (`Account.lines`) ----------------------
+
+def _account_lines(lines, by_line: bool):
+    """What an `Account` writes and counts for `lines`, given all at once or one by one;
+    an exception from `lines` is returned with the result."""
+    out, removed = io.BytesIO(), io.BytesIO()
+    account = Account(FileResult("in"), out, removed)
+    error = None
+    try:
+        if by_line:
+            for line in lines:
+                account.line(line)
+        else:
+            account.lines(lines)
+    except OSError as caught:
+        error = str(caught)
+    result = account.result
+    return out.getvalue(), removed.getvalue(), (result.bytes_in, result.bytes_out, result.changed), error
+
+
+def _mixed_lines(count: int):
+    """Kept, changed, removed and blank lines, CRLF and LF endings, an escaped invalid
+    byte, a lone surrogate and a last line without a newline."""
+    from cleantext.lines import Line, Removal
+
+    lines = []
+    for n in range(1, count + 1):
+        line = Line(n, f"line {n} caf\u00e9" if n % 5 else "", "\r\n" if n % 7 == 0 else "\n", "in")
+        if n % 11 == 0:
+            line.text = line.text.upper()
+        if n % 13 == 0:
+            line.removed = Removal("dedup", "exact-duplicate")
+        if n == 17:
+            line.text = line.original = "bad byte \udcff here"
+        if n == 19:
+            line.text = "lone \ud800 surrogate"
+        lines.append(line)
+    lines[-1].ending = ""
+    return lines
+
+
+def test_a_document_written_in_chunks_is_the_bytes_and_counts_of_line_by_line():
+    from cleantext.batch.clean import WRITE_LINES
+
+    for count in (1, 3, WRITE_LINES - 1, WRITE_LINES, WRITE_LINES + 1, 3 * WRITE_LINES + 5):
+        chunked = _account_lines(_mixed_lines(count), by_line=False)
+        assert chunked == _account_lines(_mixed_lines(count), by_line=True), count
+        assert chunked[0].count(b"\n") == count - 1 - (count // 13)  # all kept lines, in order
+
+
+def test_lines_taken_before_a_read_error_are_written_as_line_by_line():
+    from cleantext.batch.clean import WRITE_LINES
+
+    def failing(count):
+        yield from _mixed_lines(count)
+        raise OSError("read error")
+
+    for count in (6, WRITE_LINES + 40):
+        chunked = _account_lines(failing(count), by_line=False)
+        assert chunked == _account_lines(failing(count), by_line=True) and chunked[3] == "read error"
+        last = _mixed_lines(count)[-1].text
+        assert chunked[0].startswith(b"line 1 caf\xc3\xa9\n") and chunked[0].endswith(last.encode())

@@ -1,5 +1,6 @@
 """The process pool's own machinery: batches of files, cleaned bytes handed back in
-memory or through a file, what the forkserver imports, and its early start."""
+memory or through a file, what the workers are given before they start, how they start,
+and the main process's share of the work."""
 
 import os
 import signal
@@ -120,9 +121,9 @@ def test_workers_are_asked_for_by_jobs_above_one_in_any_spelling():
         assert _stages_with_workers(args) == set(), args
 
 
-def test_a_run_that_asked_for_workers_but_needs_none_ends_with_its_forkserver():
-    """`-j 2` on standard input: the forkserver starts early, no worker is used, and
-    nothing of the command outlives it."""
+def test_a_run_that_asked_for_workers_but_needs_none_leaves_no_process_behind():
+    """`-j 2` on standard input: no worker is used (where workers come from a forkserver,
+    it starts early), and nothing of the command outlives it."""
     process = subprocess.Popen([sys.executable, "-m", "cleantext", "clean", "-j", "2"], stdin=subprocess.PIPE,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     out, err = process.communicate(PAGE.format(n=1).encode(), timeout=60)
@@ -134,42 +135,209 @@ def test_a_run_that_asked_for_workers_but_needs_none_ends_with_its_forkserver():
     assert not group_alive(process.pid), "a helper process outlived the command"
 
 
-def _forkserver_importing(pgid: int) -> bool:
-    """Whether the forkserver of the process group `pgid` has loaded `regex`'s extension
-    module: it is then importing what the workers need (rapidfuzz and numpy come next)."""
+def _process(pid: int) -> tuple[int, int, bytes] | None:
+    """(parent pid, process group, memory map) of a running process, or None."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            fields = stat.read().rsplit(b")", 1)[1].split()
+        with open(f"/proc/{pid}/maps", "rb") as maps:
+            return int(fields[1]), int(fields[2]), maps.read()
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _starting_workers(pid: int, moment: str) -> bool:
+    """Whether the command `pid` (a process group leader) is at `moment`: "importing"
+    (its main process, or the forkserver, has loaded `regex`'s extension module, which
+    it imports for the workers; rapidfuzz and numpy come next) or "forked" (a worker
+    exists)."""
     for entry in os.listdir("/proc"):
-        if not entry.isdigit():
+        if not entry.isdigit() or int(entry) == pid and moment == "forked":
             continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as stat:
-                fields = stat.read().rsplit(b")", 1)[1].split()
-            with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
-                command = cmdline.read()
-            if int(fields[2]) != pgid or b"multiprocessing.forkserver" not in command:
-                continue
-            with open(f"/proc/{entry}/maps", "rb") as maps:
-                return b"_regex" in maps.read()
-        except OSError:
+        found = _process(int(entry))
+        if found is None or found[1] != pid:
             continue
+        if moment == "importing" and b"_regex" in found[2]:
+            return True
+        if moment == "forked" and found[0] == pid:
+            return True
     return False
 
 
-@pytest.mark.skipif(not os.path.isdir("/proc"), reason="finds the forkserver through /proc")
-def test_ctrl_c_while_the_forkserver_starts_is_one_line_not_a_traceback(tmp_path):
-    """Ctrl-C reaches the whole process group, the forkserver too, while it still imports
-    what the workers need: it used to die of it printing a KeyboardInterrupt traceback."""
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="watches the processes through /proc")
+@pytest.mark.parametrize("moment", ["importing", "forked"])
+def test_ctrl_c_while_the_workers_start_is_one_line_not_a_traceback(tmp_path, moment):
+    """Ctrl-C reaches the whole process group while the modules the workers need are
+    imported, or a worker has just been forked: a forkserver still importing used to die
+    of it printing a KeyboardInterrupt traceback, and a worker forked with the main
+    process's handlers would act on it as the main process."""
     root = tmp_path / "in"
     root.mkdir()
-    for n in range(8):
-        (root / f"p{n}.txt").write_text(PAGE.format(n=n) * 50)
+    for n in range(40):
+        (root / f"p{n}.txt").write_text(PAGE.format(n=n) * 400)
     out = tmp_path / "out.txt"
     process = subprocess.Popen([sys.executable, "-m", "cleantext", "clean", str(root), "-j", "2", "-o", str(out)],
                                stderr=subprocess.PIPE, start_new_session=True)
     deadline = time.monotonic() + 30
-    while not _forkserver_importing(process.pid) and time.monotonic() < deadline and process.poll() is None:
-        time.sleep(0.002)
+    while not _starting_workers(process.pid, moment) and time.monotonic() < deadline:
+        assert process.poll() is None, "the command ended before the moment came"
+        time.sleep(0.001)
     os.killpg(process.pid, signal.SIGINT)
     _, err = process.communicate(timeout=60)
     assert b"Traceback" not in err and b"KeyboardInterrupt" not in err, err.decode()
     assert process.returncode == 130 and err.count(b"\n") == 1, err.decode()
     assert not out.exists() and [p.name for p in tmp_path.iterdir()] == ["in"]
+    deadline = time.monotonic() + 10
+    while group_alive(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not group_alive(process.pid), "a worker outlived the command"
+
+
+def test_what_the_main_process_buffered_is_written_once_when_workers_fork(tmp_path):
+    """`--removed -` writes its header to standard error before the workers start; a
+    worker forked with it still buffered would write it a second time when it ends
+    (multiprocessing flushes the standard streams before it forks)."""
+    root = tmp_path / "in"
+    root.mkdir()
+    for n in range(6):
+        (root / f"p{n}.txt").write_text(PAGE.format(n=n) * 20)
+    done = subprocess.run([sys.executable, "-m", "cleantext", "clean", str(root), "-j", "2", "-q", "--removed", "-"],
+                          capture_output=True, timeout=60)
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stderr.count(b"source\tline\tstage") == 1 and done.stderr.count(b"\tRead more\n") == 6 * 20
+    one = subprocess.run([sys.executable, "-m", "cleantext", "clean", str(root), "-j", "1", "-q", "--removed", "-"],
+                         capture_output=True, timeout=60)
+    assert (done.stdout, done.stderr) == (one.stdout, one.stderr)
+
+
+def test_the_main_process_cleans_batches_while_the_worker_cleans_the_oldest(tmp_path, monkeypatch):
+    """With `-j 2` one worker process cleans next to the main process, which takes the
+    next batch of the plan while the oldest is still in the worker's hands."""
+    from cleantext.executors.local import InProcess
+
+    monkeypatch.setattr(pool, "BATCH_MIN_BYTES", 1)  # a batch per file or two
+    root = tmp_path / "in"
+    root.mkdir()
+    for n in range(24):
+        (root / f"p{n:02d}.txt").write_text(PAGE.format(n=n) * (40 + n))
+    here: list[str] = []
+    clean = InProcess.clean
+
+    def counted(self, task, direct=False):
+        here.append(task.name)
+        return clean(self, task, direct)
+
+    monkeypatch.setattr(InProcess, "clean", counted)
+    outputs = {}
+    for jobs in ("2", "1"):
+        done = CliRunner().invoke(cli, ["clean", str(root), "-j", jobs, "--removed", str(tmp_path / f"r{jobs}")])
+        outputs[jobs] = (done.exit_code, done.stdout_bytes, (tmp_path / f"r{jobs}").read_bytes())
+        if jobs == "2":
+            assert 0 < len(here) < 24 and len(set(here)) == len(here)  # a share, each file once
+    assert outputs["2"] == outputs["1"] and outputs["1"][0] == 0
+
+
+def test_workers_fork_from_the_main_process_only_when_no_other_thread_runs():
+    """Checked in a fresh interpreter: this one may run threads other tests left."""
+    script = ("import threading, cleantext.executors.pool as pool\n"
+              "alone = pool.start_method()\n"
+              "release = threading.Event()\n"
+              "other = threading.Thread(target=release.wait)\n"
+              "other.start()\n"
+              "print(alone, pool.start_method())\n"
+              "release.set()\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    alone = "fork" if sys.platform.startswith("linux") else "forkserver"
+    assert done.stdout.split() == [alone, "forkserver"], done.stderr  # forking a threaded process is unsafe
+
+
+def test_workers_from_a_forkserver_give_the_bytes_of_one_process(tmp_path, monkeypatch):
+    """The path for other platforms and threaded callers: the forkserver imports what the
+    workers need, the main process cleans its share after importing it itself."""
+    monkeypatch.setattr(pool, "BATCH_MIN_BYTES", 1)
+    monkeypatch.setattr(pool, "start_method", lambda: "forkserver")
+    root = tmp_path / "in"
+    root.mkdir()
+    for n in range(12):
+        (root / f"p{n:02d}.txt").write_text(PAGE.format(n=n % 5) * (1 + n % 3))
+    outputs = {}
+    for jobs in ("2", "1"):
+        done = CliRunner().invoke(cli, ["clean", str(root), "-j", jobs, "--removed", str(tmp_path / f"r{jobs}")])
+        outputs[jobs] = (done.exit_code, done.stdout_bytes, (tmp_path / f"r{jobs}").read_bytes())
+    assert outputs["2"] == outputs["1"] and outputs["1"][0] == 0 and b"Read more" in outputs["1"][2]
+
+
+def test_the_main_process_cleans_at_most_main_ahead_batches_while_a_worker_lags(tmp_path):
+    """The worker holds its first batch until the main process has cleaned `MAIN_AHEAD`
+    batches; the main process must then wait for it rather than clean a fifth. Run in a
+    fresh interpreter, whose worker is forked with the held batch patched in."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the held batch is patched into a forked worker")
+    root = tmp_path / "in"
+    root.mkdir()
+    for n in range(20):
+        (root / f"p{n:02d}.txt").write_text(PAGE.format(n=n))
+    script = f"""
+import multiprocessing
+import cleantext.executors.pool as pool
+from cleantext import Dedup, Pipeline
+from cleantext.batch import Options
+from cleantext.batch.plan import plan_batch
+from cleantext.executors.local import InProcess
+
+release = multiprocessing.get_context("fork").Event()
+held = pool._work_batch
+
+
+def hold_first(tasks):
+    if tasks[0].index == 0:
+        release.wait(60)
+    return held(tasks)
+
+
+pool._work_batch, pool.BATCH_FILES = hold_first, 1
+here = []
+clean = InProcess.clean
+
+
+def counted(self, task, direct=False):
+    here.append(task.index)
+    if len(here) == pool.MAIN_AHEAD:
+        release.set()
+    return clean(self, task, direct)
+
+
+InProcess.clean = counted
+options = Options(jobs=2)
+executor = pool.ProcessPool(Pipeline([Dedup()]), options, 2)
+order = []
+try:
+    for outcome in executor.outcomes(plan_batch([{str(root)!r}], options, print)):
+        if not order:
+            print("ahead", len(here))
+        order.append(outcome.task.index)
+finally:
+    executor.close()
+print("order", order == sorted(order) and len(order), "here", here[:pool.MAIN_AHEAD])
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == f"ahead {pool.MAIN_AHEAD}"
+    # batches 0 and 1 went to the worker, the next ones to the main process
+    assert lines[1] == f"order 20 here {list(range(2, 2 + pool.MAIN_AHEAD))}"
+
+
+def test_the_forkserver_starts_early_only_where_workers_come_from_it(monkeypatch):
+    from multiprocessing import forkserver
+
+    started = []
+    monkeypatch.setattr(pool, "_start_forkserver", lambda context: started.append(context.get_start_method()))
+    monkeypatch.setattr(pool, "start_method", lambda: "fork")
+    pool.start_forkserver_early({"clean"})
+    assert started == []  # workers fork from the main process: no server to start
+    monkeypatch.setattr(pool, "start_method", lambda: "forkserver")
+    monkeypatch.setattr(forkserver, "set_forkserver_preload", lambda names: started.append(tuple(names)))
+    pool.start_forkserver_early({"dedup"})
+    assert started[-1] == "forkserver" and "cleantext.stages.dedup" in started[0]
+    assert "cleantext.stages.debris" not in started[0]  # only the stages asked for

@@ -12,7 +12,7 @@ import os
 import tempfile
 import time
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any, BinaryIO
@@ -46,6 +46,9 @@ SPOOL_MEMORY = 8 << 20
 #: Cleaned bytes a worker process returns with the outcome, in memory; beyond this
 #: they go through a file (see `HandOff`).
 HAND_OFF_MEMORY = 1 << 20
+#: Kept lines (or bytes) a document's writer joins into one write (`Account.lines`).
+WRITE_LINES = 256
+WRITE_BYTES = 64 << 10
 #: Lines between checks for Ctrl-C (in workers) and progress updates.
 CHECK_EVERY = 512
 #: How messages name a spool file that cannot be written.
@@ -68,29 +71,81 @@ class Account:
         """Take one cleaned line of a document: write it if kept and `write` (plain
         text), or its row to the removed-lines TSV. (Line counts come from the stages'
         statistics; see `FileResult`.)"""
-        result = self.result
         if line.removed is None:
             unchanged = line.text is line.original or line.text == line.original
             if not unchanged:
-                result.changed += 1
-            if not write:
-                return
-            if len(line.text) > LONG_LINE:  # in pieces, not as two more copies of the line
-                size = 0
-                for data in encoded_pieces(line):
-                    size += len(data)
-                    self.out.write(data)
-            else:
-                data = encode_line(line)
-                size = len(data)
-                self.out.write(data)
-            result.bytes_out += size
-            result.bytes_in += size if unchanged else _encoded_size(line)
+                self.result.changed += 1
+            if write:
+                self._write_kept(line, unchanged)
             return
         if write:
-            result.bytes_in += _encoded_size(line)
+            self.result.bytes_in += _encoded_size(line)
         if self.removed is not None:
             self.removed.write(removed_row(line))
+
+    def lines(self, cleaned: Iterable[Line]) -> None:
+        """`line` for each of a document's cleaned lines, the kept ones written
+        `WRITE_LINES` at a time: one write of their joined bytes instead of one per line
+        through the writers below (a third of the framework's cost per line). What was
+        taken before an error (a read error, an interrupt) still goes out, so the output
+        is the same bytes as line by line."""
+        result = self.result
+        pending: list[bytes] = []
+        append = pending.append
+        size = changed = bytes_in = 0
+        try:
+            for line in cleaned:
+                if line.removed is not None:
+                    self.line(line)
+                    continue
+                text = line.text
+                unchanged = text is line.original or text == line.original
+                if len(text) > LONG_LINE:
+                    if pending:
+                        self._flush(pending, size)
+                        size = 0
+                    self.line(line)
+                    continue
+                try:
+                    data = (text + line.ending).encode("utf-8", "surrogateescape")
+                except UnicodeEncodeError:  # lone surrogates that did not come from reading
+                    data = encode_line(line)
+                append(data)
+                length = len(data)
+                size += length
+                if unchanged:
+                    bytes_in += length
+                else:
+                    changed += 1
+                    bytes_in += _encoded_size(line)
+                if size >= WRITE_BYTES or len(pending) >= WRITE_LINES:
+                    self._flush(pending, size)
+                    size = 0
+        finally:
+            result.changed += changed
+            result.bytes_in += bytes_in
+            if pending:
+                self._flush(pending, size)
+
+    def _flush(self, pending: list[bytes], size: int) -> None:
+        data = b"".join(pending)
+        pending.clear()  # before writing: a write that fails is not tried again
+        self.result.bytes_out += size
+        self.out.write(data)
+
+    def _write_kept(self, line: Line, unchanged: bool) -> None:
+        result = self.result
+        if len(line.text) > LONG_LINE:  # in pieces, not as two more copies of the line
+            size = 0
+            for data in encoded_pieces(line):
+                size += len(data)
+                self.out.write(data)
+        else:
+            data = encode_line(line)
+            size = len(data)
+            self.out.write(data)
+        result.bytes_out += size
+        result.bytes_in += size if unchanged else _encoded_size(line)
 
     def raw(self, data: bytes, counted: bool = False, read: bool = False) -> None:
         """Write bytes that are not lines of a document (a separator, a JSON record);

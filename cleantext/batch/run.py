@@ -116,7 +116,7 @@ def run_batch(
         from ..executors import Destination
 
         destination = Destination(joiner, removed_out.stream if removed_out is not None else None,
-                                  progress.within_file)
+                                  None if isinstance(progress, Silent) else progress.within_file)
         if executor is None:
             chosen, jobs = make_executor(pipeline, options, tasks, destination)
         else:

@@ -24,7 +24,7 @@ from ..placement import misplaced_argument, misplaced_option
 from ..stages.dedup import Dedup
 from ..stages.debris import StripDebris
 from ..stages.encoding import FixEncoding
-from ..executors.dask import DaskUnavailable
+from ..executors import DaskUnavailable
 from .entry import EXIT_INPUT_ERROR, EXIT_OK, EXIT_USAGE, _OutputClosed, interrupted_message, main
 from .options import (
     BATCH_OPTIONS,

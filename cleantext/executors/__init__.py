@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol
 
-from ..batch.options import PARALLEL_MIN_BYTES, STDIN, default_jobs
+from ..batch.options import PARALLEL_MIN_BYTES, STDIN, BatchUsageError, default_jobs
 from ..pipeline import Pipeline
 
 
@@ -29,6 +29,12 @@ class Executor(Protocol):
     def close(self) -> None:
         """Stop, throw away work done ahead, remove temporary files."""
         ...
+
+
+class DaskUnavailable(BatchUsageError):
+    """Dask cannot run this batch: not installed, no scheduler at the address, or
+    stages it cannot run yet; the CLI says so in one line (exit 2). (Defined here, not in
+    `dask`, so the command line can catch it without importing that executor.)"""
 
 
 class Destination:
@@ -58,4 +64,4 @@ def choose_jobs(pipeline: Pipeline, tasks: Sequence[Any], requested: int | None)
     return max(1, min(requested, len(files), default_jobs()))
 
 
-__all__ = ["Destination", "Executor", "choose_jobs", "keeps_state_across_documents"]
+__all__ = ["DaskUnavailable", "Destination", "Executor", "choose_jobs", "keeps_state_across_documents"]

@@ -26,24 +26,19 @@ from contextlib import ExitStack
 from typing import Any
 
 from ..batch.clean import Outcome, clean_task, discard
-from ..batch.options import STDIN, BatchUsageError, Options, default_jobs
+from ..batch.options import STDIN, Options, default_jobs
 from ..batch.plan import Task
 from ..batch.report import FileResult
 from ..interrupts import deferred
 from ..io import remove_orphaned_temporary_files, set_temporary_tag, temporary_tag
 from ..pipeline import Pipeline
-from . import Destination, keeps_state_across_documents
+from . import DaskUnavailable, Destination, keeps_state_across_documents
 from .corpus import CrossDocument, phases_available
 from .local import InProcess
 
 INSTALL_HINT = "--engine dask needs Dask: pip install 'cleantext-cli[dask]'"
 #: What a file's failure says when every worker that tried to clean it died.
 WORKER_LOST = "the Dask worker cleaning it ended abruptly (killed, or out of memory)"
-
-
-class DaskUnavailable(BatchUsageError):
-    """Dask cannot run this batch: not installed, no scheduler at the address, or
-    stages it cannot run yet; the CLI says so in one line (exit 2)."""
 
 
 def _distributed() -> Any:

@@ -1,21 +1,31 @@
-"""The process-pool executor (``-j N``): worker processes on this machine.
+"""The process-pool executor (``-j N``): the main process and N - 1 workers on this machine.
 
 Workers clean tasks ahead, a batch of consecutive files at a time, into their outcome
-(the cleaned bytes, a spool file, or the task's own pending output) and the main
-process finishes them in input order, so the output of ``-j 4``
-is byte for byte the output of ``-j 1``. Ctrl-C, SIGTERM or a worker that dies leave
-nothing half-written: `close` stops the workers and removes what they left.
+(the cleaned bytes, a spool file, or the task's own pending output); the main process
+cleans batches too while it waits, and finishes every outcome in input order, so the
+output of ``-j 4`` is byte for byte the output of ``-j 1``. Ctrl-C, SIGTERM or a worker
+that dies leave nothing half-written: `close` stops the workers and removes what they
+left.
+
+On Linux the workers are forked from the main process once it has imported what they
+need (`worker_imports`): they start at once, with everything loaded, and no server
+process is started. Elsewhere, and when the process runs other threads (a library
+caller's; forking those is unsafe), they come from multiprocessing's forkserver, which
+imports the same modules once before forking them.
 """
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
+import sys
 import tempfile
+import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from typing import Any
 
 from ..batch.clean import Interrupted, Outcome, clean_task, discard
@@ -39,6 +49,8 @@ def _start_worker(pipeline: Pipeline, options: Options, spool_dir: str, stop_eve
     # workers too; by default it would kill one mid-file and leave its temporary output.
     # Instead it stops the current file at the next check, which removes that file.
     signal.signal(signal.SIGTERM, _terminate_worker)
+    if hasattr(signal, "pthread_sigmask"):  # blocked while it was forked (see `_forking`)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
     _worker.update(pipeline=pipeline, options=options, spool_dir=spool_dir, stop=stop_event, terminated=False)
 
 
@@ -84,12 +96,33 @@ def _work_batch(tasks: list[Task]) -> list[Outcome]:
             os._exit(EXIT_TERMINATED)
 
 
-def _mp_context(pipeline: Pipeline):
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+def start_method() -> str:
+    """How workers start: ``fork`` on Linux when this process runs no other thread,
+    else ``forkserver`` (or ``spawn`` where there is none)."""
     methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    if "forkserver" in methods:
+    if "fork" in methods and sys.platform.startswith("linux") and threading.active_count() == 1:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
+
+
+def _mp_context(pipeline: Pipeline):
+    method = start_method()
+    context = multiprocessing.get_context(method)
+    if method == "forkserver":
         context.set_forkserver_preload(worker_imports(pipeline))
     return context
+
+
+def _preload(pipeline: Pipeline) -> None:
+    """Import what the workers need here, before they are forked: they inherit it, and
+    the main process, which cleans batches too, needs it as well."""
+    from importlib import import_module
+
+    for name in worker_imports(pipeline):
+        import_module(name)
 
 
 def start_forkserver_early(stage_commands: set[str]) -> None:
@@ -97,7 +130,10 @@ def start_forkserver_early(stage_commands: set[str]) -> None:
     `stage_commands` (``clean`` is all three) will need, while the main process is still
     importing the command line and planning the batch: the two take turns on one core,
     or overlap on two. The command calls it when ``-j N`` asks for workers; if the
-    batch ends up without them, the server only ends with the command."""
+    batch ends up without them, the server only ends with the command. Nothing to do
+    where workers are forked from the main process."""
+    if start_method() != "forkserver":
+        return
     from ..stages import Dedup, FixEncoding, StripDebris
 
     stages = [stage() for stage in (FixEncoding, StripDebris, Dedup)
@@ -164,6 +200,9 @@ def _worker_outcomes(tasks: list[Task], future: Any) -> list[Outcome]:
         return [Outcome(task, FileResult(task.name, error=f"{task.name}: {WORKER_LOST}")) for task in tasks]
 
 
+#: Batches the main process may have cleaned ahead, waiting for their turn, before it
+#: waits for the oldest instead of cleaning the next one itself.
+MAIN_AHEAD = 4
 #: A batch sent to a worker holds at most this many files, and this many bytes unless
 #: it is one file. Batches shrink as the work left does (a share of what is left per
 #: worker, see `batches`), so the workers finish together.
@@ -199,13 +238,16 @@ def batches(tasks: Sequence[Task], jobs: int) -> Iterator[list[Task]]:
 
 
 class ProcessPool:
-    """Yields the outcome of every task in task order, cleaning ahead in `jobs` worker processes.
+    """Yields the outcome of every task in task order, cleaning ahead in `jobs` - 1
+    worker processes and in this one.
 
-    Consecutive small files go to a worker together (`batches`), and at most two
-    batches per worker are ahead of the one being finished, so spooled output waiting
-    stays bounded. Standard input belongs to the main process and is cleaned there.
-    `close` stops the workers, throws away what they cleaned ahead and removes the
-    spool directory.
+    Consecutive small files go to a worker together (`batches`), at most two batches per
+    worker ahead of the one being finished. While the oldest batch is still being
+    cleaned, the main process cleans the next batch of the plan itself (at most
+    `MAIN_AHEAD` of them waiting), so spooled output waiting stays bounded, and ``-j 2`` costs one worker process, not two next to an idle main
+    process. Standard input belongs to the main process and is cleaned there. `close`
+    stops the workers, throws away what was cleaned ahead and removes the spool
+    directory.
     """
 
     def __init__(self, pipeline: Pipeline, options: Options, jobs: int, destination: Destination | None = None):
@@ -214,47 +256,87 @@ class ProcessPool:
         self._targets: list[str] = []
         self._stack = ExitStack()
         self._executor: Any = None
+        self._forked = False
         self._stop: Any = None
-        self._ahead: deque = deque()  # (batch of tasks, future or None for the main process)
+        #: (batch of tasks, a future, the main process's outcomes, or None: to clean here)
+        self._ahead: deque = deque()
         self._ready: deque[Outcome] = deque()  # outcomes of a finished batch not yet yielded
 
     def outcomes(self, tasks: Sequence[Task]) -> Iterator[Outcome]:
         import concurrent.futures
 
         context = _mp_context(self.pipeline)
+        self._forked = context.get_start_method() == "fork"
+        if self._forked:
+            _preload(self.pipeline)
         _start_forkserver(context)
         spool_dir = self._stack.enter_context(tempfile.TemporaryDirectory(prefix="cleantext-"))
         self._targets = [task.target for task in tasks if task.target]
         self._stop = context.Event()
+        workers = max(1, self.jobs - 1)
         self._executor = concurrent.futures.ProcessPoolExecutor(
-            self.jobs, mp_context=context, initializer=_start_worker,
+            workers, mp_context=context, initializer=_start_worker,
             initargs=(self.pipeline, self.options, spool_dir, self._stop, temporary_tag()))
         queue = batches(tasks, self.jobs)
-        for batch in queue:
-            self._submit(batch)
-            if len(self._ahead) >= 2 * self.jobs:
-                break
-        while self._ahead:
-            batch, future = self._ahead[0]  # stays queued until done, so `close` can discard it
-            if future is None:
+        submitted = 0  # batches in the workers' hands
+        cleaned_here = 0  # batches the main process cleaned, waiting for their turn
+        while True:
+            while submitted < 2 * workers and (batch := next(queue, None)) is not None:
+                submitted += self._submit(batch)
+            if not self._ahead:
+                return
+            batch, handle = self._ahead[0]
+            if isinstance(handle, concurrent.futures.Future) and not handle.done() \
+                    and cleaned_here < MAIN_AHEAD and (extra := next(queue, None)) is not None:
+                if extra[0].source == STDIN:
+                    self._ahead.append((extra, None))  # cleaned in its turn, streaming
+                else:  # the main process cleans this one while the worker finishes the oldest
+                    done: list[Outcome] = []  # queued first: `close` discards what an interrupt cut short
+                    self._ahead.append((extra, done))
+                    done.extend(self.here.clean(task) for task in extra)
+                    cleaned_here += 1
+                continue
+            if handle is None:
                 self._ready.extend(self.here.clean(task) for task in batch)
+            elif isinstance(handle, list):
+                self._ready.extend(handle)
+                cleaned_here -= 1
             else:
-                self._ready.extend(_worker_outcomes(batch, future))
+                self._ready.extend(_worker_outcomes(batch, handle))
+                submitted -= 1
             self._ahead.popleft()
-            next_batch = next(queue, None)
-            if next_batch is not None:
-                self._submit(next_batch)
             while self._ready:
                 yield self._ready.popleft()
 
-    def _submit(self, batch: list[Task]) -> None:
+    def _submit(self, batch: list[Task]) -> int:
+        """Queue `batch`: for a worker (returns 1), or for the main process (standard input)."""
         if batch[0].source == STDIN:  # standard input belongs to the main process
             self._ahead.append((batch, None))
-            return
+            return 0
         # submitting may start a worker: an interrupt in the middle of that would leave a
         # process the pool does not know about, which `close` cannot wait for
-        with deferred():
+        with deferred(), self._forking():
             self._ahead.append((batch, _submitted(self._executor, batch)))
+        return 1
+
+    @contextmanager
+    def _forking(self) -> Iterator[None]:
+        """Around a submit that may fork workers from this process, so that they do not
+        act on what they inherit: SIGINT and SIGTERM stay blocked until a worker has its
+        own handlers (this process's would treat a signal as the command's), and the
+        objects that exist now are kept from the worker's garbage collector (collecting
+        one of this process's files there would flush it into the same file).
+        (multiprocessing flushes standard output and error itself before forking.)"""
+        if not self._forked:
+            yield
+            return
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+        gc.freeze()
+        try:
+            yield
+        finally:
+            gc.unfreeze()
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
     def close(self) -> None:
         with deferred():  # once begun, stopping the workers runs to the end
@@ -263,10 +345,14 @@ class ProcessPool:
     def _close(self) -> None:
         while self._ready:
             discard(self._ready.popleft())
+        for _, handle in self._ahead:  # what the main process cleaned ahead
+            if isinstance(handle, list):
+                for outcome in handle:
+                    discard(outcome)
         if self._executor is not None:
             self._stop.set()
             for _, future in self._ahead:
-                if future is not None and not future.cancel():
+                if future is not None and not isinstance(future, list) and not future.cancel():
                     try:
                         for outcome in future.result():
                             discard(outcome)
@@ -278,4 +364,5 @@ class ProcessPool:
             # every worker is gone: a temporary output of this batch still on disk was
             # handed over but never committed (lost in transit, or dropped by an interrupt)
             remove_orphaned_temporary_files(self._targets, temporary_tag())
+        self._ahead.clear()
         self._stack.close()

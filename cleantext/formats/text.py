@@ -39,8 +39,7 @@ class PlainTextWriter:
         self._separator = (format.separator or "").encode("utf-8")
 
     def write(self, document: Document, cleaned: Iterable[Line]) -> None:
-        for line in cleaned:
-            self.out.line(line)
+        self.out.lines(cleaned)
         if document.separated:
             self.out.raw(self._separator, read=True)
 
