@@ -74,11 +74,27 @@ def normalize_and_sign(text: str) -> tuple[str, str]:
 def judged_form(key: str, min_length: int) -> tuple[str | None, str]:
     """What `Dedup` compares a stripped line by: its normalized text and statement
     signature, or ``(None, "")`` for a line it matches exactly only (shorter than
-    `min_length` once normalized, or longer than `EXACT_ONLY_LENGTH`)."""
+    `min_length` once normalized, or longer than `EXACT_ONLY_LENGTH`).
+
+    Every new line passes here, so `normalize_and_sign`'s ASCII path is written out,
+    and a short line gets no signature (normalizing never lengthens ASCII text)."""
     if len(key) > EXACT_ONLY_LENGTH:
         return None, ""
-    norm, signature = normalize_and_sign(key)
-    return (norm, signature) if len(norm) >= min_length else (None, "")
+    if key.isascii():
+        if len(key) < min_length:
+            return None, ""
+        folded = key.encode().lower().translate(None, _ASCII_PUNCTUATION)
+        rest = folded.translate(None, _LOWERCASE_AND_SPACE)
+        if not rest or not rest.translate(None, _DIGITS):  # printable: see `_ascii_folded`
+            words = folded.split()
+            norm = b" ".join(words).decode()
+            if len(norm) < min_length:
+                return None, ""
+            return norm, ascii_signature(key, words, bool(rest))
+    norm = normalize(key)
+    if len(norm) < min_length:
+        return None, ""
+    return norm, statement_signature(key, norm)
 
 
 def comparable(norm: str, signature: str) -> str:
