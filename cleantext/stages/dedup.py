@@ -32,8 +32,9 @@ from ..lines import Line, Removal
 from ..pipeline import DocumentCleaner, Stage
 from .blank_lines import collapse_blank_lines
 from .kept_lines import KeptLines, LazyCandidates, best_match, index_candidates
-from .line_forms import EXACT_ONLY_LENGTH, comparable, judged_form, judged_lines, normalize, normalize_and_sign
-from .statements import CodeLines
+from .line_forms import (EXACT_ONLY_LENGTH, judged_form, normalize, normalize_and_sign, recent_judged_form, squashed,
+                         squashed_form)
+from .statements import CodeLines, unindented_code_line
 
 __all__ = ["Dedup", "EXACT_ONLY_LENGTH", "judged_form", "normalize", "normalize_and_sign"]
 
@@ -147,12 +148,98 @@ class Dedup(Stage):
             yield from batch
 
     def _judge_exactly(self, batch: list[Line], memory: KeptLines, code: CodeLines, code_blanks: set[int]) -> None:
-        """Threshold 100: a line repeats a kept line as it is or as normalized; one pass, no index."""
+        """Threshold 100: a line repeats a kept line as it is or as normalized; one pass, no index.
+
+        Outside window scope a line is normalized only when an earlier kept line has its
+        squashed form (`line_forms.squashed`): most lines have none and are kept at once."""
+        if memory.window is not None:
+            self._judge_exactly_in_window(batch, memory, code, code_blanks)
+            return
+        min_length = self.min_length
+        exact, by_squashed, compared = memory.exact, memory.squashed, memory.compared
+        is_code = code.is_code
+        numbers, keys = memory.numbers, memory.keys
+        source = None
+        unplain = CodeLines.UNPLAIN
+        fenced = code.in_fence
+        for line in batch:
+            text = line.text
+            if fenced or text[:1] in unplain:
+                if is_code(text):  # code is left alone, blank lines of a code block too
+                    if line.removed is None and not text.strip():
+                        code_blanks.add(id(line))
+                    fenced = code.in_fence
+                    continue
+                fenced = code.in_fence
+                if line.removed is not None:
+                    continue
+                key = text.strip()
+                if not key:
+                    continue
+            else:  # no fence opens here (`CodeLines`)
+                if line.removed is not None:
+                    continue
+                key = text.strip()
+                if not key or unindented_code_line(key):
+                    continue
+            kept_id = exact.get(key)
+            if kept_id is not None:
+                line.removed = self._removal("exact-duplicate", line, memory, kept_id, 100.0)
+                continue
+            form: str | None = None
+            squash: bytes | str | None = None
+            if len(key) <= EXACT_ONLY_LENGTH:  # else it matches exactly only
+                squash = squashed(key)
+                if squash is None:  # not printable ASCII: normalized now
+                    norm, signature = judged_form(key, min_length)
+                    if norm is not None:
+                        form = f"{norm}\x00{signature}" if signature else norm
+                        squash = squashed_form(norm)
+                elif len(key) < min_length:  # short: matches exactly only
+                    squash = None
+            holders = None if squash is None else by_squashed.get(squash)
+            if holders is not None:
+                if form is None:
+                    norm, signature = judged_form(key, min_length)
+                    if norm is not None:
+                        form = f"{norm}\x00{signature}" if signature else norm
+                if form is None:
+                    squash = None  # short once normalized
+                else:
+                    for holder in ([holders] if isinstance(holders, int) else holders):
+                        if holder not in compared:
+                            norm, signature = judged_form(keys[holder], min_length)
+                            compared[holder] = None if norm is None else (
+                                f"{norm}\x00{signature}" if signature else norm)
+                        if compared[holder] == form:
+                            line.removed = self._removal("near-duplicate", line, memory, holder, 100.0)
+                            break
+                    if line.removed is not None:
+                        continue
+            if line.source != source:
+                source = line.source
+                memory.note_source(source)
+            kept_id = memory.next_id
+            memory.next_id = kept_id + 1
+            exact[key] = kept_id
+            numbers.append(line.number)
+            keys.append(key)
+            if squash is not None:
+                if form is not None:
+                    compared[kept_id] = form
+                if holders is None:
+                    by_squashed[squash] = kept_id
+                elif isinstance(holders, int):
+                    by_squashed[squash] = [holders, kept_id]
+                else:
+                    holders.append(kept_id)
+
+    def _judge_exactly_in_window(self, batch: list[Line], memory: KeptLines, code: CodeLines,
+                                 code_blanks: set[int]) -> None:
+        """`_judge_exactly` in window scope: every line normalized, kept lines expire."""
         min_length = self.min_length
         exact, normalized = memory.exact, memory.normalized
         is_code = code.is_code
-        windowed = memory.window is not None
-        numbers, forms = memory.numbers, memory.forms
         source = None
         for line in batch:
             text = line.text
@@ -182,16 +269,7 @@ class Dedup(Stage):
             if line.source != source:
                 source = line.source
                 memory.note_source(source)
-            if windowed:
-                memory.add(key, form, comparable_form, line.number)
-                continue
-            kept_id = memory.next_id
-            memory.next_id = kept_id + 1
-            exact[key] = kept_id
-            if comparable_form is not None:
-                normalized[comparable_form] = kept_id
-            numbers.append(line.number)
-            forms.append(form)
+            memory.add(key, form, comparable_form, line.number)
 
     def _judge_batch(self, batch: list[Line], memory: KeptLines, code: CodeLines, code_blanks: set[int],
                      only: bool = False) -> None:
@@ -213,18 +291,29 @@ class Dedup(Stage):
         row_texts: list[str] = []
         row_signatures: list[str] = []
         repeated: set[int] = set()  # rows judged more than once
-        is_code = code.is_code
+        is_code, unplain = code.is_code, CodeLines.UNPLAIN
+        judge_form = recent_judged_form if only else judged_form  # a page: see `recent_judged_form`
+        fenced = code.in_fence
         for line in batch:
             text = line.text
-            if is_code(text):  # code is left alone, blank lines of a code block too
-                if line.removed is None and not text.strip():
-                    code_blanks.add(id(line))
-                continue
-            if line.removed is not None:
-                continue
-            key = text.strip()
-            if not key:
-                continue
+            if fenced or text[:1] in unplain:
+                if is_code(text):  # code is left alone, blank lines of a code block too
+                    if line.removed is None and not text.strip():
+                        code_blanks.add(id(line))
+                    fenced = code.in_fence
+                    continue
+                fenced = code.in_fence
+                if line.removed is not None:
+                    continue
+                key = text.strip()
+                if not key:
+                    continue
+            else:  # no fence opens here (`CodeLines`)
+                if line.removed is not None:
+                    continue
+                key = text.strip()
+                if not key or unindented_code_line(key):
+                    continue
             tail = prepared.get(key)
             if tail is not None:
                 if tail[2] >= 0:
@@ -233,7 +322,7 @@ class Dedup(Stage):
                 if not windowed and key in exact:
                     tail = (None, None, -1)
                 else:
-                    norm, signature = judged_form(key, min_length)
+                    norm, signature = judge_form(key, min_length)
                     if norm is None:
                         tail = (None, None, -1)
                     else:

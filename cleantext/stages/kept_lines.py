@@ -49,7 +49,11 @@ class KeptLines:
         self.next_id = 0
         self.numbers: list[int] = []
         self.forms: list[tuple[str, str] | None] = []
-        self.keys: list[str] = []  # stripped texts, window scope only (to expire them)
+        self.keys: list[str] = []  # stripped texts: in window scope (to expire them) and at threshold 100
+        # threshold 100 outside window scope (`Dedup._judge_exactly`): squashed form -> kept
+        # id(s), and the comparable forms worked out so far, by kept id (None: too short)
+        self.squashed: dict[bytes | str, int | list[int]] = {}
+        self.compared: dict[int, str | None] = {}
         self._source_ids: list[int] = []  # first kept id of each run of one source
         self._sources: list[str] = []
 
@@ -159,6 +163,7 @@ def index_candidates(memory: KeptLines, texts: list[str], signatures: list[str],
     shared[order] = ~(starts & ends)
     shared = shared.reshape(keys.shape)
     groups = groups.reshape(keys.shape)
+    crowded = None
     if repeated is not None:
         first = np.empty(len(order), dtype=bool)
         first[order] = starts
@@ -167,9 +172,9 @@ def index_candidates(memory: KeptLines, texts: list[str], signatures: list[str],
         if repeated:  # groups holding a row judged twice keep every entry
             twice = np.zeros(count, dtype=bool)
             twice[list(repeated)] = True
-            crowded = np.bincount(groups.ravel(), weights=np.repeat(twice, BANDS))[groups] > 0
-            first &= ~crowded.ravel()
-            last &= ~crowded.ravel()
+            crowded = (np.bincount(groups.ravel(), weights=np.repeat(twice, BANDS))[groups] > 0).ravel()
+            first &= ~crowded
+            last &= ~crowded
         waiting = shared & ~first.reshape(keys.shape)
         register = shared & ~last.reshape(keys.shape)
     else:
@@ -187,21 +192,23 @@ def index_candidates(memory: KeptLines, texts: list[str], signatures: list[str],
     bounds = np.searchsorted(known_rows, np.arange(count + 1))
     # waiting entries: (group, chain) per (row, band), chains without unreachable lines
     waiting_rows, waiting_bands = waiting.nonzero()
+    held = chains.transpose(0, 2, 1)[waiting_rows, waiting_bands]  # (waiting entries, DEPTH)
+    entries, depths = (held >= 0).nonzero()
+    if len(entries):
+        rows = waiting_rows[entries]
+        alive = index.reachable(held[entries, depths], histograms[rows], lengths[rows])
+        held[entries[~alive], depths[~alive]] = -1
+    if repeated is not None and len(waiting_rows):
+        # an entry none of whose possible candidates can match proposes nothing worth judging
+        useful = (held >= 0).any(axis=1) | _earlier_rows_may_match(
+            waiting_rows, waiting_bands, order, starts, crowded, histograms, lengths, 1 - memory.threshold / 100)
+        waiting_rows, waiting_bands, held = waiting_rows[useful], waiting_bands[useful], held[useful]
     waiting_bounds = np.searchsorted(waiting_rows, np.arange(count + 1))
     # most shared keys are new (no kept line holds them): one empty chain serves them all
     waiting_chains: list[Sequence[int]] = [(-1,) * DEPTH] * len(waiting_rows)
-    held = chains.transpose(0, 2, 1)[waiting_rows, waiting_bands]  # (waiting entries, DEPTH)
     linked = np.flatnonzero((held >= 0).any(axis=1))
-    if len(linked):
-        held = held[linked]
-        held_rows = np.repeat(waiting_rows[linked], DEPTH)
-        flat = held.ravel()
-        present = flat >= 0
-        alive = np.ones(len(flat), dtype=bool)
-        alive[present] = index.reachable(flat[present], histograms[held_rows[present]], lengths[held_rows[present]])
-        held = np.where(alive.reshape(held.shape), held, -1)
-        for at, chain in zip(linked.tolist(), held.tolist()):
-            waiting_chains[at] = chain
+    for at, chain in zip(linked.tolist(), held[linked].tolist()):
+        waiting_chains[at] = chain
     register_rows, register_bands = register.nonzero()
     register_bounds = np.searchsorted(register_rows, np.arange(count + 1))
     waits = waiting_bounds[1:] > waiting_bounds[:-1]
@@ -212,6 +219,45 @@ def index_candidates(memory: KeptLines, texts: list[str], signatures: list[str],
         (groups[waiting_rows, waiting_bands].tolist(), waiting_chains, waiting_bounds.tolist()),
         (groups[register_rows, register_bands].tolist(), register_bounds.tolist()),
         (maybe.tolist(), waits.tolist(), registers.tolist()))
+
+
+#: Groups of more rows than this are not searched for earlier rows that may match.
+SEARCHED_GROUP = 16
+
+
+def _earlier_rows_may_match(rows, bands, order, starts, crowded, histograms, lengths, max_gap):
+    """Per waiting entry (`rows`, `bands`, in a batch where rows are judged once outside
+    `crowded` groups), whether a row before it in its group may reach the threshold with it
+    (`near_duplicates.reachable`); True where not worth searching (crowded or large groups).
+    The group's lines kept earlier in the batch are among those rows."""
+    import numpy as np
+
+    from .near_duplicates import BANDS, reachable
+
+    total = len(order)
+    sorted_at = np.empty(total, dtype=np.int64)
+    sorted_at[order] = np.arange(total)
+    run_first = np.flatnonzero(starts)
+    run_size = np.diff(np.append(run_first, total))
+    positions = rows * BANDS + bands
+    at = sorted_at[positions]
+    run = np.cumsum(starts)[at] - 1
+    rank = at - run_first[run]  # rows before this one in its group
+    may = np.ones(len(rows), dtype=bool)
+    searched = run_size[run] <= SEARCHED_GROUP
+    if crowded is not None:
+        searched &= ~crowded[positions]
+    chosen = np.flatnonzero(searched & (rank > 0))
+    if not len(chosen):
+        return may
+    counts = rank[chosen]
+    entry = np.repeat(np.arange(len(chosen)), counts)
+    step = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    earlier = order[run_first[run[chosen]][entry] + step] // BANDS
+    mine = rows[chosen][entry]
+    alive = reachable(histograms[mine], lengths[mine], histograms[earlier], lengths[earlier], max_gap)
+    may[chosen] = np.bincount(entry, weights=alive, minlength=len(chosen)) > 0
+    return may
 
 
 class LazyCandidates:
