@@ -187,7 +187,7 @@ def index_candidates(memory: KeptLines, texts: list[str], signatures: list[str],
     known_rows = np.repeat(np.arange(count), valid.sum(axis=1))
     known_ids = known[valid]
     if len(known_ids):
-        alive = index.reachable(known_ids, histograms[known_rows], lengths[known_rows])
+        alive = index.reachable(known_ids, histograms, lengths, known_rows)
         known_ids, known_rows = known_ids[alive], known_rows[alive]
     bounds = np.searchsorted(known_rows, np.arange(count + 1))
     # waiting entries: (group, chain) per (row, band), chains without unreachable lines
@@ -196,7 +196,7 @@ def index_candidates(memory: KeptLines, texts: list[str], signatures: list[str],
     entries, depths = (held >= 0).nonzero()
     if len(entries):
         rows = waiting_rows[entries]
-        alive = index.reachable(held[entries, depths], histograms[rows], lengths[rows])
+        alive = index.reachable(held[entries, depths], histograms, lengths, rows)
         held[entries[~alive], depths[~alive]] = -1
     if repeated is not None and len(waiting_rows):
         # an entry none of whose possible candidates can match proposes nothing worth judging
@@ -248,15 +248,13 @@ def _earlier_rows_may_match(rows, bands, order, starts, crowded, histograms, len
     if crowded is not None:
         searched &= ~crowded[positions]
     chosen = np.flatnonzero(searched & (rank > 0))
-    if not len(chosen):
-        return may
-    counts = rank[chosen]
-    entry = np.repeat(np.arange(len(chosen)), counts)
-    step = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
-    earlier = order[run_first[run[chosen]][entry] + step] // BANDS
-    mine = rows[chosen][entry]
-    alive = reachable(histograms[mine], lengths[mine], histograms[earlier], lengths[earlier], max_gap)
-    may[chosen] = np.bincount(entry, weights=alive, minlength=len(chosen)) > 0
+    for part in np.array_split(chosen, max(1, -(-len(chosen) * SEARCHED_GROUP // 65_536))):  # a few MB at a time
+        counts = rank[part]
+        entry = np.repeat(np.arange(len(part)), counts)
+        step = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+        earlier = order[run_first[run[part]][entry] + step] // BANDS
+        alive = reachable(histograms, lengths, rows[part][entry], histograms, lengths, earlier, max_gap)
+        may[part] = np.bincount(entry, weights=alive, minlength=len(part)) > 0
     return may
 
 

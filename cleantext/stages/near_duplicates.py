@@ -156,13 +156,21 @@ def char_histograms(texts: Sequence[str]) -> np.ndarray:
     return np.minimum(counts, 255).astype(np.uint8)
 
 
-def reachable(histograms: np.ndarray, lengths: np.ndarray, other_histograms: np.ndarray,
-              other_lengths: np.ndarray, max_gap: float) -> np.ndarray:
-    """Per pair (row of each argument), whether texts of these histograms and lengths may
-    have ``fuzz.ratio >= 100 * (1 - max_gap)``: False only where they cannot (one
-    character of slack against rounding)."""
-    distance = np.abs(histograms.astype(np.int16) - other_histograms.astype(np.int16)).sum(axis=1)
-    return distance <= max_gap * (lengths + other_lengths) + 1
+def reachable(histograms: np.ndarray, lengths: np.ndarray, rows: np.ndarray, other_histograms: np.ndarray,
+              other_lengths: np.ndarray, other_rows: np.ndarray, max_gap: float) -> np.ndarray:
+    """Per pair ``(rows[i], other_rows[i])``, whether the texts of these histograms and
+    lengths may have ``fuzz.ratio >= 100 * (1 - max_gap)``: False only where they cannot
+    (one character of slack against rounding). Pairs go in chunks, so temporary arrays
+    stay small however many there are."""
+    may = np.empty(len(rows), dtype=bool)
+    for start in range(0, len(rows), _PAIRS_AT_ONCE):
+        mine, theirs = rows[start:start + _PAIRS_AT_ONCE], other_rows[start:start + _PAIRS_AT_ONCE]
+        distance = np.abs(histograms[mine].astype(np.int16) - other_histograms[theirs]).sum(axis=1)
+        may[start:start + _PAIRS_AT_ONCE] = distance <= max_gap * (lengths[mine] + other_lengths[theirs]) + 1
+    return may
+
+
+_PAIRS_AT_ONCE = 16_384
 
 
 def grouped_order(banded: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -388,12 +396,12 @@ class BandIndex:
         chain[~valid] = -1
         return chain
 
-    def reachable(self, ids: np.ndarray, histograms: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-        """Whether each kept line of `ids` may reach the threshold with the text of the
-        same position's histogram and length (see `reachable`); ids added without
+    def reachable(self, ids: np.ndarray, histograms: np.ndarray, lengths: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Whether each kept line of `ids` may reach the threshold with the text of row
+        ``rows[i]`` of `histograms` and `lengths` (see `reachable`); ids added without
         histograms always may."""
         slots = self._slots(ids)
-        return reachable(histograms, lengths, self._histograms[slots], self._lengths[slots].astype(np.int64),
+        return reachable(histograms, lengths, rows, self._histograms, self._lengths, slots,
                          self._max_length_gap) | ~self._counted[slots]
 
     def add(self, ids: np.ndarray, keys: np.ndarray, lengths: np.ndarray, rows: np.ndarray | None = None,
