@@ -292,3 +292,37 @@ def test_threshold_100_normalizing_only_on_a_squashed_match_gives_the_eager_answ
     lazy = Dedup(threshold=100.0, min_length=min_length, scope=scope)
     eager = Dedup(threshold=100.0, min_length=min_length, scope="window", window=1000)
     assert judged(texts, lazy, 3) == judged(texts, eager, 3)
+
+
+def test_kept_lines_name_the_source_of_each_live_id_and_forget_expired_sources():
+    from cleantext.stages.kept_lines import KeptLines
+
+    memory = KeptLines(90.0, 2, 16)
+    for number, source in enumerate(["a", "a", "b", "c", "c", "d"]):
+        memory.note_source(source)
+        memory.add(f"line {number}", None, None, number)
+        assert memory.source(number) == source
+        assert [memory.source(i) for i in range(memory.first_live, number + 1)] == \
+            [["a", "a", "b", "c", "c", "d"][i] for i in range(memory.first_live, number + 1)]
+    assert len(memory._sources) <= 3  # sources of expired ids are forgotten
+
+
+@given(st.text(max_size=40), st.integers(0, 20), st.integers(0, 20))
+def test_recent_judged_form_answers_as_judged_form(text, min_length, other_min_length):
+    from cleantext.stages import line_forms
+
+    for length in (min_length, other_min_length, min_length):
+        assert line_forms.recent_judged_form(text, length) == line_forms.judged_form(text, length)
+    assert len(line_forms._recent) <= line_forms.RECENT_SIZE
+
+
+def test_recent_judged_form_forgets_everything_when_full_and_skips_long_texts(monkeypatch):
+    from cleantext.stages import line_forms
+
+    monkeypatch.setattr(line_forms, "RECENT_SIZE", 4)
+    monkeypatch.setattr(line_forms, "_recent", {})
+    for i in range(10):
+        line_forms.recent_judged_form(f"The council met on day {i}", 15)
+        assert 1 <= len(line_forms._recent) <= 4
+    line_forms.recent_judged_form("x" * (line_forms.RECENT_LENGTH + 1), 15)
+    assert "x" * (line_forms.RECENT_LENGTH + 1) not in line_forms._recent
