@@ -353,7 +353,7 @@ class Dedup(Stage):
             import numpy as np
 
             keys, lengths, histograms, alone, candidates_of = index_candidates(memory, row_texts, row_signatures,
-                                                                                None if windowed else repeated)
+                                                                                repeated)
             (index_flat, index_bounds), (waiting_groups, waiting_chains, waiting_bounds), \
                 (register_groups, register_bounds), (maybe, waits, registers) = candidates_of
             group_kept: dict[int, list[int]] = {}  # in-batch key group -> kept ids holding it, oldest first

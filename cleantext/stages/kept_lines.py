@@ -130,7 +130,8 @@ def index_candidates(memory: KeptLines, texts: list[str], signatures: list[str],
     A key that several rows share is a "group": which of them is kept is only known
     while judging, so those entries come back as (group, index chain) pairs for the
     judging loop to complete. When each row of a group is judged once (`repeated` names
-    the rows judged more often; None: any may be, as in window scope), the group's first
+    the rows judged more often, such as a text kept again in window scope once its first
+    copy expired; None: any may be), the group's first
     row has no earlier line of the batch to wait for (its chain is known already) and its
     last row none to tell its kept id. Known candidates come back as flat sorted
     lists (``flat[bounds[r]:bounds[r + 1]]``), without the kept lines whose character
