@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+import sys
 
 import pytest
 from hypothesis import given, settings
@@ -361,3 +362,28 @@ def test_statement_signature_matches_the_plain_patterns(text, prefix):
     expected = sum(1 for form in plain.findall(text.casefold())
                    if form.replace("'", "").replace("\u2019", "") not in words)
     assert statements._elided_negations(text, words, statements._negations()[1]) == expected
+
+
+def test_str_split_sees_white_space_where_the_unicode_rules_do_except_four_separators():
+    """`normalize` folds spaces with `str.split` unless a text holds one of \\x1c-\\x1f."""
+    _, whitespace = line_forms.unicode_rules()
+    disagree = {c for c in range(sys.maxunicode + 1) if chr(c).isspace() != bool(whitespace.match(chr(c)))}
+    assert disagree == set(range(0x1C, 0x20))
+    assert all(line_forms._SEPARATORS.match(chr(c)) for c in disagree)
+
+
+spaced_text = st.text(st.sampled_from(" \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2028\u3000.é-")
+                      | st.characters(), max_size=40)
+
+
+@given(spaced_text)
+def test_normalize_folds_unicode_white_space_like_the_unicode_rules(text):
+    punctuation, whitespace = line_forms.unicode_rules()
+    assert normalize(text) == whitespace.sub(" ", punctuation.sub("", text.casefold())).strip()
+
+
+@given(ascii_heavy | spaced_text, st.integers(0, 20))
+def test_judged_form_is_the_normalized_form_and_signature_of_long_enough_lines(text, min_length):
+    norm, signature = line_forms.normalize_and_sign(text)
+    expected = (norm, signature) if len(norm) >= min_length else (None, "")
+    assert line_forms.judged_form(text, min_length) == expected

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from cleantext import Pipeline
 from cleantext.lines import Line
 from cleantext.stages.dedup import Dedup
-from cleantext.stages.statements import CodeLines, is_code_line, negation_words, statement_signature
+from cleantext.stages.statements import CodeLines, is_code_line, negation_words, statement_signature, unindented_code_line
 from test_dedup import brute_force
 
 
@@ -198,3 +198,25 @@ def test_sample_corpora_lose_exactly_what_the_specification_removes(path):
     texts = path.read_text(encoding="utf-8").split("\n")
     lines = Pipeline([Dedup()]).clean_lines([Line(i, t) for i, t in enumerate(texts, start=1)])
     assert {line.number for line in lines if line.removed and line.text.strip()} == brute_force(texts)
+
+
+code_like = st.text(st.sampled_from("ab {}();=<>:-_`~ \t\u00e9\u2014") | st.characters(), min_size=1, max_size=30)
+
+
+@given(code_like, st.sampled_from(["", "return ", "else", "} ", "x = ", "```", "~~~"]))
+def test_unindented_code_line_is_is_code_line_for_lines_starting_without_space_or_tab(text, start):
+    text = start + text
+    if text[0] in CodeLines.UNPLAIN or not text.strip():
+        return
+    assert unindented_code_line(text.strip()) == is_code_line(text)
+
+
+@given(st.lists(st.sampled_from(["```", "~~~", "  ```", "```py", "}", "  x = 1", "plain text", "", "~~~~"]),
+                max_size=20))
+def test_a_line_starting_without_space_tab_or_fence_mark_never_changes_the_fence(texts):
+    code = CodeLines()
+    for text in texts:
+        before = code.in_fence
+        code.is_code(text)
+        if not before and text[:1] not in CodeLines.UNPLAIN:
+            assert not code.in_fence

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from itertools import islice
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -237,3 +238,91 @@ def test_whole_document_batches_agree_with_the_index_on_crowded_keys():
             texts.append("".join(text))
         stage = Dedup(threshold=rng.choice([80.0, 85.0, 90.0, 95.0]))
         assert judged(texts, stage, len(texts) + 1) == judged(texts, stage, len(texts))
+
+
+pair_texts = st.text(st.sampled_from("abcde \u00e9\u4e00\U0001F600") | st.characters(), max_size=60)
+
+
+@settings(max_examples=300, deadline=None)
+@given(pair_texts, pair_texts, st.sampled_from([80.0, 85.0, 90.0, 95.0]))
+def test_a_pair_the_histograms_rule_out_never_reaches_the_threshold(first, second, threshold):
+    """The candidate filter drops only kept lines that cannot match (so no decision changes)."""
+    from rapidfuzz import fuzz
+
+    from cleantext.stages.near_duplicates import char_histograms, reachable
+
+    first, second = first or "x", second or "y"
+    histograms = char_histograms([first, second])
+    lengths = np.array([len(first), len(second)])
+    may = reachable(histograms, lengths, np.array([0]), histograms, lengths, np.array([1]), 1 - threshold / 100)[0]
+    assert may or fuzz.ratio(first, second) < threshold
+
+
+def test_char_histograms_count_each_text_by_code_point_and_clip_at_255():
+    from cleantext.stages.near_duplicates import BUCKETS, char_histograms
+
+    texts = ["ab", "", "a" * 300 + "\U0001F600", "!" + chr(33 + BUCKETS)]
+    got = char_histograms(texts)
+    for text, row in zip(texts, got.tolist()):
+        expected = [0] * BUCKETS
+        for ch in text:
+            expected[ord(ch) % BUCKETS] += 1
+        assert row == [min(count, 255) for count in expected]
+
+
+@given(st.lists(st.integers(0, 40), max_size=300))
+def test_grouped_order_is_a_stable_sort(values):
+    from cleantext.stages.near_duplicates import grouped_order
+
+    banded = np.array([(v % 32) << 32 | v * 7919 % 50 for v in values], dtype=np.uint64)
+    order, ordered = grouped_order(banded)
+    assert order.tolist() == np.argsort(banded, kind="stable").tolist()
+    assert ordered.tolist() == banded[order].tolist()
+
+
+squash_words = ["ab c", "a bc", "A-b c", "abc", "a.b.c", "not", "2", "2.5", "25", "x\ty", "é b", "\x01"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(squash_words), min_size=1, max_size=4).map(" ".join), max_size=30),
+       st.integers(0, 12), st.sampled_from(["document", "corpus"]))
+def test_threshold_100_normalizing_only_on_a_squashed_match_gives_the_eager_answer(texts, min_length, scope):
+    """Outside window scope, threshold 100 normalizes a line only when a kept line has its
+    squashed form; window scope (here never full) normalizes every line."""
+    lazy = Dedup(threshold=100.0, min_length=min_length, scope=scope)
+    eager = Dedup(threshold=100.0, min_length=min_length, scope="window", window=1000)
+    assert judged(texts, lazy, 3) == judged(texts, eager, 3)
+
+
+def test_kept_lines_name_the_source_of_each_live_id_and_forget_expired_sources():
+    from cleantext.stages.kept_lines import KeptLines
+
+    memory = KeptLines(90.0, 2, 16)
+    for number, source in enumerate(["a", "a", "b", "c", "c", "d"]):
+        memory.note_source(source)
+        memory.add(f"line {number}", None, None, number)
+        assert memory.source(number) == source
+        assert [memory.source(i) for i in range(memory.first_live, number + 1)] == \
+            [["a", "a", "b", "c", "c", "d"][i] for i in range(memory.first_live, number + 1)]
+    assert len(memory._sources) <= 3  # sources of expired ids are forgotten
+
+
+@given(st.text(max_size=40), st.integers(0, 20), st.integers(0, 20))
+def test_recent_judged_form_answers_as_judged_form(text, min_length, other_min_length):
+    from cleantext.stages import line_forms
+
+    for length in (min_length, other_min_length, min_length):
+        assert line_forms.recent_judged_form(text, length) == line_forms.judged_form(text, length)
+    assert len(line_forms._recent) <= line_forms.RECENT_SIZE
+
+
+def test_recent_judged_form_forgets_everything_when_full_and_skips_long_texts(monkeypatch):
+    from cleantext.stages import line_forms
+
+    monkeypatch.setattr(line_forms, "RECENT_SIZE", 4)
+    monkeypatch.setattr(line_forms, "_recent", {})
+    for i in range(10):
+        line_forms.recent_judged_form(f"The council met on day {i}", 15)
+        assert 1 <= len(line_forms._recent) <= 4
+    line_forms.recent_judged_form("x" * (line_forms.RECENT_LENGTH + 1), 15)
+    assert "x" * (line_forms.RECENT_LENGTH + 1) not in line_forms._recent

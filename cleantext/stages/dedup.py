@@ -32,9 +32,9 @@ from ..lines import Line, Removal
 from ..pipeline import DocumentCleaner, Stage
 from .blank_lines import collapse_blank_lines
 from .kept_lines import KeptLines, LazyCandidates, best_match, index_candidates
-from .line_forms import (EXACT_ONLY_LENGTH, comparable, exact_key, judged_form, judged_lines, normalize,
-                         normalize_and_sign)
-from .statements import CodeLines
+from .line_forms import (EXACT_ONLY_LENGTH, exact_key, judged_form, normalize, normalize_and_sign, recent_judged_form,
+                         squashed, squashed_form)
+from .statements import CodeLines, is_code_line, unindented_code_line
 
 __all__ = ["Dedup", "EXACT_ONLY_LENGTH", "judged_form", "normalize", "normalize_and_sign"]
 
@@ -148,10 +148,104 @@ class Dedup(Stage):
             yield from batch
 
     def _judge_exactly(self, batch: list[Line], memory: KeptLines, code: CodeLines, code_blanks: set[int]) -> None:
-        """Threshold 100: a line repeats a kept line as it is or as normalized; one pass, no index."""
+        """Threshold 100: a line repeats a kept line as it is or as normalized; one pass, no index.
+
+        Outside window scope a line is normalized only when an earlier kept line has its
+        squashed form (`line_forms.squashed`): most lines have none and are kept at once."""
+        if memory.window is not None:
+            self._judge_exactly_in_window(batch, memory, code, code_blanks)
+            return
+        min_length = self.min_length
+        exact, by_squashed, compared = memory.exact, memory.squashed, memory.compared
+        is_code = code.is_code
+        numbers, keys = memory.numbers, memory.keys
+        source = None
+        unplain = CodeLines.UNPLAIN
+        fenced = code.in_fence
+        for line in batch:
+            text = line.text
+            if fenced or text[:1] in unplain:
+                if is_code(text):  # code is left alone, blank lines of a code block too
+                    if line.removed is None and not text.strip():
+                        code_blanks.add(id(line))
+                    fenced = code.in_fence
+                    continue
+                fenced = code.in_fence
+                if line.removed is not None:
+                    continue
+                key = text.strip() if len(text) <= EXACT_ONLY_LENGTH else exact_key(text)
+                if not key:
+                    continue
+            else:  # no fence opens here (`CodeLines`)
+                if line.removed is not None:
+                    continue
+                if len(text) > EXACT_ONLY_LENGTH:  # read in pieces, matched by a stand-in
+                    if is_code_line(text):
+                        continue
+                    key = exact_key(text)
+                else:
+                    key = text.strip()
+                    if not key or unindented_code_line(key):
+                        continue
+            kept_id = exact.get(key)
+            if kept_id is not None:
+                line.removed = self._removal("exact-duplicate", line, memory, kept_id, 100.0)
+                continue
+            form: str | None = None
+            squash: bytes | str | None = None
+            if len(key) <= EXACT_ONLY_LENGTH:  # else it matches exactly only
+                squash = squashed(key)
+                if squash is None:  # not printable ASCII: normalized now
+                    norm, signature = judged_form(key, min_length)
+                    if norm is not None:
+                        form = f"{norm}\x00{signature}" if signature else norm
+                        squash = squashed_form(norm)
+                elif len(key) < min_length:  # short: matches exactly only
+                    squash = None
+            holders = None if squash is None else by_squashed.get(squash)
+            if holders is not None:
+                if form is None:
+                    norm, signature = judged_form(key, min_length)
+                    if norm is not None:
+                        form = f"{norm}\x00{signature}" if signature else norm
+                if form is None:
+                    squash = None  # short once normalized
+                else:
+                    for holder in ([holders] if isinstance(holders, int) else holders):
+                        if holder not in compared:
+                            norm, signature = judged_form(keys[holder], min_length)
+                            compared[holder] = None if norm is None else (
+                                f"{norm}\x00{signature}" if signature else norm)
+                        if compared[holder] == form:
+                            line.removed = self._removal("near-duplicate", line, memory, holder, 100.0)
+                            break
+                    if line.removed is not None:
+                        continue
+            if line.source != source:
+                source = line.source
+                memory.note_source(source)
+            kept_id = memory.next_id
+            memory.next_id = kept_id + 1
+            exact[key] = kept_id
+            numbers.append(line.number)
+            keys.append(key)
+            if squash is not None:
+                if form is not None:
+                    compared[kept_id] = form
+                if holders is None:
+                    by_squashed[squash] = kept_id
+                elif isinstance(holders, int):
+                    by_squashed[squash] = [holders, kept_id]
+                else:
+                    holders.append(kept_id)
+
+    def _judge_exactly_in_window(self, batch: list[Line], memory: KeptLines, code: CodeLines,
+                                 code_blanks: set[int]) -> None:
+        """`_judge_exactly` in window scope: every line normalized, kept lines expire."""
         min_length = self.min_length
         exact, normalized = memory.exact, memory.normalized
-        is_code, add = code.is_code, memory.add
+        is_code = code.is_code
+        source = None
         for line in batch:
             text = line.text
             if is_code(text):  # code is left alone, blank lines of a code block too
@@ -169,46 +263,93 @@ class Dedup(Stage):
                 continue
             norm, signature = judged_form(key, min_length)
             if norm is None:
-                add(key, None, "", line.number, line.source)
-                continue
-            kept_id = normalized.get(comparable(norm, signature))
-            if kept_id is not None:
-                line.removed = self._removal("near-duplicate", line, memory, kept_id, 100.0)
-                continue
-            add(key, norm, signature, line.number, line.source)
+                form = comparable_form = None
+            else:
+                comparable_form = f"{norm}\x00{signature}" if signature else norm
+                kept_id = normalized.get(comparable_form)
+                if kept_id is not None:
+                    line.removed = self._removal("near-duplicate", line, memory, kept_id, 100.0)
+                    continue
+                form = (norm, signature)
+            if line.source != source:
+                source = line.source
+                memory.note_source(source)
+            memory.add(key, form, comparable_form, line.number)
 
     def _judge_batch(self, batch: list[Line], memory: KeptLines, code: CodeLines, code_blanks: set[int],
                      only: bool = False) -> None:
         """Judge each line of `batch` in order against earlier kept lines. `only`: the
-        batch is a whole document with a memory of its own (see `LazyCandidates`)."""
+        batch is a whole document with a memory of its own (see `LazyCandidates`).
+
+        First every line is prepared (its normalized form, and a row of the index query
+        per distinct form), then judged in input order. Most lines repeat nothing and
+        have no candidate: judging them is two dict misses and remembering them."""
         threshold, min_length = self.threshold, self.min_length
         exact, normalized = memory.exact, memory.normalized
         # In window scope a line that repeats a live kept line may find it gone by its
         # turn (lines kept earlier in the batch push it out), so every line is prepared.
         windowed = memory.window is not None
-        # 1. normalize what may need it
-        todo: list[tuple[Line, str, str | None, str, int]] = []
+        # 1. prepare: (line, key, (norm, signature) or None, comparable form or None, row or -1)
+        todo: list[tuple[Line, str, tuple[str, str] | None, str | None, int]] = []
+        prepared: dict[str, tuple[tuple[str, str] | None, str | None, int]] = {}  # key -> its entry's tail
         rows: dict[str, int] = {}  # comparable text -> row of the index query
         row_texts: list[str] = []
         row_signatures: list[str] = []
-        for _, line, key in judged_lines(batch, code, code_blanks):
-            if not windowed and key in exact:
-                todo.append((line, key, None, "", -1))
-                continue
-            normalized_key, signature = judged_form(key, min_length)
-            if normalized_key is None:
-                todo.append((line, key, None, "", -1))
-                continue
-            form = comparable(normalized_key, signature)
-            if not windowed and form in normalized:  # removed at its turn: no MinHash needed
-                todo.append((line, key, normalized_key, signature, -1))
-                continue
-            row = rows.get(form)
-            if row is None:
-                row = rows[form] = len(rows)
-                row_texts.append(normalized_key)
-                row_signatures.append(signature)
-            todo.append((line, key, normalized_key, signature, row))
+        repeated: set[int] = set()  # rows judged more than once
+        is_code, unplain = code.is_code, CodeLines.UNPLAIN
+        judge_form = recent_judged_form if only else judged_form  # a page: see `recent_judged_form`
+        fenced = code.in_fence
+        for line in batch:
+            text = line.text
+            if fenced or text[:1] in unplain:
+                if is_code(text):  # code is left alone, blank lines of a code block too
+                    if line.removed is None and not text.strip():
+                        code_blanks.add(id(line))
+                    fenced = code.in_fence
+                    continue
+                fenced = code.in_fence
+                if line.removed is not None:
+                    continue
+                key = text.strip() if len(text) <= EXACT_ONLY_LENGTH else exact_key(text)
+                if not key:
+                    continue
+            else:  # no fence opens here (`CodeLines`)
+                if line.removed is not None:
+                    continue
+                if len(text) > EXACT_ONLY_LENGTH:  # read in pieces, matched by a stand-in
+                    if is_code_line(text):
+                        continue
+                    key = exact_key(text)
+                else:
+                    key = text.strip()
+                    if not key or unindented_code_line(key):
+                        continue
+            tail = prepared.get(key)
+            if tail is not None:
+                if tail[2] >= 0:
+                    repeated.add(tail[2])
+            else:
+                if not windowed and key in exact:
+                    tail = (None, None, -1)
+                else:
+                    norm, signature = judge_form(key, min_length)
+                    if norm is None:
+                        tail = (None, None, -1)
+                    else:
+                        form = f"{norm}\x00{signature}" if signature else norm
+                        if not windowed and form in normalized:  # removed at its turn: no MinHash needed
+                            tail = ((norm, signature), form, -1)
+                        else:
+                            row = rows.get(form)
+                            if row is None:
+                                row = rows[form] = len(rows)
+                                row_texts.append(norm)
+                                row_signatures.append(signature)
+                            else:
+                                repeated.add(row)
+                            tail = ((norm, signature), form, row)
+                prepared[key] = tail
+            todo.append((line, key, *tail))
         fuzzy = threshold < 100
         use_index = fuzzy and threshold >= INDEX_MIN_THRESHOLD and bool(rows)
         lazy = None
@@ -216,41 +357,46 @@ class Dedup(Stage):
                 memory.window is None or memory.next_id + len(batch) <= memory.window):  # nothing expires
             lazy = LazyCandidates(row_texts, row_signatures)
             use_index = False
+        # per row: whether it may have a candidate (None: every row may)
+        maybe: list[bool] | None = None if fuzzy else [False] * len(rows)
         if use_index:
             import numpy as np
 
-            keys, lengths, alone, candidates_of = index_candidates(memory, row_texts, row_signatures)
-            (index_flat, index_bounds), (shared_groups, shared_chains, shared_bounds) = candidates_of
+            keys, lengths, histograms, alone, candidates_of = index_candidates(memory, row_texts, row_signatures,
+                                                                                repeated)
+            (index_flat, index_bounds), (waiting_groups, waiting_chains, waiting_bounds), \
+                (register_groups, register_bounds), (maybe, waits, registers) = candidates_of
             group_kept: dict[int, list[int]] = {}  # in-batch key group -> kept ids holding it, oldest first
             from .near_duplicates import DEPTH
             new_ids: list[int] = []
             new_rows: list[int] = []
         match = None  # rapidfuzz: imported when a line first has a candidate
-        norms, signatures = memory.norms, memory.signatures
+        numbers, forms = memory.numbers, memory.forms
         window = memory.window
+        source = None
         # 2. judge in input order
         candidates: Sequence[int]
-        for line, key, norm, signature, row in todo:
+        for line, key, pair, compared, row in todo:
             kept_id = exact.get(key)
             if kept_id is not None:
                 line.removed = self._removal("exact-duplicate", line, memory, kept_id, 100.0)
                 continue
-            if norm is not None:
-                kept_id = normalized.get(comparable(norm, signature))
+            if pair is not None:
+                kept_id = normalized.get(compared)  # type: ignore[arg-type]  # a pair has its comparable form
                 if kept_id is not None:
                     line.removed = self._removal("near-duplicate", line, memory, kept_id, 100.0)
                     continue
-                if fuzzy:
+                if maybe is None or maybe[row]:
+                    norm, signature = pair
                     first_live = memory.first_live if window is not None else 0
                     if lazy is not None:
                         candidates = lazy.candidates(row, threshold)
                     elif use_index:
-                        low, high = index_bounds[row], index_bounds[row + 1]
-                        start, end = shared_bounds[row], shared_bounds[row + 1]
-                        candidates = index_flat[low:high] if low < high else ()
-                        if start < end:  # keys other lines of this batch have: the newest kept ones first
+                        candidates = index_flat[index_bounds[row]:index_bounds[row + 1]]
+                        if waits[row]:  # keys earlier lines of this batch have: the newest kept ones first
+                            start, end = waiting_bounds[row], waiting_bounds[row + 1]
                             found = set(candidates)
-                            for group, chain in zip(shared_groups[start:end], shared_chains[start:end]):
+                            for group, chain in zip(waiting_groups[start:end], waiting_chains[start:end]):
                                 here = group_kept.get(group)
                                 if here is None:
                                     found.update(chain)
@@ -267,15 +413,12 @@ class Dedup(Stage):
                     if candidates:
                         # only lines saying the same thing: equal numbers and negations
                         slots = [c % window for c in candidates] if window is not None else candidates
-                        if signature:
-                            same = [i for i, s in enumerate(slots) if signatures[s] == signature]
-                        else:
-                            same = [i for i, s in enumerate(slots) if not signatures[s]]
+                        same = [i for i, s in enumerate(slots) if (f := forms[s]) is not None and f[1] == signature]
                         if len(same) < len(slots):
                             candidates = [candidates[i] for i in same]
                             slots = [slots[i] for i in same]
                         if slots:
-                            texts = [norms[slots[0]]] if len(slots) == 1 else itemgetter(*slots)(norms)
+                            texts = [forms[s][0] for s in slots]  # type: ignore[index]
                             match = match or best_match()
                             best = match(norm, texts, score_cutoff=threshold)
                             # extractOne lets a score a rounding error below the cutoff through
@@ -283,14 +426,28 @@ class Dedup(Stage):
                                 line.removed = self._removal("near-duplicate", line, memory, candidates[best[2]],
                                                             best[1])
                                 continue
-            kept_id = memory.add(key, norm, signature, line.number, line.source)
-            if norm is not None and lazy is not None:
-                lazy.keep(kept_id, row)
-            elif norm is not None and use_index:
-                for group in shared_groups[shared_bounds[row]:shared_bounds[row + 1]]:
-                    group_kept.setdefault(group, []).append(kept_id)
-                new_ids.append(kept_id)
-                new_rows.append(row)
+            if line.source != source:
+                source = line.source
+                memory.note_source(source)
+            if window is None:
+                kept_id = memory.next_id
+                memory.next_id = kept_id + 1
+                exact[key] = kept_id
+                if compared is not None:
+                    normalized[compared] = kept_id
+                numbers.append(line.number)
+                forms.append(pair)
+            else:
+                kept_id = memory.add(key, pair, compared, line.number)
+            if pair is not None:
+                if lazy is not None:
+                    lazy.keep(kept_id, row)
+                elif use_index:
+                    if registers[row]:
+                        for group in register_groups[register_bounds[row]:register_bounds[row + 1]]:
+                            group_kept.setdefault(group, []).append(kept_id)
+                    new_ids.append(kept_id)
+                    new_rows.append(row)
         if use_index and new_ids:
             new_rows_array = np.array(new_rows)
             alone = alone[new_rows_array]
@@ -298,13 +455,13 @@ class Dedup(Stage):
                 _, copies, counts = np.unique(new_rows_array, return_inverse=True, return_counts=True)
                 alone &= (counts[copies] == 1)[:, None]
             memory.index.add(np.array(new_ids, dtype=np.int64), keys[new_rows_array], lengths[new_rows_array],
-                             new_rows_array, alone)
+                             new_rows_array, alone, histograms[new_rows_array])
         if use_index and windowed:
             memory.index.drop_before(memory.first_live)
 
     def _removal(self, rule: str, line: Line, memory: KeptLines, kept_id: int, score: float) -> Removal:
-        slot = memory.slot(kept_id)
-        return duplicate_removal(self.name, rule, line, memory.numbers[slot], memory.sources[slot], score)
+        return duplicate_removal(self.name, rule, line, memory.numbers[memory.slot(kept_id)], memory.source(kept_id),
+                                 score)
 
 
 def duplicate_removal(stage: str, rule: str, line: Line, number: int, source: str, score: float) -> Removal:

@@ -6,6 +6,7 @@ judge every line by the same form.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import cache
 
@@ -24,6 +25,8 @@ _LONG_KEY = "\x00long line "
 _ASCII_PUNCTUATION = bytes(c for c in range(128) if unicodedata.category(chr(c))[0] in "PS")
 _LOWERCASE_AND_SPACE = b"abcdefghijklmnopqrstuvwxyz "
 _DIGITS = b"0123456789"
+#: The only characters `str.isspace` and the `regex` module's ``\s`` disagree on.
+_SEPARATORS = re.compile("[\x1c-\x1f]")
 
 
 @cache
@@ -58,7 +61,10 @@ def normalize(text: str) -> str:
     if ascii_form is not None:  # only spaces are left as whitespace: split() folds them
         return b" ".join(ascii_form[0].split()).decode()
     punctuation, whitespace = unicode_rules()
-    return whitespace.sub(" ", punctuation.sub("", text.casefold())).strip()
+    folded = punctuation.sub("", text.casefold())
+    if _SEPARATORS.search(folded) is None:  # then `str.split` splits where ``\s`` matches
+        return " ".join(folded.split())
+    return whitespace.sub(" ", folded).strip()
 
 
 def normalize_and_sign(text: str) -> tuple[str, str]:
@@ -93,11 +99,69 @@ def exact_key(text: str) -> str:
 def judged_form(key: str, min_length: int) -> tuple[str | None, str]:
     """What `Dedup` compares a line by, given its `exact_key`: its normalized text and
     statement signature, or ``(None, "")`` for a line it matches exactly only (shorter
-    than `min_length` once normalized, or longer than `EXACT_ONLY_LENGTH`)."""
+    than `min_length` once normalized, or longer than `EXACT_ONLY_LENGTH`).
+
+    Every new line passes here, so `normalize_and_sign`'s ASCII path is written out,
+    and a short line gets no signature (normalizing never lengthens ASCII text)."""
     if len(key) > EXACT_ONLY_LENGTH or key.startswith(_LONG_KEY):
         return None, ""
-    norm, signature = normalize_and_sign(key)
-    return (norm, signature) if len(norm) >= min_length else (None, "")
+    if key.isascii():
+        if len(key) < min_length:
+            return None, ""
+        folded = key.encode().lower().translate(None, _ASCII_PUNCTUATION)
+        rest = folded.translate(None, _LOWERCASE_AND_SPACE)
+        if not rest or not rest.translate(None, _DIGITS):  # printable: see `_ascii_folded`
+            words = folded.split()
+            norm = b" ".join(words).decode()
+            if len(norm) < min_length:
+                return None, ""
+            return norm, ascii_signature(key, words, bool(rest))
+    norm = normalize(key)
+    if len(norm) < min_length:
+        return None, ""
+    return norm, statement_signature(key, norm)
+
+
+_PUNCTUATION_AND_SPACE = _ASCII_PUNCTUATION + b" "
+_LOWERCASE_AND_DIGITS = b"abcdefghijklmnopqrstuvwxyz0123456789"
+
+
+def squashed(key: str) -> bytes | None:
+    """For printable ASCII `key`: `normalize`'s form without its spaces, as bytes, or None.
+
+    Lines of one normalized form have one squashed form, and squashing is a fraction of
+    the cost of normalizing and signing: dedup at threshold 100 normalizes a line only
+    when an earlier kept line has its squashed form (`squashed_form` for any text)."""
+    if not key.isascii():
+        return None
+    folded = key.encode().lower().translate(None, _PUNCTUATION_AND_SPACE)
+    return None if folded.translate(None, _LOWERCASE_AND_DIGITS) else folded  # else a tab or control character
+
+
+def squashed_form(norm: str) -> bytes | str:
+    """The squashed form of a text whose normalized form is `norm`, as `squashed` gives it."""
+    folded = norm.replace(" ", "")
+    return folded.encode() if folded.isascii() else folded
+
+
+#: `recent_judged_form` remembers texts up to this long, this many at a time.
+RECENT_LENGTH = 300
+RECENT_SIZE = 8192
+_recent: dict[str, tuple[int, tuple[str | None, str]]] = {}
+
+
+def recent_judged_form(key: str, min_length: int) -> tuple[str | None, str]:
+    """`judged_form`, remembered across documents for short texts: pages of one site
+    repeat their menus and footers. Memory stays bounded (forgotten all at once when full)."""
+    found = _recent.get(key)
+    if found is not None and found[0] == min_length:
+        return found[1]
+    form = judged_form(key, min_length)
+    if len(key) <= RECENT_LENGTH:
+        if len(_recent) >= RECENT_SIZE:
+            _recent.clear()
+        _recent[key] = (min_length, form)
+    return form
 
 
 def comparable(norm: str, signature: str) -> str:

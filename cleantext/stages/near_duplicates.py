@@ -134,6 +134,58 @@ def band_keys(texts: Sequence[str]) -> np.ndarray:
     return combined.astype(np.uint32)  # the low 32 bits
 
 
+#: Buckets of `char_histograms`: characters counted by code point modulo this.
+BUCKETS = 32
+
+
+def char_histograms(texts: Sequence[str]) -> np.ndarray:
+    """A ``(len(texts), BUCKETS)`` uint8 array: each text's characters counted by code
+    point modulo `BUCKETS`, a count above 255 kept as 255.
+
+    ``fuzz.ratio`` is ``100 * (1 - d / (a + b))`` with ``d`` the insert/delete distance,
+    and ``d`` is at least the L1 distance of the two texts' character counts; counting by
+    bucket and clipping both only shrink that distance, so `reachable` tells from two
+    histograms, without comparing the texts, that a pair cannot reach a threshold.
+    """
+    count = len(texts)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=count)
+    codes = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    cells = np.repeat(np.arange(0, count * BUCKETS, BUCKETS, dtype=np.int64), lengths)
+    cells += codes & np.uint32(BUCKETS - 1)
+    counts = np.bincount(cells, minlength=count * BUCKETS).reshape(count, BUCKETS)
+    return np.minimum(counts, 255).astype(np.uint8)
+
+
+def reachable(histograms: np.ndarray, lengths: np.ndarray, rows: np.ndarray, other_histograms: np.ndarray,
+              other_lengths: np.ndarray, other_rows: np.ndarray, max_gap: float) -> np.ndarray:
+    """Per pair ``(rows[i], other_rows[i])``, whether the texts of these histograms and
+    lengths may have ``fuzz.ratio >= 100 * (1 - max_gap)``: False only where they cannot
+    (one character of slack against rounding). Pairs go in chunks, so temporary arrays
+    stay small however many there are."""
+    may = np.empty(len(rows), dtype=bool)
+    for start in range(0, len(rows), _PAIRS_AT_ONCE):
+        mine, theirs = rows[start:start + _PAIRS_AT_ONCE], other_rows[start:start + _PAIRS_AT_ONCE]
+        distance = np.abs(histograms[mine].astype(np.int16) - other_histograms[theirs]).sum(axis=1)
+        may[start:start + _PAIRS_AT_ONCE] = distance <= max_gap * (lengths[mine] + other_lengths[theirs]) + 1
+    return may
+
+
+_PAIRS_AT_ONCE = 16_384
+
+
+def grouped_order(banded: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(order, banded[order])`` with equal values in their original order, for values below
+    2**37 (a band number above a 32-bit key): one plain sort of value and position packed
+    into one uint64, several times faster than a stable argsort."""
+    bits = max(1, (len(banded) - 1).bit_length())
+    if 37 + bits > 64:
+        order = np.argsort(banded, kind="stable")
+        return order, banded[order]
+    packed = (banded << _U64(bits)) | np.arange(len(banded), dtype=np.uint64)
+    packed.sort()
+    return (packed & _U64((1 << bits) - 1)).astype(np.int64), packed >> _U64(bits)
+
+
 def signature_salts(signatures: Sequence[str]) -> np.ndarray:
     """A ``(len(signatures), 1)`` uint32 column to XOR into band keys: lines with different
     statement signatures (see `statements`) then never share a band; ``""`` salts nothing."""
@@ -304,6 +356,8 @@ class BandIndex:
         # text length per id (and band keys, to rebuild); a ring of `capacity` slots when ids expire
         self._ring = None if capacity is None else 1 << (capacity - 1).bit_length()
         self._lengths = np.zeros(self._ring or 4096, dtype=np.int32)
+        self._histograms = np.zeros((self._ring or 4096, BUCKETS), dtype=np.uint8)  # see `char_histograms`
+        self._counted = np.zeros(self._ring or 4096, dtype=bool)  # which ids have a histogram
         self._keys = None if self._ring is None else np.zeros((self._ring, BANDS), dtype=np.uint32)
         # which id each ring slot holds (not every kept id is indexed: short lines are not)
         self._ring_ids = None if self._ring is None else np.full(self._ring, -1, dtype=np.int64)
@@ -342,9 +396,18 @@ class BandIndex:
         chain[~valid] = -1
         return chain
 
+    def reachable(self, ids: np.ndarray, histograms: np.ndarray, lengths: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Whether each kept line of `ids` may reach the threshold with the text of row
+        ``rows[i]`` of `histograms` and `lengths` (see `reachable`); ids added without
+        histograms always may."""
+        slots = self._slots(ids)
+        return reachable(histograms, lengths, rows, self._histograms, self._lengths, slots,
+                         self._max_length_gap) | ~self._counted[slots]
+
     def add(self, ids: np.ndarray, keys: np.ndarray, lengths: np.ndarray, rows: np.ndarray | None = None,
-            alone: np.ndarray | None = None) -> None:
-        """Index kept lines `ids` (ascending) with their band keys (one row each) and text lengths.
+            alone: np.ndarray | None = None, histograms: np.ndarray | None = None) -> None:
+        """Index kept lines `ids` (ascending) with their band keys (one row each) and text lengths
+        (and character histograms, when known: see `reachable`).
 
         `rows`, when given, are the rows of the last `owners` query that these lines are
         (same keys): insertion then resumes where that query's probes ended. `alone`,
@@ -355,10 +418,15 @@ class BandIndex:
         if self._ring is None and ids[-1] >= len(self._lengths):
             size = max(2 * len(self._lengths), int(ids[-1]) + 1)
             self._lengths = np.resize(self._lengths, size)
+            self._histograms = np.resize(self._histograms, (size, BUCKETS))
+            self._counted = np.resize(self._counted, size)
             previous = np.full((size, BANDS), -1, dtype=np.int32)
             previous[:len(self._previous)] = self._previous
             self._previous = previous
         self._lengths[self._slots(ids)] = lengths
+        self._counted[self._slots(ids)] = histograms is not None
+        if histograms is not None:
+            self._histograms[self._slots(ids)] = histograms
         if self._keys is not None:
             assert self._ring_ids is not None  # a ring has both
             self._keys[self._slots(ids)] = keys
@@ -391,8 +459,7 @@ class BandIndex:
             if not len(chosen):
                 return
             banded = banded[chosen]
-        order = np.argsort(banded, kind="stable")  # equal keys stay in ascending id order
-        ordered = banded[order]
+        order, ordered = grouped_order(banded)  # equal keys stay in ascending id order
         if chosen is not None:
             order = chosen[order]  # positions in the full (ids, BANDS) grid
         owners = ids[order // BANDS]

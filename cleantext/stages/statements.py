@@ -120,6 +120,7 @@ def ascii_signature(text: str, words: list[bytes], has_digits: bool) -> str:
 # -- code -------------------------------------------------------------------------
 
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+_FENCE_STARTS = " `~"  # the first character of any `_FENCE` match
 #: Statements that start a line of code in common languages, lowercase as code writes them.
 _CODE_START = re.compile(
     r"(?:return|pass|break|continue|yield|raise|throw|end|else|elif|elsif|fi|done|esac|try|finally|"
@@ -205,10 +206,29 @@ def is_code_line(text: str) -> bool:
     return stripped[-1] in ":{" and _CODE_START.match(stripped) is not None
 
 
+def unindented_code_line(stripped: str) -> bool:
+    """`is_code_line` of a line that starts with neither a space nor a tab, from its
+    stripped text (not empty): dedup's common case, in one call."""
+    if len(stripped) > PIECE:
+        return _is_long_code_line(stripped)
+    if stripped.isascii():
+        symbols = len(stripped.encode().translate(None, _ASCII_WORD_AND_SPACE))
+    else:
+        symbols = len(_SYMBOL.findall(stripped))
+    if 2 * symbols > len(stripped) - stripped.count(" "):
+        return True
+    return stripped[-1] in ":{" and _CODE_START.match(stripped) is not None
+
+
 class CodeLines:
     """Which lines of one document are code: fenced blocks (``` or ~~~, fences
     included, an unclosed fence running to the end of the document) and lines that
-    `is_code_line` recognizes on their own. Feed it every line in order."""
+    `is_code_line` recognizes on their own. Feed it every line in order, except that a
+    caller may skip a line starting with none of `UNPLAIN` while not `in_fence` (no
+    fence opens there) and ask `unindented_code_line` instead."""
+
+    #: First characters of lines that may open a fence or be indented code.
+    UNPLAIN = " `~\t"
 
     def __init__(self) -> None:
         self._fence: str | None = None  # the opening fence while inside a block
@@ -218,6 +238,8 @@ class CodeLines:
         return self._fence is not None
 
     def is_code(self, text: str) -> bool:
+        if self._fence is None and text[:1] not in _FENCE_STARTS:  # no fence can open here
+            return is_code_line(text)
         fence = _FENCE.match(text)
         if self._fence is not None:
             if fence is not None and fence.group(1)[0] == self._fence[0] \
