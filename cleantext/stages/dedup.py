@@ -32,9 +32,9 @@ from ..lines import Line, Removal
 from ..pipeline import DocumentCleaner, Stage
 from .blank_lines import collapse_blank_lines
 from .kept_lines import KeptLines, LazyCandidates, best_match, index_candidates
-from .line_forms import (EXACT_ONLY_LENGTH, exact_key, judged_form, normalize, normalize_and_sign, recent_judged_form,
-                         squashed, squashed_form)
-from .statements import CodeLines, is_code_line, unindented_code_line
+from .line_forms import (EXACT_ONLY_LENGTH, judged_form, judged_lines, normalize, normalize_and_sign,
+                         recent_judged_form, squashed, squashed_form)
+from .statements import CodeLines
 
 __all__ = ["Dedup", "EXACT_ONLY_LENGTH", "judged_form", "normalize", "normalize_and_sign"]
 
@@ -157,36 +157,9 @@ class Dedup(Stage):
             return
         min_length = self.min_length
         exact, by_squashed, compared = memory.exact, memory.squashed, memory.compared
-        is_code = code.is_code
         numbers, keys = memory.numbers, memory.keys
         source = None
-        unplain = CodeLines.UNPLAIN
-        fenced = code.in_fence
-        for line in batch:
-            text = line.text
-            if fenced or text[:1] in unplain:
-                if is_code(text):  # code is left alone, blank lines of a code block too
-                    if line.removed is None and not text.strip():
-                        code_blanks.add(id(line))
-                    fenced = code.in_fence
-                    continue
-                fenced = code.in_fence
-                if line.removed is not None:
-                    continue
-                key = text.strip() if len(text) <= EXACT_ONLY_LENGTH else exact_key(text)
-                if not key:
-                    continue
-            else:  # no fence opens here (`CodeLines`)
-                if line.removed is not None:
-                    continue
-                if len(text) > EXACT_ONLY_LENGTH:  # read in pieces, matched by a stand-in
-                    if is_code_line(text):
-                        continue
-                    key = exact_key(text)
-                else:
-                    key = text.strip()
-                    if not key or unindented_code_line(key):
-                        continue
+        for _, line, key in judged_lines(batch, code, code_blanks):
             kept_id = exact.get(key)
             if kept_id is not None:
                 line.removed = self._removal("exact-duplicate", line, memory, kept_id, 100.0)
@@ -244,19 +217,8 @@ class Dedup(Stage):
         """`_judge_exactly` in window scope: every line normalized, kept lines expire."""
         min_length = self.min_length
         exact, normalized = memory.exact, memory.normalized
-        is_code = code.is_code
         source = None
-        for line in batch:
-            text = line.text
-            if is_code(text):  # code is left alone, blank lines of a code block too
-                if line.removed is None and not text.strip():
-                    code_blanks.add(id(line))
-                continue
-            if line.removed is not None:
-                continue
-            key = text.strip() if len(text) <= EXACT_ONLY_LENGTH else exact_key(text)
-            if not key:
-                continue
+        for _, line, key in judged_lines(batch, code, code_blanks):
             kept_id = exact.get(key)
             if kept_id is not None:
                 line.removed = self._removal("exact-duplicate", line, memory, kept_id, 100.0)
@@ -296,34 +258,8 @@ class Dedup(Stage):
         row_texts: list[str] = []
         row_signatures: list[str] = []
         repeated: set[int] = set()  # rows judged more than once
-        is_code, unplain = code.is_code, CodeLines.UNPLAIN
         judge_form = recent_judged_form if only else judged_form  # a page: see `recent_judged_form`
-        fenced = code.in_fence
-        for line in batch:
-            text = line.text
-            if fenced or text[:1] in unplain:
-                if is_code(text):  # code is left alone, blank lines of a code block too
-                    if line.removed is None and not text.strip():
-                        code_blanks.add(id(line))
-                    fenced = code.in_fence
-                    continue
-                fenced = code.in_fence
-                if line.removed is not None:
-                    continue
-                key = text.strip() if len(text) <= EXACT_ONLY_LENGTH else exact_key(text)
-                if not key:
-                    continue
-            else:  # no fence opens here (`CodeLines`)
-                if line.removed is not None:
-                    continue
-                if len(text) > EXACT_ONLY_LENGTH:  # read in pieces, matched by a stand-in
-                    if is_code_line(text):
-                        continue
-                    key = exact_key(text)
-                else:
-                    key = text.strip()
-                    if not key or unindented_code_line(key):
-                        continue
+        for _, line, key in judged_lines(batch, code, code_blanks):
             tail = prepared.get(key)
             if tail is not None:
                 if tail[2] >= 0:

@@ -13,7 +13,8 @@ from functools import cache
 from collections.abc import Iterable, Iterator
 
 from ..lines import Line
-from .statements import PIECE, CodeLines, ascii_signature, statement_signature, strip_bounds
+from .statements import (PIECE, CodeLines, ascii_signature, is_code_line, statement_signature, strip_bounds,
+                         unindented_code_line)
 
 #: A line longer than this (characters) only matches exactly, as a short one does:
 #: normalizing, hashing and comparing it with ``fuzz.ratio`` would cost a multiple of
@@ -173,16 +174,33 @@ def judged_lines(lines: Iterable[Line], code: CodeLines,
                  code_blanks: set[int] | None = None) -> Iterator[tuple[int, Line, str]]:
     """``(index, line, exact_key)`` of the lines `Dedup` judges: not code (a blank
     line inside a code block goes into `code_blanks`, by id), not removed by an
-    earlier stage, not blank. `code` carries the code-block state across calls."""
-    is_code = code.is_code
+    earlier stage, not blank. `code` carries the code-block state across calls.
+
+    Most lines start with none of `CodeLines.UNPLAIN` outside a fence: for them one
+    call (`unindented_code_line`, on the stripped text) stands for `code.is_code`."""
+    is_code, unplain = code.is_code, CodeLines.UNPLAIN
+    fenced = code.in_fence
     for index, line in enumerate(lines):
-        if is_code(line.text):  # code is left alone, blank lines of a code block too
-            if code_blanks is not None and line.removed is None and not line.text.strip():
-                code_blanks.add(id(line))
-            continue
-        if line.removed is not None:
-            continue
         text = line.text
-        key = text.strip() if len(text) <= EXACT_ONLY_LENGTH else exact_key(text)
+        if fenced or text[:1] in unplain:
+            if is_code(text):  # code is left alone, blank lines of a code block too
+                if code_blanks is not None and line.removed is None and not text.strip():
+                    code_blanks.add(id(line))
+                fenced = code.in_fence
+                continue
+            fenced = code.in_fence
+            if line.removed is not None:
+                continue
+            key = text.strip() if len(text) <= EXACT_ONLY_LENGTH else exact_key(text)
+        elif line.removed is not None:
+            continue
+        elif len(text) > EXACT_ONLY_LENGTH:  # read in pieces, matched by a stand-in
+            if is_code_line(text):
+                continue
+            key = exact_key(text)
+        else:
+            key = text.strip()
+            if key and unindented_code_line(key):
+                continue
         if key:
             yield index, line, key
