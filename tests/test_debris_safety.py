@@ -325,3 +325,30 @@ def test_a_bare_list_between_two_paragraphs_keeps_the_paragraph_after_it():
     kept = nonblank(strip(page))
     assert [line for line in kept if line in article] == article
     assert "Share on Facebook" not in kept and "Skip to content" not in kept
+
+
+def test_version_numbers_are_not_dates():
+    """A changelog's version headings ("3.0.9") were read as numeric dates: with a long
+    release making a menu-like run, the document counted as a page and lost them as
+    bylines. A date's day and month are 1-31 and its year has two or four digits."""
+    parts = ["log writer", "rule loader", "network plugin", "config parser", "remote client", "event queue",
+             "man pages", "syscall table", "path lookup", "test suite"]
+    verbs = ["Fix", "Speed up", "Clean up", "Document", "Rewrite", "Drop"]
+    lines = []
+    for n, version in enumerate(["3.0.9", "3.0.8", "3.0.7", "3.0.6", "3.0", "2.8.3", "2.8.2", "1.2.3"]):
+        lines.append(version)
+        for k in range(30 if version == "3.0" else 4):
+            lines.append(f"- {verbs[(n + k) % len(verbs)]} the {parts[(n * 7 + k) % len(parts)]} ({parts[k % 10]})")
+        lines.append("")
+    changelog = "\n".join(lines)
+    assert strip(changelog) == changelog
+
+
+def test_numeric_dates_are_still_dates():
+    from cleantext.stages.debris import StripDebris as Stage
+
+    builtin = Stage()._matchers[0]
+    for date in ("12.3.2019", "2019-03-12", "03/12/19", "12/31/2020 10:30", "1.1.2024"):
+        assert builtin.match(date).name == "byline-date", date
+    for version in ("3.0.9", "3.0.10", "1.2.3", "2019.13.01", "0.9.10"):
+        assert builtin.match(version) is None, version
