@@ -32,7 +32,7 @@ from ..lines import Line, Removal
 from ..pipeline import DocumentCleaner, Stage
 from .blank_lines import collapse_blank_lines
 from .kept_lines import KeptLines, LazyCandidates, best_match, index_candidates
-from .line_forms import (EXACT_ONLY_LENGTH, judged_form, judged_lines, normalize, normalize_and_sign,
+from .line_forms import (EXACT_ONLY_LENGTH, comparable, judged_form, judged_lines, normalize, normalize_and_sign,
                          recent_judged_form, squashed, squashed_form)
 from .statements import CodeLines
 
@@ -171,7 +171,7 @@ class Dedup(Stage):
                 if squash is None:  # not printable ASCII: normalized now
                     norm, signature = judged_form(key, min_length)
                     if norm is not None:
-                        form = f"{norm}\x00{signature}" if signature else norm
+                        form = comparable(norm, signature)
                         squash = squashed_form(norm)
                 elif len(key) < min_length:  # short: matches exactly only
                     squash = None
@@ -180,15 +180,14 @@ class Dedup(Stage):
                 if form is None:
                     norm, signature = judged_form(key, min_length)
                     if norm is not None:
-                        form = f"{norm}\x00{signature}" if signature else norm
+                        form = comparable(norm, signature)
                 if form is None:
                     squash = None  # short once normalized
                 else:
                     for holder in ([holders] if isinstance(holders, int) else holders):
                         if holder not in compared:
                             norm, signature = judged_form(keys[holder], min_length)
-                            compared[holder] = None if norm is None else (
-                                f"{norm}\x00{signature}" if signature else norm)
+                            compared[holder] = None if norm is None else comparable(norm, signature)
                         if compared[holder] == form:
                             line.removed = self._removal("near-duplicate", line, memory, holder, 100.0)
                             break
@@ -227,7 +226,7 @@ class Dedup(Stage):
             if norm is None:
                 form = comparable_form = None
             else:
-                comparable_form = f"{norm}\x00{signature}" if signature else norm
+                comparable_form = comparable(norm, signature)
                 kept_id = normalized.get(comparable_form)
                 if kept_id is not None:
                     line.removed = self._removal("near-duplicate", line, memory, kept_id, 100.0)
@@ -272,7 +271,7 @@ class Dedup(Stage):
                     if norm is None:
                         tail = (None, None, -1)
                     else:
-                        form = f"{norm}\x00{signature}" if signature else norm
+                        form = comparable(norm, signature)
                         if not windowed and form in normalized:  # removed at its turn: no MinHash needed
                             tail = ((norm, signature), form, -1)
                         else:
@@ -307,7 +306,7 @@ class Dedup(Stage):
             new_ids: list[int] = []
             new_rows: list[int] = []
         match = None  # rapidfuzz: imported when a line first has a candidate
-        numbers, forms = memory.numbers, memory.forms
+        forms = memory.forms
         window = memory.window
         source = None
         # 2. judge in input order
@@ -365,16 +364,7 @@ class Dedup(Stage):
             if line.source != source:
                 source = line.source
                 memory.note_source(source)
-            if window is None:
-                kept_id = memory.next_id
-                memory.next_id = kept_id + 1
-                exact[key] = kept_id
-                if compared is not None:
-                    normalized[compared] = kept_id
-                numbers.append(line.number)
-                forms.append(pair)
-            else:
-                kept_id = memory.add(key, pair, compared, line.number)
+            kept_id = memory.add(key, pair, compared, line.number)
             if pair is not None:
                 if lazy is not None:
                     lazy.keep(kept_id, row)

@@ -35,8 +35,9 @@ class KeptLines:
     Per kept id there are two columns (a ring of `window` slots in window scope): its
     line number and its ``(normalized text, signature)`` pair (None for a line that
     only matches exactly; rows of one batch share one pair). The source changes once
-    per document at most, so it is kept where it changes (`source`). `Dedup` appends
-    to the columns itself on its hot path; `add` does the same, with window expiry.
+    per document at most, so it is kept where it changes (`source`). `add` appends to
+    the columns, with window expiry; `Dedup`'s threshold-100 pass appends itself, since
+    it also keeps every key and its squashed form.
     """
 
     def __init__(self, threshold: float, window: int | None, batch_size: int):

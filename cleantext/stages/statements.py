@@ -198,12 +198,11 @@ def is_code_line(text: str) -> bool:
     stripped = text.strip()
     if not stripped:
         return False
-    if _mostly_symbols(stripped):
-        return True
     first = text[0]
     if first == "\t" or (first == " " and text.startswith("  ")):
-        return not _CODE_CHARACTERS.isdisjoint(stripped) or _CODE_START.match(stripped) is not None
-    return stripped[-1] in ":{" and _CODE_START.match(stripped) is not None
+        return (_mostly_symbols(stripped) or not _CODE_CHARACTERS.isdisjoint(stripped)
+                or _CODE_START.match(stripped) is not None)
+    return unindented_code_line(stripped)
 
 
 def unindented_code_line(stripped: str) -> bool:
@@ -211,13 +210,7 @@ def unindented_code_line(stripped: str) -> bool:
     stripped text (not empty): dedup's common case, in one call."""
     if len(stripped) > PIECE:
         return _is_long_code_line(stripped)
-    if stripped.isascii():
-        symbols = len(stripped.encode().translate(None, _ASCII_WORD_AND_SPACE))
-    else:
-        symbols = len(_SYMBOL.findall(stripped))
-    if 2 * symbols > len(stripped) - stripped.count(" "):
-        return True
-    return stripped[-1] in ":{" and _CODE_START.match(stripped) is not None
+    return _mostly_symbols(stripped) or (stripped[-1] in ":{" and _CODE_START.match(stripped) is not None)
 
 
 class CodeLines:
