@@ -199,13 +199,18 @@ class StripDebris(Stage):
                 rule = user.match(text, budget)
             verdict = _NO_RULE if rule is None else _rule_verdict(rule, self.name)
         if budget.complete and not long:
-            if shared is not None and len(text) <= SHARED_LINE:
-                if len(shared) >= SHARED_SIZE:
-                    shared.clear()
-                shared[text] = verdict
-            else:
-                memo.remember(memo.verdicts, text, verdict)
+            self._remember(text, verdict, memo)
         return verdict
+
+    def _remember(self, text: str, verdict: Verdict, memo: _RunMemo) -> None:
+        """Keep a line's verdict: across runs when `_shared_verdicts` may hold it, else for the run."""
+        shared = self._shared_verdicts
+        if shared is not None and len(text) <= SHARED_LINE:
+            if len(shared) >= SHARED_SIZE:
+                shared.clear()
+            shared[text] = verdict
+        else:
+            memo.remember(memo.verdicts, text, verdict)
 
     def _verdicts(self, texts: list[str], memo: _RunMemo) -> list[Verdict]:
         """`_verdict` of each of `texts`, looked up first where it is remembered (see
@@ -225,12 +230,10 @@ class StripDebris(Stage):
             if verdict is None and shared is not None:
                 verdict = memo.verdicts.get(text)
             if verdict is None:
-                if direct is not None and shared is not None and len(text) <= SHARED_LINE:
+                if direct is not None and len(text) <= SHARED_LINE:
                     rule = direct(text)
                     verdict = _NO_RULE if rule is None else _rule_verdict(rule, self.name)
-                    if len(shared) >= SHARED_SIZE:
-                        shared.clear()
-                    shared[text] = verdict
+                    self._remember(text, verdict, memo)
                 else:
                     verdict = self._verdict(text, memo)
             found[i] = verdict
