@@ -106,10 +106,7 @@ class Account:
                         size = 0
                     self.line(line)
                     continue
-                try:
-                    data = (text + line.ending).encode("utf-8", "surrogateescape")
-                except UnicodeEncodeError:  # lone surrogates that did not come from reading
-                    data = encode_line(line)
+                data = encode_line(line)
                 append(data)
                 length = len(data)
                 size += length
