@@ -153,62 +153,115 @@ def read_lines(
     collected = invalid is not None
     if invalid is None:
         invalid = []
-    readline = stream.readline
-    while raw := readline(LONG_LINE_BYTES):  # a line, or the first piece of a long one
-        number += 1
-        if len(raw) == LONG_LINE_BYTES and not raw.endswith(b"\n"):
-            text, ending, valid = _read_long_line(raw, readline, number == 1)
-        else:
-            if number == 1 and raw.startswith(_UTF8_BOM):
-                raw = raw[len(_UTF8_BOM):]
-            if raw.endswith(b"\n"):
-                if raw.endswith(b"\r\n"):
-                    raw, ending = raw[:-2], "\r\n"
+    read = stream.read1 if hasattr(stream, "read1") else stream.read  # read1: what a pipe has now
+    first = first_line == 1  # a byte order mark may start the first line
+    carry = b""  # the start of a line whose end has not been read yet
+    ended = False
+    while True:
+        block = b"" if ended else read(READ_BYTES)
+        ended = not block
+        data = carry + block if carry else block
+        end = data.rfind(b"\n")
+        if end < 0:
+            if ended:  # the last line, without an ending
+                if data:
+                    number += 1
+                    text = _decoded(data[len(_UTF8_BOM):] if first and data.startswith(_UTF8_BOM) else data,
+                                    number, invalid)
+                    yield Line(number, text, "", source)
+                break
+            carry = data
+            if len(carry) >= LONG_LINE_BYTES:
+                number += 1
+                text, ending, valid, carry = _read_long_line(carry, read, first)
+                first, ended = False, not ending
+                if not valid:
+                    invalid.append(number)
+                yield Line(number, text, ending, source)
+            continue
+        complete, carry = data[:end], data[end + 1:]
+        if first:
+            first = False
+            if complete.startswith(_UTF8_BOM):
+                complete = complete[len(_UTF8_BOM):]
+        texts, returns = _decoded_lines(complete, number, invalid)
+        if returns:
+            for text in texts:
+                number += 1
+                if text.endswith("\r"):
+                    yield Line(number, text[:-1], "\r\n", source)
                 else:
-                    raw, ending = raw[:-1], "\n"
-            else:
-                ending = ""
-            try:
-                text, valid = raw.decode("utf-8"), True
-            except UnicodeDecodeError:
-                text, valid = raw.decode("utf-8", "surrogateescape"), False
-        if not valid:
-            invalid.append(number)
-        yield Line(number, text, ending, source)
+                    yield Line(number, text, "\n", source)
+        else:
+            for text in texts:
+                number += 1
+                yield Line(number, text, "\n", source)
     if invalid and not collected:
         warn(invalid_utf8_warning(source, invalid))
 
 
-#: Lines are read in pieces of at most this many bytes. A longer line is decoded piece
-#: by piece onto the end of its text, so that it costs memory for its text and one
-#: piece, not also for all its bytes at once and their copies (issue 11: a long line
-#: costs memory in proportion to itself).
+#: Inputs are read this many bytes at a time (at most: a pipe gives what it has), and
+#: the complete lines of each read decoded at once.
+READ_BYTES = 1 << 16
+#: A line that has this many bytes before its end is read is decoded piece by piece
+#: onto the end of its text, so that it costs memory for its text and one piece, not
+#: also for all its bytes at once and their copies (issue 11: a long line costs memory
+#: in proportion to itself).
 LONG_LINE_BYTES = 1 << 16
 _ESCAPED_BYTE = re.compile("[\udc80-\udcff]")  # what surrogateescape makes of an invalid byte
 
 
-def _read_long_line(piece: bytes, readline: Callable[[int], bytes], first: bool) -> tuple[str, str, bool]:
-    """Text, line ending and UTF-8 validity of a line whose first `piece` filled a read,
-    read on with `readline`; the same as `read_lines` gives a short line."""
+def _decoded(data: bytes, number: int, invalid: list[int]) -> str:
+    """The text of line `number`, its bytes `data` (no ending); `invalid` gets its
+    number if they are not valid UTF-8."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        invalid.append(number)
+        return data.decode("utf-8", "surrogateescape")
+
+
+def _decoded_lines(data: bytes, number: int, invalid: list[int]) -> tuple[list[str], bool]:
+    """The texts of the lines after line `number` whose bytes, each but the last
+    followed by a newline, are `data` (decoded at once where all are valid UTF-8, as
+    most are), and whether any has a carriage return (perhaps before its newline)."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        texts = [_decoded(raw, at, invalid) for at, raw in enumerate(data.split(b"\n"), start=number + 1)]
+        return texts, b"\r" in data
+    return text.split("\n"), "\r" in text
+
+
+def _read_long_line(head: bytes, read: Callable[[int], bytes], first: bool) -> tuple[str, str, bool, bytes]:
+    """Text, ending and UTF-8 validity of a line that starts with `head` (no newline in
+    it), read on with `read`, and the bytes read after its end; the same as
+    `read_lines` gives a short line. The ending is "" only at the end of the input."""
     decode = codecs.getincrementaldecoder("utf-8")("surrogateescape").decode
-    text, ending, valid = "", "", True
-    carried = b""  # a "\r" that ended the previous piece: perhaps half of "\r\n"
+    text, ending, valid, rest = "", "", True, b""
+    data = head
     while True:
-        data, carried = carried + piece, b""
-        last = not piece or piece.endswith(b"\n")
-        if data.endswith(b"\n"):
-            ending = "\r\n" if data.endswith(b"\r\n") else "\n"
-            data = data[:-len(ending)]
-        elif not last and data.endswith(b"\r"):
-            data, carried = data[:-1], b"\r"
+        block = read(READ_BYTES)
+        end = block.find(b"\n")
+        if end >= 0:
+            data, rest, ending = data + block[:end], block[end + 1:], "\n"
+        else:
+            data += block
+        last = not block or end >= 0
+        carried = b""  # a "\r" that ends the bytes so far: perhaps half of "\r\n"
+        if data.endswith(b"\r"):
+            if ending:
+                data, ending = data[:-1], "\r\n"
+            elif not last:
+                data, carried = data[:-1], b"\r"
         decoded = decode(data, final=last)
         if first and decoded:  # a byte order mark (decoded: it may span two pieces)
             decoded, first = decoded.removeprefix("\ufeff"), False
         valid = valid and _ESCAPED_BYTE.search(decoded) is None  # valid UTF-8 never decodes to one
         text += decoded  # in place: CPython resizes a string nothing else holds
         if last:
-            return text, ending, valid
-        piece = readline(LONG_LINE_BYTES)
+            return text, ending, valid, rest
+        data = carried
 
 
 def invalid_utf8_warning(source: str, invalid: list[int]) -> str:
