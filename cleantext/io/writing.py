@@ -29,7 +29,13 @@ def encode_line(line: Line, original: bool = False) -> bytes:
 
     Surrogate escapes from reading become their original bytes again.
     """
-    text = (line.original if original else line.text) + line.ending
+    return encode_text((line.original if original else line.text) + line.ending)
+
+
+def encode_text(text: str) -> bytes:
+    """The bytes of a text read by `io.reading` (and perhaps changed since): surrogate
+    escapes from reading become their original bytes again; if it has other lone
+    surrogates, all of them become ``?``."""
     try:
         return text.encode("utf-8", "surrogateescape")
     except UnicodeEncodeError:  # lone surrogates that did not come from reading
