@@ -134,7 +134,7 @@ def _account_lines(lines, by_line: bool):
 
 def _mixed_lines(count: int):
     """Kept, changed, removed and blank lines, CRLF and LF endings, an escaped invalid
-    byte, a lone surrogate and a last line without a newline."""
+    byte, lone surrogates (kept and removed) and a last line without a newline."""
     from cleantext.lines import Line, Removal
 
     lines = []
@@ -148,6 +148,8 @@ def _mixed_lines(count: int):
             line.text = line.original = "bad byte \udcff here"
         if n == 19:
             line.text = "lone \ud800 surrogate"
+        if n == 26:  # removed (26 % 13): its bytes as read count with the same fallback
+            line.text = line.original = "removed lone \udfff surrogate"
         lines.append(line)
     lines[-1].ending = ""
     return lines

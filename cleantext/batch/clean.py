@@ -88,17 +88,30 @@ class Account:
         """`line` for each of a document's cleaned lines, the kept ones written
         `WRITE_LINES` at a time: their texts and endings joined and encoded at once,
         one write instead of an encoding and a write per line (most of the framework's
-        cost per line). What was taken before an error (a read error, an interrupt)
+        cost per line); removed lines' bytes as read are counted the same way. What was taken before an error (a read error, an interrupt)
         still goes out, so the output is the same bytes as line by line."""
         result = self.result
         pending: list[str] = []  # texts and endings of kept lines not yet written
+        dropped: list[str] = []  # original texts and endings of removed lines not yet counted
         append = pending.append
-        size = 0  # characters in `pending`
+        size = dropped_size = 0  # characters in `pending`, in `dropped`
         flush = self._flush
+        rows = self.removed
         try:
             for line in cleaned:
                 if line.removed is not None:
-                    self.line(line)
+                    if rows is not None:
+                        rows.write(removed_row(line))
+                    original = line.original
+                    if len(original) > LONG_LINE:
+                        result.bytes_in += _encoded_size(line)
+                        continue
+                    dropped.append(original)
+                    dropped.append(line.ending)
+                    dropped_size += len(original)
+                    if dropped_size >= WRITE_CHARS or len(dropped) >= 2 * WRITE_LINES:
+                        result.bytes_in += len(_encoded(dropped))
+                        dropped_size = 0
                     continue
                 text = line.text
                 length = len(text)
@@ -118,17 +131,15 @@ class Account:
                     flush(pending)
                     size = 0
         finally:
+            if dropped:
+                result.bytes_in += len(_encoded(dropped))
             if pending:
                 flush(pending)
 
     def _flush(self, pending: list[str]) -> None:
         """Write the kept lines' texts and endings in `pending` (and count their bytes
         as read and written: their difference for changed lines is counted already)."""
-        try:
-            data = "".join(pending).encode("utf-8", "surrogateescape")
-        except UnicodeEncodeError:  # a line with a surrogate reading did not make: as `encode_line`
-            data = b"".join(map(encode_text, pending))
-        pending.clear()  # before writing: a write that fails is not tried again
+        data = _encoded(pending)
         self.result.bytes_out += len(data)
         self.result.bytes_in += len(data)
         self.out.write(data)
@@ -159,6 +170,17 @@ class Account:
     def count_out(self, size: int) -> None:
         """Count bytes written that are held back for now (see `formats.jsonl`)."""
         self.result.bytes_out += size
+
+
+def _encoded(texts: list[str]) -> bytes:
+    """The bytes of `texts` (lines' texts and endings) one after another, as
+    `encode_text` makes each; empties the list."""
+    try:
+        data = "".join(texts).encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a line with a surrogate reading did not make
+        data = b"".join(map(encode_text, texts))
+    texts.clear()  # before writing: a write that fails is not tried again
+    return data
 
 
 def _encoded_size(line: Line) -> int:
