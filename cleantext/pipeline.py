@@ -76,7 +76,8 @@ class StageStats:
                           self.notes - other.notes)
 
     def copy(self) -> StageStats:
-        return StageStats() + self
+        return StageStats(self.lines_in, self.removed, self.changed, Counter(self.removed_by_rule),
+                          Counter(self.notes))
 
     @staticmethod
     def total(parts: Iterable[Sequence[StageStats]], stages: int) -> list[StageStats]:
