@@ -88,8 +88,9 @@ class Account:
         """`line` for each of a document's cleaned lines, the kept ones written
         `WRITE_LINES` at a time: their texts and endings joined and encoded at once,
         one write instead of an encoding and a write per line (most of the framework's
-        cost per line); removed lines' bytes as read are counted the same way. What was taken before an error (a read error, an interrupt)
-        still goes out, so the output is the same bytes as line by line."""
+        cost per line); removed lines' bytes as read are counted the same way. What was
+        taken before an error (a read error, an interrupt) still goes out, so the output
+        is the same bytes as line by line."""
         result = self.result
         pending: list[str] = []  # texts and endings of kept lines not yet written
         dropped: list[str] = []  # original texts and endings of removed lines not yet counted

@@ -40,7 +40,7 @@ __all__ = [
     "AtomicOutput", "BINARY_CONTROL_SHARE", "COMPRESSION_MAGIC", "COMPRESSION_SUFFIXES", "DocumentJoiner",
     "InputError", "NamedWriter", "OutputError", "PendingOutput", "SNIFF_BYTES", "closed_standard_streams",
     "committed_outputs", "compression_by_magic", "compression_of", "describe_os_error", "encode_line", "encode_text",
-    "encoded_pieces", "input_position", "looks_binary", "looks_like_html", "open_input", "output_error", "read_error_message",
-    "read_lines", "remove_orphaned_temporary_files", "remove_temporary_files", "set_temporary_tag",
-    "standard_stream", "temporary_tag",
+    "encoded_pieces", "input_position", "looks_binary", "looks_like_html", "open_input", "output_error",
+    "read_error_message", "read_lines", "remove_orphaned_temporary_files", "remove_temporary_files",
+    "set_temporary_tag", "standard_stream", "temporary_tag",
 ]

@@ -34,8 +34,8 @@ def encode_line(line: Line, original: bool = False) -> bytes:
 
 def encode_text(text: str) -> bytes:
     """The bytes of a text read by `io.reading` (and perhaps changed since): surrogate
-    escapes from reading become their original bytes again; if it has other lone
-    surrogates, all of them become ``?``."""
+    escapes from reading become their original bytes again, unless the text has other
+    lone surrogates: then every lone surrogate becomes ``?``."""
     try:
         return text.encode("utf-8", "surrogateescape")
     except UnicodeEncodeError:  # lone surrogates that did not come from reading
