@@ -51,8 +51,12 @@ class Line:
     def __init__(self, number: int, text: str, ending: str = "\n", source: str = "<stdin>",
                  original: str = "", removed: Removal | None = None):
         # written out rather than generated with a __post_init__: one call less for
-        # every line read (the dataclass keeps this __init__)
-        self.number, self.text, self.ending, self.source = number, text, ending, source
+        # every line read (the dataclass keeps this __init__); one assignment a
+        # statement, as a tuple assignment of four builds and unpacks a tuple
+        self.number = number
+        self.text = text
+        self.ending = ending
+        self.source = source
         self.original = original or text
         self.removed = removed
 
