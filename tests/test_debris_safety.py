@@ -327,6 +327,40 @@ def test_a_bare_list_between_two_paragraphs_keeps_the_paragraph_after_it():
     assert "Share on Facebook" not in kept and "Skip to content" not in kept
 
 
+TOWN_PARAGRAPHS = [f"The council met on Tuesday to discuss plan number {n} for the town, and many of the people "
+                   "who live near the river came to hear what it would mean for their homes." for n in range(3)]
+STEPS = ["Check the tyres before you leave", "Pack water and a map", "Tell a friend your route",
+         "Take the coast road north", "Stop at the old mill for lunch", "Come back before dark"]
+
+
+def test_a_numbered_list_between_paragraphs_is_kept_next_to_a_caption():
+    # Numbered items have no common shape of a data run ("1. Check", "2. Pack"), so six of
+    # them next to a caption a rule matched ended the article core at the list, or were
+    # judged as short lines at its edge.
+    after = [f"After the vote on part {n}, the mayor said the work on the river path would start in spring, "
+             "once the ground is dry enough for the heavy machines." for n in range(2)]
+    for mark in (".", ")"):
+        items = [f"{n}{mark} {step}" for n, step in enumerate(STEPS, 1)]
+        for caption in (["Image copyright Getty Images"], ["Read more"], []):
+            article = TOWN_PARAGRAPHS + items + after
+            page = MENU + "\n" + "\n".join(TOWN_PARAGRAPHS + items + caption + after) + "\n\n" + FOOTER
+            kept = nonblank(strip(page))
+            assert [line for line in kept if line in article] == article, (mark, caption)
+            assert "Share on Facebook" not in kept and "Skip to content" not in kept
+
+
+def test_a_numbered_ranking_under_the_article_is_not_pulled_into_it():
+    # A "most searched" ranking after the article's last paragraph has only the footer
+    # under it: it is no list of the article's.
+    ranking = [f"{n}. {name} ({n + 3})" for n, name in enumerate(
+        ["Harbour Lights", "Ferry Times", "Storm Watch", "Bridge Vote", "Town Fair", "Jazz Night"], 1)]
+    page = (MENU + "\n" + "\n".join(TOWN_PARAGRAPHS) + "\n\nMost searched this week\n" + "\n".join(ranking)
+            + "\n\n" + FOOTER)
+    kept = nonblank(strip(page))
+    assert TOWN_PARAGRAPHS == [line for line in kept if line in TOWN_PARAGRAPHS]
+    assert not set(ranking) & set(kept)
+
+
 def test_version_numbers_are_not_dates():
     """A changelog's version headings ("3.0.9") were read as numeric dates: with a long
     release making a menu-like run, the document counted as a page and lost them as
@@ -352,3 +386,21 @@ def test_numeric_dates_are_still_dates():
         assert builtin.match(date).name == "byline-date", date
     for version in ("3.0.9", "3.0.10", "1.2.3", "2019.13.01", "0.9.10"):
         assert builtin.match(version) is None, version
+
+
+WORDS = ["bread", "milk", "river", "bridge", "school", "roof", "tickets", "parking", "library", "water",
+         "farms", "lights", "square", "buses", "garden", "benches", "the", "for", "and", "a", "new", "old"]
+numbered_item = st.lists(st.sampled_from(WORDS), min_size=2, max_size=6).map(lambda words: " ".join(words).capitalize())
+
+
+@few
+@given(st.lists(numbered_item, min_size=3, max_size=12), st.sampled_from([".", ")"]), st.integers(1, 40),
+       st.sampled_from([[], ["Image copyright Getty Images"], ["Read more"], ["Photo: Town News"]]))
+def test_a_numbered_list_between_paragraphs_is_kept_whatever_its_items(items, mark, first, caption):
+    numbered = [f"{first + n}{mark} {item}" for n, item in enumerate(items)]
+    after = [f"After the vote on part {n}, the mayor said the work on the river path would start in spring, "
+             "once the ground is dry enough for the heavy machines." for n in range(2)]
+    page = MENU + "\n" + "\n".join(TOWN_PARAGRAPHS + numbered + caption + after) + "\n\n" + FOOTER
+    kept = nonblank(strip(page))
+    assert [line for line in kept if line in numbered] == numbered
+    assert "Share on Facebook" not in kept
