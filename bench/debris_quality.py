@@ -83,6 +83,8 @@ GRID = {
     "DATA_RUN_MIN": (2, 3, 5),
     "MIN_DEBRIS_EACH_SIDE": (1, 3, 6),
     "NUMBERED_LIST_GAP": (0, 1, 2, 3),
+    "NOTICE_SPAN": (1, 3, 5),
+    "WRAPPED_LINE_MIN": (30, 40, 60),
 }
 
 #: Template-error lines of each kind the rules name, written for this bench.

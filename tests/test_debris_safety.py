@@ -3,6 +3,7 @@ keep their text, a page whose article core is not found falls back to the rules,
 each fallback is counted and named (issue 9, point 1)."""
 
 import json
+import textwrap
 
 from cleantext import Pipeline, StripDebris, split_lines
 from cleantext.cli import cli
@@ -404,3 +405,37 @@ def test_a_numbered_list_between_paragraphs_is_kept_whatever_its_items(items, ma
     kept = nonblank(strip(page))
     assert [line for line in kept if line in numbered] == numbered
     assert "Share on Facebook" not in kept
+
+
+def test_a_copyright_notice_with_the_sign_is_kept_above_the_licence_it_heads():
+    # Licence files write "Copyright ©" too: the notice went as a page footer would.
+    # Hard-wrapped text under it is the licence's; a page's footer has links under it.
+    licence = ("Copying terms for the harbour tools\n\nCopyright © 2003, 2011 Robert Example\n\n"
+               "Permission to use, copy and change these tools for any purpose is given to\n"
+               "everyone without a fee, as long as this notice and the text below are kept in\n"
+               "every copy of them.\n\nCopyright © 2019 Example Harbour Group\n"
+               "Copyright © 2020 Ann Lee\n\nThe tools come as they are, with no promise that\n"
+               "they work, and nobody who wrote them answers for any harm they may do.\n")
+    assert strip(licence) == licence
+    page = ("Town council approves the new bridge\n\n" + "The council met on Tuesday and the vote on the "
+            "new bridge was close, as many of the people in the town had expected it to be.\n" * 4
+            + "\nRelated news\nCopyright © 2024 Town News Media\nTown News, 12 Harbour Road, Port Ellen\n"
+            "Letters to the editor\n")
+    kept = nonblank(strip(page))
+    assert "Copyright © 2024 Town News Media" not in kept
+    assert notes(page) == ["rules-only:no-page-evidence"]
+
+
+LICENCE_WORDS = ["you", "may", "copy", "change", "and", "share", "the", "tools", "for", "any", "purpose", "without",
+                 "a", "fee", "as", "long", "this", "notice", "stays", "in", "every", "copy", "of", "them"]
+wrapped_paragraph = st.tuples(st.lists(st.sampled_from(LICENCE_WORDS), min_size=20, max_size=60),
+                              st.integers(60, 79)).map(
+    lambda words_width: textwrap.fill(" ".join(words_width[0]).capitalize() + ".", width=words_width[1]))
+
+
+@few
+@given(st.lists(st.tuples(st.integers(1990, 2030), st.sampled_from(["Ann Lee", "Example Group", "R. Example"]),
+                          wrapped_paragraph), min_size=1, max_size=5))
+def test_a_hard_wrapped_text_keeps_every_copyright_notice_that_heads_a_paragraph(parts):
+    text = "\n".join(f"Copyright © {year} {holder}\n\n{paragraph}\n" for year, holder, paragraph in parts)
+    assert strip(text) == text

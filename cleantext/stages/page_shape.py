@@ -340,3 +340,37 @@ def numbered_lists(texts: Sequence[str], classes: Sequence[BlockClass], fixed: S
                 found += range(i, j)
         i = j
     return found
+
+
+#: A copyright notice is the licence's, not a page footer's, when hard-wrapped prose
+#: starts at most this many lines under it (see `wrapped_text_follows`): other notices
+#: and a one-line sentence ("See the end for copying conditions.") may stand between.
+#: Both constants give the same output on every dev page at every value tried (1-5 and
+#: 30-60, bench/debris_quality.py --cv); on the held-out bench/nonpage_survival.py, 1
+#: misses a THANKS file's two notices above a sentence.
+NOTICE_SPAN = 3
+#: A line broken off by hard wrapping is at least this long (text files wrap at 70-80
+#: characters; a menu item followed by one in lower case is not prose).
+WRAPPED_LINE_MIN = 40
+_SENTENCE_END = tuple(".!?:;,\"')]»”’")
+
+
+def wrapped_text_follows(texts: Sequence[str], i: int, stop: int) -> bool:
+    """Whether hard-wrapped prose starts within `NOTICE_SPAN` lines after line i (before
+    `stop`): a line broken off mid-sentence and the next one going on in lower case.
+
+    A licence or a README under its copyright notice is wrapped at a fixed width
+    ("Permission is hereby granted, free of charge, to any person obtaining a" / "copy
+    of this software..."); a page dump has one paragraph to a line, and its © footer
+    has links under it, or nothing.
+
+    >>> notice = ["Copyright © 1992 X Consortium", "Permission is hereby granted, free of charge, to any person obtaining a",
+    ...           "copy of this software and associated documentation files."]
+    >>> wrapped_text_follows(notice, 0, 3), wrapped_text_follows(["© 2024 Town News", "Privacy Policy", "about us"], 0, 3)
+    (True, False)
+    """
+    for k in range(i + 1, min(stop - 1, i + 1 + NOTICE_SPAN)):
+        line = texts[k]
+        if len(line) >= WRAPPED_LINE_MIN and not line.endswith(_SENTENCE_END) and texts[k + 1][:1].islower():
+            return True
+    return False
