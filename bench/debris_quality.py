@@ -82,7 +82,9 @@ GRID = {
     "MIN_NAVIGATION_KINDS": (1, 2, 3),
     "DATA_RUN_MIN": (2, 3, 5),
     "MIN_DEBRIS_EACH_SIDE": (1, 3, 6),
-    "NUMBERED_LIST_GAP": (0, 1, 2, 3),
+    "LIST_GAP": (0, 1, 2, 3),
+    "LIST_ITEM_MAX": (40, 50, 60, 70, 80),
+    "LIST_SENTENCE_CASE_SHARE": (0.5, 0.75, 1.0),
     "NOTICE_SPAN": (1, 3, 5),
     "WRAPPED_LINE_MIN": (30, 40, 60),
 }

@@ -350,6 +350,35 @@ def test_a_numbered_list_between_paragraphs_is_kept_next_to_a_caption():
             assert "Share on Facebook" not in kept and "Skip to content" not in kept
 
 
+def test_a_bare_list_in_sentence_case_is_kept_next_to_a_caption_or_a_shorter_paragraph():
+    # Without a marker, six items between a paragraph of fewer function words and a
+    # caption a rule matched were judged a menu: the strict rule wants full prose right
+    # on both sides of the list.
+    items = [step.lower().capitalize() for step in STEPS]
+    before = ["Riders said on Monday the coast path, closed since the storm, opens again."]
+    after = [f"After the vote on part {n}, the mayor said the work on the river path would start in spring, "
+             "once the ground is dry enough for the heavy machines." for n in range(2)]
+    for caption in (["Image copyright Getty Images"], ["Read more"]):
+        article = TOWN_PARAGRAPHS + before + items + after
+        page = MENU + "\n" + "\n".join(TOWN_PARAGRAPHS + before + items + caption + after) + "\n\n" + FOOTER
+        kept = nonblank(strip(page))
+        assert [line for line in kept if line in article] == article, caption
+        assert "Share on Facebook" not in kept and "Skip to content" not in kept
+
+
+def test_a_menu_in_title_case_or_of_headlines_between_two_teasers_is_not_a_list():
+    teaser = "The ferry company said on Monday that the new timetable would start in the first week of May."
+    for menu in (["Car Reviews", "Auto Shows", "Editor's Note", "Buyers Guide"],
+                 ["Harbour master: ferry timetable for the summer will change in May again",
+                  "Storm damage: council says the coast path will be closed for two more weeks",
+                  "School roof: work on the new roof of the primary school starts next month"]):
+        page = (MENU + "\n" + "\n".join(TOWN_PARAGRAPHS) + "\n" + teaser + "\n" + "\n".join(menu) + "\n"
+                + teaser.replace("Monday", "Friday") + "\n\n" + FOOTER)
+        kept = nonblank(strip(page))
+        assert not set(menu) & set(kept), menu
+        assert TOWN_PARAGRAPHS == [line for line in kept if line in TOWN_PARAGRAPHS]
+
+
 def test_a_numbered_ranking_under_the_article_is_not_pulled_into_it():
     # A "most searched" ranking after the article's last paragraph has only the footer
     # under it: it is no list of the article's.
@@ -439,3 +468,19 @@ wrapped_paragraph = st.tuples(st.lists(st.sampled_from(LICENCE_WORDS), min_size=
 def test_a_hard_wrapped_text_keeps_every_copyright_notice_that_heads_a_paragraph(parts):
     text = "\n".join(f"Copyright © {year} {holder}\n\n{paragraph}\n" for year, holder, paragraph in parts)
     assert strip(text) == text
+
+
+bare_item = st.lists(st.sampled_from(WORDS), min_size=2, max_size=6).map(lambda words: " ".join(["Some"] + words))
+
+
+@few
+@given(st.lists(bare_item, min_size=3, max_size=10),
+       st.sampled_from([[], ["Image copyright Getty Images"], ["Read more"], ["Photo: Town News"]]))
+def test_a_short_list_in_sentence_case_between_paragraphs_is_kept_whatever_its_items(items, caption):
+    before = ["Riders said on Monday the coast path, closed since the storm, opens again."]
+    after = [f"After the vote on part {n}, the mayor said the work on the river path would start in spring, "
+             "once the ground is dry enough for the heavy machines." for n in range(2)]
+    page = MENU + "\n" + "\n".join(TOWN_PARAGRAPHS + before + items + caption + after) + "\n\n" + FOOTER
+    kept = nonblank(strip(page))
+    assert [line for line in kept if line in items] == items
+    assert "Share on Facebook" not in kept

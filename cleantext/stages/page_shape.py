@@ -289,14 +289,20 @@ def data_runs(texts: Sequence[str], classes: Sequence[BlockClass], fixed: Sequen
 
 
 
-#: A numbered list inside an article: at least `DATA_RUN_MIN` short items numbered one
-#: after another ("1. ", "2. "... or "1) ", "2) "), with a paragraph of prose at most this
-#: many lines before it and after it (a caption, a "Read more" link or a heading may
-#: stand between). A ranking of searches or headlines under the article has no prose
-#: under it, only the footer, and stays out. Every value of 0-3 (and up to 10) gives the
-#: same output on every dev page (bench/debris_quality.py --cv), so the safest is
-#: shipped: 3 keeps 0.961 of the numbered lists bench/article_lists.py inserts, 0 keeps 0.894.
-NUMBERED_LIST_GAP = 3
+#: Lists inside an article stand between its paragraphs: a paragraph of prose at most
+#: this many lines before the list and after it (a caption, a "Read more" link or a
+#: heading may stand between). A ranking of searches or headlines under the article has
+#: only the footer under it, and stays out. Chosen by cross-validation (0-3 tried,
+#: bench/debris_quality.py --cv; for numbered lists alone every value gave the same
+#: output on every dev page).
+LIST_GAP = 3
+#: A list item without a number is short (a menu of headlines between two teasers has
+#: longer lines: "Prince Andrew: BT and three universities abandon ties with duke") ...
+LIST_ITEM_MAX = 70
+#: ... and most items are written in sentence case, some word after the first in lower
+#: case ("Fresh bread and milk"), where a menu's are in title case ("Car Reviews",
+#: "Editor's Note"). A script without case has no such items: its lists stay as they were.
+LIST_SENTENCE_CASE_SHARE = 0.75
 
 _NUMBERED = re.compile(r"(\d{1,3})([.)])\s+\S")
 
@@ -311,8 +317,20 @@ def _number(text: str) -> tuple[int, str] | None:
     return None if found is None else (int(found.group(1)), found.group(2))
 
 
-def numbered_lists(texts: Sequence[str], classes: Sequence[BlockClass], fixed: Sequence[str | None]) -> list[int]:
-    """Indices of the items of numbered lists between paragraphs (`NUMBERED_LIST_GAP`).
+def _sentence_case(text: str) -> bool:
+    """Whether some word after the first starts in lower case.
+
+    >>> [_sentence_case(t) for t in ("Fresh bread and milk", "Car Reviews", "GPS", "Paket für 3 Tage")]
+    [True, False, False, True]
+    """
+    return any(word[:1].islower() for word in text.split()[1:])
+
+
+def article_lists(texts: Sequence[str], classes: Sequence[BlockClass], fixed: Sequence[str | None]) -> list[int]:
+    """Indices of the items of lists between paragraphs (`LIST_GAP`): at least
+    `DATA_RUN_MIN` items numbered one after another ("1. ", "2. "... or "1) ", "2) "), or
+    a run of short lines no rule matched that reads as a list (`LIST_ITEM_MAX`,
+    `LIST_SENTENCE_CASE_SHARE`).
 
     Like a data run, such a list neither ends the article core nor counts against it.
     Numbered items share no shape of a data line ("1. Check the tyres", "2. Pack water"),
@@ -324,8 +342,14 @@ def numbered_lists(texts: Sequence[str], classes: Sequence[BlockClass], fixed: S
     def item(i: int) -> tuple[int, str] | None:
         return _number(texts[i]) if fixed[i] is None and classes[i].length < LENGTH_HIGH else None
 
+    def short(i: int) -> bool:
+        return fixed[i] is None and classes[i].label == "short"
+
     def prose(lo: int, hi: int) -> bool:
         return any(fixed[k] is None and classes[k].label in ("good", "near-good") for k in range(max(0, lo), min(n, hi)))
+
+    def between_paragraphs(i: int, j: int) -> bool:
+        return j - i >= DATA_RUN_MIN and prose(i - 1 - LIST_GAP, i) and prose(j, j + 1 + LIST_GAP)
 
     found: list[int] = []
     i = 0
@@ -336,7 +360,16 @@ def numbered_lists(texts: Sequence[str], classes: Sequence[BlockClass], fixed: S
             number, mark = first
             while j < n and item(j) == (number + 1, mark):
                 j, number = j + 1, number + 1
-            if j - i >= DATA_RUN_MIN and prose(i - 1 - NUMBERED_LIST_GAP, i) and prose(j, j + 1 + NUMBERED_LIST_GAP):
+            if between_paragraphs(i, j):
+                found += range(i, j)
+                i = j
+                continue
+        if short(i):
+            j = i + 1
+            while j < n and short(j):
+                j += 1
+            if (between_paragraphs(i, j) and all(classes[k].length <= LIST_ITEM_MAX for k in range(i, j))
+                    and sum(_sentence_case(texts[k]) for k in range(i, j)) >= LIST_SENTENCE_CASE_SHARE * (j - i)):
                 found += range(i, j)
         i = j
     return found
