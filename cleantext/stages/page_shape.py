@@ -292,9 +292,9 @@ def data_runs(texts: Sequence[str], classes: Sequence[BlockClass], fixed: Sequen
 #: Lists inside an article stand between its paragraphs: a paragraph of prose at most
 #: this many lines before the list and after it (a caption, a "Read more" link or a
 #: heading may stand between). A ranking of searches or headlines under the article has
-#: only the footer under it, and stays out. Chosen by cross-validation (0-3 tried,
-#: bench/debris_quality.py --cv; for numbered lists alone every value gave the same
-#: output on every dev page).
+#: only the footer under it, and stays out. These three constants were chosen in every
+#: fold of the cross-validation over both English dev sets (bench/debris_quality.py
+#: --cv: gap 0-3, item length 40-80, share 0.5-1 tried).
 LIST_GAP = 3
 #: A list item without a number is short (a menu of headlines between two teasers has
 #: longer lines: "Prince Andrew: BT and three universities abandon ties with duke") ...
@@ -317,13 +317,19 @@ def _number(text: str) -> tuple[int, str] | None:
     return None if found is None else (int(found.group(1)), found.group(2))
 
 
+_LOWER_WORD = re.compile(r"\s[a-z]")  # the common case, found without splitting the line
+
+
 def _sentence_case(text: str) -> bool:
     """Whether some word after the first starts in lower case.
 
     >>> [_sentence_case(t) for t in ("Fresh bread and milk", "Car Reviews", "GPS", "Paket für 3 Tage")]
     [True, False, False, True]
     """
-    return any(word[:1].islower() for word in text.split()[1:])
+    if _LOWER_WORD.search(text):
+        return True
+    return not text.isascii() and any(word[:1].islower() for word in text.split()[1:])
+
 
 
 def article_lists(texts: Sequence[str], classes: Sequence[BlockClass], fixed: Sequence[str | None]) -> list[int]:
@@ -337,42 +343,41 @@ def article_lists(texts: Sequence[str], classes: Sequence[BlockClass], fixed: Se
     and counted as a run wherever they stood, they pulled a ranking of searches under
     an article into it.
     """
-    n = len(texts)
-
-    def item(i: int) -> tuple[int, str] | None:
-        return _number(texts[i]) if fixed[i] is None and classes[i].length < LENGTH_HIGH else None
-
-    def short(i: int) -> bool:
-        return fixed[i] is None and classes[i].label == "short"
-
-    def prose(lo: int, hi: int) -> bool:
-        return any(fixed[k] is None and classes[k].label in ("good", "near-good") for k in range(max(0, lo), min(n, hi)))
-
-    def between_paragraphs(i: int, j: int) -> bool:
-        return j - i >= DATA_RUN_MIN and prose(i - 1 - LIST_GAP, i) and prose(j, j + 1 + LIST_GAP)
-
+    prose_at = [i for i, (c, f) in enumerate(zip(classes, fixed)) if f is None and (c.label == "good" or c.label == "near-good")]
     found: list[int] = []
-    i = 0
-    while i < n:
-        first = item(i)
-        j = i + 1
-        if first is not None:
-            number, mark = first
-            while j < n and item(j) == (number + 1, mark):
-                j, number = j + 1, number + 1
-            if between_paragraphs(i, j):
-                found += range(i, j)
-                i = j
+    for p, q in zip(prose_at, prose_at[1:]):  # each stretch between two paragraphs
+        # A list starts at most `LIST_GAP` lines after the paragraph above and ends at
+        # most `LIST_GAP` lines before the one below.
+        i, latest = p + 1, min(q, p + 2 + LIST_GAP)
+        while i < latest and q - i >= DATA_RUN_MIN:
+            if fixed[i] is not None:
+                i += 1
                 continue
-        if short(i):
-            j = i + 1
-            while j < n and short(j):
-                j += 1
-            if (between_paragraphs(i, j) and all(classes[k].length <= LIST_ITEM_MAX for k in range(i, j))
-                    and sum(_sentence_case(texts[k]) for k in range(i, j)) >= LIST_SENTENCE_CASE_SHARE * (j - i)):
-                found += range(i, j)
-        i = j
+            stop = _numbered_run(texts, classes, fixed, i, q)
+            if stop - i >= DATA_RUN_MIN and q - stop <= LIST_GAP:
+                found += range(i, stop)
+                break
+            stop = i
+            while stop < q and fixed[stop] is None and classes[stop].label == "short":
+                stop += 1
+            if (stop - i >= DATA_RUN_MIN and q - stop <= LIST_GAP
+                    and all(classes[k].length <= LIST_ITEM_MAX for k in range(i, stop))
+                    and sum(_sentence_case(texts[k]) for k in range(i, stop)) >= LIST_SENTENCE_CASE_SHARE * (stop - i)):
+                found += range(i, stop)
+                break
+            i = max(stop, i + 1)
     return found
+
+
+def _numbered_run(texts: Sequence[str], classes: Sequence[BlockClass], fixed: Sequence[str | None], first: int, hi: int) -> int:
+    """Where the run of items numbered one after another from line `first` ends (at most `hi`)."""
+    last = _number(texts[first]) if fixed[first] is None and classes[first].length < LENGTH_HIGH else None
+    stop = first
+    while last is not None:
+        stop += 1
+        number = _number(texts[stop]) if stop < hi and fixed[stop] is None and classes[stop].length < LENGTH_HIGH else None
+        last = number if number == (last[0] + 1, last[1]) else None
+    return stop
 
 
 #: A copyright notice is the licence's, not a page footer's, when hard-wrapped prose
