@@ -5,6 +5,7 @@ Usage (from the project root, with the project's virtualenv active):
     python bench/debris_quality.py              # every set, against `cat`, and speed
     python bench/debris_quality.py --worst 5    # and the 5 worst pages of each set
     python bench/debris_quality.py --cv         # cross-validate the constants (a few minutes)
+    python bench/debris_quality.py --cv --constant LIST_GAP   # one constant (repeatable)
     python bench/debris_quality.py --swap       # multilingual articles in the other dev pages' chrome
     python bench/debris_quality.py --code DIR   # speed only, of another checkout (a release worktree)
 
