@@ -455,6 +455,16 @@ def test_a_copyright_notice_with_the_sign_is_kept_above_the_licence_it_heads():
     assert notes(page) == ["rules-only:no-page-evidence"]
 
 
+def test_a_readme_keeps_its_copyright_notice_above_a_licence_line():
+    # A Markdown README writes a paragraph to a line, like a page: the line under its
+    # notice names the licence, which a page's footer seldom does.
+    readme = ("# harbour-tools\n\nSmall tools for reading tide tables and ferry timetables from the command line.\n\n"
+              "## Usage\n\nRun `tides --port ellen` to print the next four tides.\n\n## Licence\n\n"
+              "Copyright © 2021 Jane Example\n\nReleased under the MIT License. See LICENSE for the full text.\n")
+    assert strip(readme) == readme
+    assert notes(readme) == ["rules-only:no-page-evidence"]
+
+
 LICENCE_WORDS = ["you", "may", "copy", "change", "and", "share", "the", "tools", "for", "any", "purpose", "without",
                  "a", "fee", "as", "long", "this", "notice", "stays", "in", "every", "copy", "of", "them"]
 wrapped_paragraph = st.tuples(st.lists(st.sampled_from(LICENCE_WORDS), min_size=20, max_size=60),

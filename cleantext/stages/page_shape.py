@@ -380,22 +380,27 @@ def _numbered_run(texts: Sequence[str], classes: Sequence[BlockClass], fixed: Se
     return stop
 
 
-#: A copyright notice is the licence's, not a page footer's, when hard-wrapped prose
-#: starts at most this many lines under it (see `wrapped_text_follows`): other notices
-#: and a one-line sentence ("See the end for copying conditions.") may stand between.
-#: Both constants give the same output on every dev page at every value tried (1-5 and
-#: 30-60, bench/debris_quality.py --cv); on the held-out bench/nonpage_survival.py, 1
-#: misses a THANKS file's two notices above a sentence.
+#: A copyright notice is the licence's, not a page footer's, when its own line or one
+#: at most this many lines under it names a licence, or hard-wrapped prose starts there
+#: (see `licence_notice`): other notices and a one-line sentence ("See the end for
+#: copying conditions.") may stand between. Both constants give the same output on every
+#: dev page at every value tried (1-5 and 30-60, bench/debris_quality.py --cv); on the
+#: held-out bench/nonpage_survival.py, 1 misses a THANKS file's two notices above a sentence.
 NOTICE_SPAN = 3
 #: A line broken off by hard wrapping is at least this long (text files wrap at 70-80
 #: characters; a menu item followed by one in lower case is not prose).
 WRAPPED_LINE_MIN = 40
 _SENTENCE_END = tuple(".!?:;,\"')]»”’")
+#: "License", "licence", "licensed": a page's footer reserves rights and links its
+#: terms; it seldom names a licence (a disclaimer of warranties it may have).
+_LICENCE = re.compile(r"\blicen[cs]", re.IGNORECASE)
 
 
-def wrapped_text_follows(texts: Sequence[str], i: int, stop: int) -> bool:
-    """Whether hard-wrapped prose starts within `NOTICE_SPAN` lines after line i (before
-    `stop`): a line broken off mid-sentence and the next one going on in lower case.
+def licence_notice(texts: Sequence[str], i: int, stop: int) -> bool:
+    """Whether the copyright notice at line i heads a licence or a text file: its line or
+    one of the `NOTICE_SPAN` lines under it (before `stop`) names a licence ("Released
+    under the MIT License."), or hard-wrapped prose starts there: a line broken off
+    mid-sentence and the next one going on in lower case.
 
     A licence or a README under its copyright notice is wrapped at a fixed width
     ("Permission is hereby granted, free of charge, to any person obtaining a" / "copy
@@ -404,9 +409,13 @@ def wrapped_text_follows(texts: Sequence[str], i: int, stop: int) -> bool:
 
     >>> notice = ["Copyright © 1992 X Consortium", "Permission is hereby granted, free of charge, to any person obtaining a",
     ...           "copy of this software and associated documentation files."]
-    >>> wrapped_text_follows(notice, 0, 3), wrapped_text_follows(["© 2024 Town News", "Privacy Policy", "about us"], 0, 3)
-    (True, False)
+    >>> licence_notice(notice, 0, 3), licence_notice(["© 2024 Jane Doe", "Released under the MIT License."], 0, 2)
+    (True, True)
+    >>> licence_notice(["© 2024 Town News", "Privacy Policy", "about us"], 0, 3)
+    False
     """
+    if any(_LICENCE.search(texts[k]) for k in range(i, min(stop, i + 1 + NOTICE_SPAN))):
+        return True
     for k in range(i + 1, min(stop - 1, i + 1 + NOTICE_SPAN)):
         line = texts[k]
         if len(line) >= WRAPPED_LINE_MIN and not line.endswith(_SENTENCE_END) and texts[k + 1][:1].islower():
