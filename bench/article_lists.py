@@ -3,7 +3,8 @@ paragraphs after them?
 
 Each news and CleanEval dev page gets a block of short lines inserted after the middle
 line of its article (the lines of its expected text): six list items (bulleted,
-numbered, bare, announced by a colon), a small results table, a short Q&A, very short
+numbered, bare, announced by a colon; bare and numbered also with `OTHER_ITEMS`, written
+after the list rules), a small results table, a short Q&A, very short
 paragraphs, or headings. Printed: the share of the inserted lines kept, the pages that
 lose more than half of them, and, for the bulleted list, the article recall (expected
 lines kept) with and without it. The pages keep their own chrome; "headings" and
@@ -31,15 +32,22 @@ ITEMS = ["Fresh bread and milk", "Two tickets for Friday", "The old railway brid
          "Free parking on Sundays", "Longer library hours", "Solar panels for the hall", "Safer bike lanes",
          "More buses at night", "A bigger market square", "Clean water for the farms", "Street lights on Elm Road"]
 TEAMS = ["Arsenal", "Chelsea", "Leeds", "Everton", "Fulham"]
+#: Items written after the list rules were (other words, lengths and punctuation): a
+#: check that the rules do not only fit ITEMS.
+OTHER_ITEMS = ["Two eggs, beaten", "A pinch of salt", "Half a cup of warm milk", "Butter for the pan",
+               "Fresh herbs to serve", "Black pepper", "Check the brakes and the lights before every ride",
+               "Carry a spare tube", "Ride on the right", "Wear bright colours at dusk"]
 
 
-def blocks(rng: random.Random) -> dict[str, list[str]]:
+def blocks(rng: random.Random, other_rng: random.Random) -> dict[str, list[str]]:
     items = rng.sample(ITEMS, 6)
     return {
         "bulleted list": [f"- {item}" for item in items],
         "bulleted list (•)": [f"• {item}" for item in items],
         "numbered list": [f"{n}. {item}" for n, item in enumerate(items, 1)],
         "bare list": items,
+        "bare list (other items)": other_rng.sample(OTHER_ITEMS, 6),
+        "numbered list (other items)": [f"{n}) {item}" for n, item in enumerate(other_rng.sample(OTHER_ITEMS, 5), 1)],
         "announced list": ["The plan includes:"] + items,
         "results table": ["Team Won Lost Points"] + [f"{t} {w} {8 - w} {3 * w}" for t, w in zip(TEAMS, (7, 6, 4, 3, 1))],
         "Q&A": ["Q: Why now?", "A: Because the money is there.", "Q: Who pays?", "A: The county does."],
@@ -53,7 +61,7 @@ def kept_lines(text: str) -> set[str]:
 
 
 def main() -> int:
-    rng = random.Random(5)
+    rng, other_rng = random.Random(5), random.Random(7)  # the second apart: the first rows stay as they were
     shares: dict[str, list[float]] = {}
     recall_before, recall_after = [], []
     for _, _, page, gold in debris_quality.pages("extraction-dev") + debris_quality.pages("cleaneval-dev"):
@@ -63,7 +71,7 @@ def main() -> int:
         if len(article) < 4 or len(at) < 4:
             continue
         middle = at[len(at) // 2]
-        for name, block in blocks(rng).items():
+        for name, block in blocks(rng, other_rng).items():
             kept = kept_lines("\n".join(lines[:middle + 1] + block + lines[middle + 1:]) + "\n")
             shares.setdefault(name, []).append(sum(line in kept for line in block) / len(block))
             if name == "bulleted list":

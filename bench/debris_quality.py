@@ -5,6 +5,7 @@ Usage (from the project root, with the project's virtualenv active):
     python bench/debris_quality.py              # every set, against `cat`, and speed
     python bench/debris_quality.py --worst 5    # and the 5 worst pages of each set
     python bench/debris_quality.py --cv         # cross-validate the constants (a few minutes)
+    python bench/debris_quality.py --cv --constant LIST_GAP   # one constant (repeatable)
     python bench/debris_quality.py --swap       # multilingual articles in the other dev pages' chrome
     python bench/debris_quality.py --code DIR   # speed only, of another checkout (a release worktree)
 
@@ -82,6 +83,11 @@ GRID = {
     "MIN_NAVIGATION_KINDS": (1, 2, 3),
     "DATA_RUN_MIN": (2, 3, 5),
     "MIN_DEBRIS_EACH_SIDE": (1, 3, 6),
+    "LIST_GAP": (0, 1, 2, 3),
+    "LIST_ITEM_MAX": (40, 50, 60, 70, 80),
+    "LIST_SENTENCE_CASE_SHARE": (0.5, 0.75, 1.0),
+    "NOTICE_SPAN": (1, 3, 5),
+    "WRAPPED_LINE_MIN": (30, 40, 60),
 }
 
 #: Template-error lines of each kind the rules name, written for this bench.
@@ -313,8 +319,9 @@ def fold_of(group: str) -> int:
 def with_constant(name: str, value, action):
     """Run `action` with the tuned constant `name` set to `value` where it is defined
     (its module's functions read it there) and where `boilerplate` re-exports it."""
-    homes = [module for module in (line_classes, page_shape, article_core) if name in vars(module)] + [boilerplate]
-    old = getattr(boilerplate, name)
+    homes = [module for module in (line_classes, page_shape, article_core) if name in vars(module)]
+    homes += [boilerplate] if name in vars(boilerplate) else []
+    old = getattr(homes[0], name)
     for module in homes:
         setattr(module, name, value)
     try:
@@ -324,9 +331,10 @@ def with_constant(name: str, value, action):
             setattr(module, name, old)
 
 
-def cross_validate(sets: dict[str, list]) -> None:
-    for name, values in GRID.items():
-        shipped = getattr(boilerplate, name)
+def cross_validate(sets: dict[str, list], names: list[str]) -> None:
+    for name in names or list(GRID):
+        values = GRID[name]
+        shipped = getattr(next(m for m in (line_classes, page_shape, article_core, boilerplate) if name in vars(m)), name)
         print(f"\n{name} (shipped {shipped}); values {values}")
         scored = {}
         for value in values:
@@ -366,13 +374,15 @@ def main() -> None:
     parser.add_argument("--worst", type=int, default=0, help="also list the N pages with the lowest F1 per set")
     parser.add_argument("--repeat", type=int, default=5, help="speed: best of this many passes (0: skip)")
     parser.add_argument("--cv", action="store_true", help="cross-validate the constants in GRID")
+    parser.add_argument("--constant", action="append", default=[], choices=sorted(GRID),
+                        help="with --cv: only this constant (repeatable)")
     parser.add_argument("--swap", action="store_true", help="multilingual articles in the other dev pages' chrome")
     parser.add_argument("--code", metavar="DIR", help="speed only, of the cleantext checkout in DIR")
     args = parser.parse_args()
 
     sets = {"news": pages("extraction-dev"), "cleaneval": pages("cleaneval-dev")}
     if args.cv:
-        cross_validate(sets)
+        cross_validate(sets, args.constant)
         return
     if args.swap:
         swapped(sets)

@@ -3,7 +3,7 @@
 The shared dev set `multilingual-dev/survive/` holds 47 documents that are not page
 dumps (Debian changelogs, AUTHORS/THANKS lists, licence texts, Python modules, numpy's
 test CSV files), taken from a stock Debian + Python machine. This machine has thousands
-more of each kind, so this script draws a larger sample of the same kinds (seeded,
+more of each kind, so this script draws a larger sample of the same kinds, and READMEs (seeded,
 skipping the dev documents themselves), as held-out data for the question "does the
 stage ever delete a document that is not a page?", and prints the share of non-blank
 lines kept per kind, the worst documents and why their lines went.
@@ -53,6 +53,8 @@ KINDS = {
     "names": _name_files,
     "csv": lambda: glob.glob(f"{BASE}/site-packages/**/*.csv", recursive=True)
     + glob.glob(f"{SITE}/site-packages/**/*.csv", recursive=True),
+    # Last, so the kinds above draw the same documents as before it was added.
+    "readme": lambda: glob.glob("/usr/share/doc/*/README*"),
 }
 
 

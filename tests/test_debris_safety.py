@@ -3,6 +3,7 @@ keep their text, a page whose article core is not found falls back to the rules,
 each fallback is counted and named (issue 9, point 1)."""
 
 import json
+import textwrap
 
 from cleantext import Pipeline, StripDebris, split_lines
 from cleantext.cli import cli
@@ -327,6 +328,69 @@ def test_a_bare_list_between_two_paragraphs_keeps_the_paragraph_after_it():
     assert "Share on Facebook" not in kept and "Skip to content" not in kept
 
 
+TOWN_PARAGRAPHS = [f"The council met on Tuesday to discuss plan number {n} for the town, and many of the people "
+                   "who live near the river came to hear what it would mean for their homes." for n in range(3)]
+STEPS = ["Check the tyres before you leave", "Pack water and a map", "Tell a friend your route",
+         "Take the coast road north", "Stop at the old mill for lunch", "Come back before dark"]
+
+
+def test_a_numbered_list_between_paragraphs_is_kept_next_to_a_caption():
+    # Numbered items have no common shape of a data run ("1. Check", "2. Pack"), so six of
+    # them next to a caption a rule matched ended the article core at the list, or were
+    # judged as short lines at its edge.
+    after = [f"After the vote on part {n}, the mayor said the work on the river path would start in spring, "
+             "once the ground is dry enough for the heavy machines." for n in range(2)]
+    for mark in (".", ")"):
+        items = [f"{n}{mark} {step}" for n, step in enumerate(STEPS, 1)]
+        for caption in (["Image copyright Getty Images"], ["Read more"], []):
+            article = TOWN_PARAGRAPHS + items + after
+            page = MENU + "\n" + "\n".join(TOWN_PARAGRAPHS + items + caption + after) + "\n\n" + FOOTER
+            kept = nonblank(strip(page))
+            assert [line for line in kept if line in article] == article, (mark, caption)
+            assert "Share on Facebook" not in kept and "Skip to content" not in kept
+
+
+def test_a_bare_list_in_sentence_case_is_kept_next_to_a_caption_or_a_shorter_paragraph():
+    # Without a marker, six items between a paragraph of fewer function words and a
+    # caption a rule matched were judged a menu: the strict rule wants full prose right
+    # on both sides of the list.
+    items = [step.lower().capitalize() for step in STEPS]
+    before = ["Riders said on Monday the coast path, closed since the storm, opens again."]
+    after = [f"After the vote on part {n}, the mayor said the work on the river path would start in spring, "
+             "once the ground is dry enough for the heavy machines." for n in range(2)]
+    for caption in (["Image copyright Getty Images"], ["Read more"]):
+        article = TOWN_PARAGRAPHS + before + items + after
+        page = MENU + "\n" + "\n".join(TOWN_PARAGRAPHS + before + items + caption + after) + "\n\n" + FOOTER
+        kept = nonblank(strip(page))
+        assert [line for line in kept if line in article] == article, caption
+        assert "Share on Facebook" not in kept and "Skip to content" not in kept
+
+
+def test_a_menu_in_title_case_or_of_headlines_between_two_teasers_is_not_a_list():
+    teaser = "The ferry company said on Monday that the new timetable would start in the first week of May."
+    for menu in (["Car Reviews", "Auto Shows", "Editor's Note", "Buyers Guide"],
+                 ["Harbour master: ferry timetable for the summer will change in May again",
+                  "Storm damage: council says the coast path will be closed for two more weeks",
+                  "School roof: work on the new roof of the primary school starts next month"]):
+        page = (MENU + "\n" + "\n".join(TOWN_PARAGRAPHS) + "\n" + teaser + "\n" + "\n".join(menu) + "\n"
+                + teaser.replace("Monday", "Friday") + "\n\n" + FOOTER)
+        kept = nonblank(strip(page))
+        assert not set(menu) & set(kept), menu
+        assert TOWN_PARAGRAPHS == [line for line in kept if line in TOWN_PARAGRAPHS]
+
+
+def test_a_numbered_ranking_under_the_article_is_not_pulled_into_it():
+    # A "most searched" ranking after the article's last paragraph has only the footer
+    # under it: it is no list of the article's.
+    ranking = [f"{n}. {name} ({n + 3})" for n, name in enumerate(
+        ["Harbour Lights", "Ferry Times", "Storm Watch", "Bridge Vote", "Town Fair", "Jazz Night"], 1)]
+    page = (MENU + "\n" + "\n".join(TOWN_PARAGRAPHS) + "\n\nMost searched this week\n" + "\n".join(ranking)
+            + "\n\n" + FOOTER)
+    kept = nonblank(strip(page))
+    assert TOWN_PARAGRAPHS == [line for line in kept if line in TOWN_PARAGRAPHS]
+    assert not set(ranking) & set(kept)
+
+
 def test_version_numbers_are_not_dates():
     """A changelog's version headings ("3.0.9") were read as numeric dates: with a long
     release making a menu-like run, the document counted as a page and lost them as
@@ -352,3 +416,81 @@ def test_numeric_dates_are_still_dates():
         assert builtin.match(date).name == "byline-date", date
     for version in ("3.0.9", "3.0.10", "1.2.3", "2019.13.01", "0.9.10"):
         assert builtin.match(version) is None, version
+
+
+WORDS = ["bread", "milk", "river", "bridge", "school", "roof", "tickets", "parking", "library", "water",
+         "farms", "lights", "square", "buses", "garden", "benches", "the", "for", "and", "a", "new", "old"]
+numbered_item = st.lists(st.sampled_from(WORDS), min_size=2, max_size=6).map(lambda words: " ".join(words).capitalize())
+
+
+@few
+@given(st.lists(numbered_item, min_size=3, max_size=12), st.sampled_from([".", ")"]), st.integers(1, 40),
+       st.sampled_from([[], ["Image copyright Getty Images"], ["Read more"], ["Photo: Town News"]]))
+def test_a_numbered_list_between_paragraphs_is_kept_whatever_its_items(items, mark, first, caption):
+    numbered = [f"{first + n}{mark} {item}" for n, item in enumerate(items)]
+    after = [f"After the vote on part {n}, the mayor said the work on the river path would start in spring, "
+             "once the ground is dry enough for the heavy machines." for n in range(2)]
+    page = MENU + "\n" + "\n".join(TOWN_PARAGRAPHS + numbered + caption + after) + "\n\n" + FOOTER
+    kept = nonblank(strip(page))
+    assert [line for line in kept if line in numbered] == numbered
+    assert "Share on Facebook" not in kept
+
+
+def test_a_copyright_notice_with_the_sign_is_kept_above_the_licence_it_heads():
+    # Licence files write "Copyright ©" too: the notice went as a page footer would.
+    # Hard-wrapped text under it is the licence's; a page's footer has links under it.
+    licence = ("Copying terms for the harbour tools\n\nCopyright © 2003, 2011 Robert Example\n\n"
+               "Permission to use, copy and change these tools for any purpose is given to\n"
+               "everyone without a fee, as long as this notice and the text below are kept in\n"
+               "every copy of them.\n\nCopyright © 2019 Example Harbour Group\n"
+               "Copyright © 2020 Ann Lee\n\nThe tools come as they are, with no promise that\n"
+               "they work, and nobody who wrote them answers for any harm they may do.\n")
+    assert strip(licence) == licence
+    page = ("Town council approves the new bridge\n\n" + "The council met on Tuesday and the vote on the "
+            "new bridge was close, as many of the people in the town had expected it to be.\n" * 4
+            + "\nRelated news\nCopyright © 2024 Town News Media\nTown News, 12 Harbour Road, Port Ellen\n"
+            "Letters to the editor\n")
+    kept = nonblank(strip(page))
+    assert "Copyright © 2024 Town News Media" not in kept
+    assert notes(page) == ["rules-only:no-page-evidence"]
+
+
+def test_a_readme_keeps_its_copyright_notice_above_a_licence_line():
+    # A Markdown README writes a paragraph to a line, like a page: the line under its
+    # notice names the licence, which a page's footer seldom does.
+    readme = ("# harbour-tools\n\nSmall tools for reading tide tables and ferry timetables from the command line.\n\n"
+              "## Usage\n\nRun `tides --port ellen` to print the next four tides.\n\n## Licence\n\n"
+              "Copyright © 2021 Jane Example\n\nReleased under the MIT License. See LICENSE for the full text.\n")
+    assert strip(readme) == readme
+    assert notes(readme) == ["rules-only:no-page-evidence"]
+
+
+LICENCE_WORDS = ["you", "may", "copy", "change", "and", "share", "the", "tools", "for", "any", "purpose", "without",
+                 "a", "fee", "as", "long", "this", "notice", "stays", "in", "every", "copy", "of", "them"]
+wrapped_paragraph = st.tuples(st.lists(st.sampled_from(LICENCE_WORDS), min_size=20, max_size=60),
+                              st.integers(60, 79)).map(
+    lambda words_width: textwrap.fill(" ".join(words_width[0]).capitalize() + ".", width=words_width[1]))
+
+
+@few
+@given(st.lists(st.tuples(st.integers(1990, 2030), st.sampled_from(["Ann Lee", "Example Group", "R. Example"]),
+                          wrapped_paragraph), min_size=1, max_size=5))
+def test_a_hard_wrapped_text_keeps_every_copyright_notice_that_heads_a_paragraph(parts):
+    text = "\n".join(f"Copyright © {year} {holder}\n\n{paragraph}\n" for year, holder, paragraph in parts)
+    assert strip(text) == text
+
+
+bare_item = st.lists(st.sampled_from(WORDS), min_size=2, max_size=6).map(lambda words: " ".join(["Some"] + words))
+
+
+@few
+@given(st.lists(bare_item, min_size=3, max_size=10),
+       st.sampled_from([[], ["Image copyright Getty Images"], ["Read more"], ["Photo: Town News"]]))
+def test_a_short_list_in_sentence_case_between_paragraphs_is_kept_whatever_its_items(items, caption):
+    before = ["Riders said on Monday the coast path, closed since the storm, opens again."]
+    after = [f"After the vote on part {n}, the mayor said the work on the river path would start in spring, "
+             "once the ground is dry enough for the heavy machines." for n in range(2)]
+    page = MENU + "\n" + "\n".join(TOWN_PARAGRAPHS + before + items + caption + after) + "\n\n" + FOOTER
+    kept = nonblank(strip(page))
+    assert [line for line in kept if line in items] == items
+    assert "Share on Facebook" not in kept

@@ -24,6 +24,7 @@ from typing import ClassVar, NamedTuple
 from ..lines import Line, Removal
 from ..pipeline import Stage
 from . import boilerplate
+from .page_shape import licence_notice
 from .blank_lines import collapse_blank_lines
 from .rules import (  # noqa: F401
     CUSTOM, PatternTimeout, RULE_FILES, Rule, USER_PATTERN_BUDGET, USER_PATTERN_TIMEOUT, builtin_rules,
@@ -377,9 +378,10 @@ class StripDebris(Stage):
                     not_a_page = fallback == "no-page-evidence"
                     text_file = indented >= boilerplate.INDENTED_SHARE  # never a page (`page_evidence`)
                     for i in range(a, b):
-                        if fixed[i] in ("navigation", "comment") and _content_left_to_rules(
-                                texts[i], navigation[i], indented_lines[i], not_a_page, text_file):
-                            removals[i] = None
+                        if fixed[i] in ("navigation", "comment") and (_content_left_to_rules(
+                                texts[i], navigation[i], indented_lines[i], not_a_page, text_file)
+                                or navigation[i] == "navigation:copyright" and licence_notice(texts, i, b)):
+                            removals[i] = None  # a licence's notice (or a README's)
             for i, (text, judged, forced) in enumerate(zip(texts, classes, fixed)):
                 if judged.label != "bad" and judged.reason != "rule-match-inside-prose":
                     continue  # kept by the heuristics: the rules' removal (or none) stands

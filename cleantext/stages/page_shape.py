@@ -288,3 +288,136 @@ def data_runs(texts: Sequence[str], classes: Sequence[BlockClass], fixed: Sequen
     return found
 
 
+
+#: Lists inside an article stand between its paragraphs: a paragraph of prose at most
+#: this many lines before the list and after it (a caption, a "Read more" link or a
+#: heading may stand between). A ranking of searches or headlines under the article has
+#: only the footer under it, and stays out. These three constants were chosen in every
+#: fold of the cross-validation over both English dev sets (bench/debris_quality.py
+#: --cv: gap 0-3, item length 40-80, share 0.5-1 tried).
+LIST_GAP = 3
+#: A list item without a number is short (a menu of headlines between two teasers has
+#: longer lines: "Prince Andrew: BT and three universities abandon ties with duke") ...
+LIST_ITEM_MAX = 70
+#: ... and most items are written in sentence case, some word after the first in lower
+#: case ("Fresh bread and milk"), where a menu's are in title case ("Car Reviews",
+#: "Editor's Note"). A script without case has no such items: its lists stay as they were.
+LIST_SENTENCE_CASE_SHARE = 0.75
+
+_NUMBERED = re.compile(r"(\d{1,3})([.)])\s+\S")
+
+
+def _number(text: str) -> tuple[int, str] | None:
+    """The number and mark of a numbered item, None for other lines.
+
+    >>> [_number(t) for t in ("12. Item", "3) Item", "2019. Year", "1.5 litres", "Item")]
+    [(12, '.'), (3, ')'), None, None, None]
+    """
+    found = _NUMBERED.match(text) if text[:1].isdigit() else None
+    return None if found is None else (int(found.group(1)), found.group(2))
+
+
+_LOWER_WORD = re.compile(r"\s[a-z]")  # the common case, found without splitting the line
+
+
+def _sentence_case(text: str) -> bool:
+    """Whether some word after the first starts in lower case.
+
+    >>> [_sentence_case(t) for t in ("Fresh bread and milk", "Car Reviews", "GPS", "Paket für 3 Tage")]
+    [True, False, False, True]
+    """
+    if _LOWER_WORD.search(text):
+        return True
+    return not text.isascii() and any(word[:1].islower() for word in text.split()[1:])
+
+
+
+def article_lists(texts: Sequence[str], classes: Sequence[BlockClass], fixed: Sequence[str | None]) -> list[int]:
+    """Indices of the items of lists between paragraphs (`LIST_GAP`): at least
+    `DATA_RUN_MIN` items numbered one after another ("1. ", "2. "... or "1) ", "2) "), or
+    a run of short lines no rule matched that reads as a list (`LIST_ITEM_MAX`,
+    `LIST_SENTENCE_CASE_SHARE`).
+
+    Like a data run, such a list neither ends the article core nor counts against it.
+    Numbered items share no shape of a data line ("1. Check the tyres", "2. Pack water"),
+    and counted as a run wherever they stood, they pulled a ranking of searches under
+    an article into it.
+    """
+    prose_at = [i for i, (c, f) in enumerate(zip(classes, fixed)) if f is None and (c.label == "good" or c.label == "near-good")]
+    found: list[int] = []
+    for p, q in zip(prose_at, prose_at[1:]):  # each stretch between two paragraphs
+        # A list starts at most `LIST_GAP` lines after the paragraph above and ends at
+        # most `LIST_GAP` lines before the one below.
+        i, latest = p + 1, min(q, p + 2 + LIST_GAP)
+        while i < latest and q - i >= DATA_RUN_MIN:
+            if fixed[i] is not None:
+                i += 1
+                continue
+            stop = _numbered_run(texts, classes, fixed, i, q)
+            if stop - i >= DATA_RUN_MIN and q - stop <= LIST_GAP:
+                found += range(i, stop)
+                break
+            stop = i
+            while stop < q and fixed[stop] is None and classes[stop].label == "short":
+                stop += 1
+            if (stop - i >= DATA_RUN_MIN and q - stop <= LIST_GAP
+                    and all(classes[k].length <= LIST_ITEM_MAX for k in range(i, stop))
+                    and sum(_sentence_case(texts[k]) for k in range(i, stop)) >= LIST_SENTENCE_CASE_SHARE * (stop - i)):
+                found += range(i, stop)
+                break
+            i = max(stop, i + 1)
+    return found
+
+
+def _numbered_run(texts: Sequence[str], classes: Sequence[BlockClass], fixed: Sequence[str | None], first: int, hi: int) -> int:
+    """Where the run of items numbered one after another from line `first` ends (at most `hi`)."""
+    last = _number(texts[first]) if fixed[first] is None and classes[first].length < LENGTH_HIGH else None
+    stop = first
+    while last is not None:
+        stop += 1
+        number = _number(texts[stop]) if stop < hi and fixed[stop] is None and classes[stop].length < LENGTH_HIGH else None
+        last = number if number == (last[0] + 1, last[1]) else None
+    return stop
+
+
+#: A copyright notice is the licence's, not a page footer's, when its own line or one
+#: at most this many lines under it names a licence, or hard-wrapped prose starts there
+#: (see `licence_notice`): other notices and a one-line sentence ("See the end for
+#: copying conditions.") may stand between. Both constants give the same output on every
+#: dev page at every value tried (1-5 and 30-60, bench/debris_quality.py --cv); on the
+#: held-out bench/nonpage_survival.py, 1 misses a THANKS file's two notices above a sentence.
+NOTICE_SPAN = 3
+#: A line broken off by hard wrapping is at least this long (text files wrap at 70-80
+#: characters; a menu item followed by one in lower case is not prose).
+WRAPPED_LINE_MIN = 40
+_SENTENCE_END = tuple(".!?:;,\"')]»”’")
+#: "License", "licence", "licensed": a page's footer reserves rights and links its
+#: terms; it seldom names a licence (a disclaimer of warranties it may have).
+_LICENCE = re.compile(r"\blicen[cs]", re.IGNORECASE)
+
+
+def licence_notice(texts: Sequence[str], i: int, stop: int) -> bool:
+    """Whether the copyright notice at line i heads a licence or a text file: its line or
+    one of the `NOTICE_SPAN` lines under it (before `stop`) names a licence ("Released
+    under the MIT License."), or hard-wrapped prose starts there: a line broken off
+    mid-sentence and the next one going on in lower case.
+
+    A licence or a README under its copyright notice is wrapped at a fixed width
+    ("Permission is hereby granted, free of charge, to any person obtaining a" / "copy
+    of this software..."); a page dump has one paragraph to a line, and its © footer
+    has links under it, or nothing.
+
+    >>> notice = ["Copyright © 1992 X Consortium", "Permission is hereby granted, free of charge, to any person obtaining a",
+    ...           "copy of this software and associated documentation files."]
+    >>> licence_notice(notice, 0, 3), licence_notice(["© 2024 Jane Doe", "Released under the MIT License."], 0, 2)
+    (True, True)
+    >>> licence_notice(["© 2024 Town News", "Privacy Policy", "about us"], 0, 3)
+    False
+    """
+    if any(_LICENCE.search(texts[k]) for k in range(i, min(stop, i + 1 + NOTICE_SPAN))):
+        return True
+    for k in range(i + 1, min(stop - 1, i + 1 + NOTICE_SPAN)):
+        line = texts[k]
+        if len(line) >= WRAPPED_LINE_MIN and not line.endswith(_SENTENCE_END) and texts[k + 1][:1].islower():
+            return True
+    return False
