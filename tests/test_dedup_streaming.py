@@ -146,17 +146,18 @@ def test_rebuilding_the_window_index_never_indexes_lines_that_were_not_added():
 
 @given(st.integers(0, 2**32 - 1), st.booleans(), st.booleans())
 @settings(max_examples=25, deadline=None)
-def test_band_tables_map_each_key_to_its_newest_owner_across_growth_and_wrap_around(seed, crowd_the_end, resume):
-    """The tables grow by refilling in home order (no step-by-step probing) and finish
-    long probe runs one key at a time; either way each (band, key) must map to the owner
-    last put, and `put` must return the owner it replaced, exactly as a dict does. With
-    `resume`, each put starts where a `get` of the same keys ended its probes."""
+def test_band_tables_map_each_key_to_its_newest_owner_across_growth_and_spills(seed, crowd_the_end, resume):
+    """The tables grow by refilling in home order (no step-by-step probing), finish long
+    probe runs a block of slots at a time and grow when a run would spill past the spare
+    slots after the last home; either way each (band, key) must map to the owner last put,
+    and `put` must return the owner it replaced, exactly as a dict does. With `resume`,
+    each put starts where a `get` of the same keys ended its probes."""
     import numpy as np
 
     from cleantext.stages.near_duplicates import BANDS, _BandTables
 
     rng = np.random.default_rng(seed)
-    if crowd_the_end:  # keys whose home is in the last 2% of any table size: runs wrap around
+    if crowd_the_end:  # keys whose home is in the last 2% of any table size: runs reach the end
         mixed = rng.integers(int(0.98 * 2**32), 2**32, size=3000, dtype=np.uint64)
         pool = (mixed * np.uint64(pow(0x9E3779B1, -1, 2**32)) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
     else:
