@@ -324,29 +324,30 @@ class _BandTables:
         return True
 
     def _put(self, bands: np.ndarray, entries: np.ndarray, starts: np.ndarray | None = None) -> np.ndarray:
-        replaced = np.full(len(entries), -1, dtype=np.int64)
         wanted = entries >> _U64(32)
-        pending = np.arange(len(entries))
         at = bands * self.stride + (self._home(wanted) if starts is None else starts.astype(np.int64))
-        table = self.entries
-        while len(pending):
-            ends, held = self._probe(at, wanted[pending])
-            hit = held != 0  # the key's own slot: its owner is replaced
-            replaced[pending[hit]] = (held[hit] & _MASK32).astype(np.int64) - 1
-            table[ends[hit]] = entries[pending[hit]]
-            # claim empty slots; where several claim one, the entry left in it won
-            claiming, claimed = pending[~hit], ends[~hit]
-            spilled = claimed - bands[claiming] * self.stride >= self.size + self.SPARE
-            if spilled.any():  # grow, then place the rest from their new homes
+        ends, held = self._probe(at, wanted)
+        replaced = (held & _MASK32).astype(np.int64) - 1  # -1 where the probe ended at an empty slot
+        hit = held != 0  # the key's own slot: its owner is replaced
+        self.entries[ends[hit]] = entries[hit]
+        # the others claim empty slots; where several claim one, the entry left in it won,
+        # and the rest probe on from there (their keys are in no slot: they end at empty ones)
+        claiming = np.flatnonzero(~hit)
+        claimed = ends[claiming]
+        while len(claiming):
+            if (claimed - bands[claiming] * self.stride >= self.size + self.SPARE).any():
+                # a run spilled past the spare slots: grow, then place the rest from their new homes
                 self._grow(-(-int(self.size * self.GROWTH) // 1024) * 1024)
-                table = self.entries
-                pending = claiming
-                at = bands[pending] * self.stride + self._home(wanted[pending])
+                claimed, _ = self._probe(bands[claiming] * self.stride + self._home(wanted[claiming]),
+                                         wanted[claiming])
                 continue
+            table = self.entries
             table[claimed] = entries[claiming]
             won = table[claimed] == entries[claiming]
             self.counts += np.bincount(bands[claiming[won]], minlength=BANDS)
-            pending, at = claiming[~won], claimed[~won]  # probe on from the slot taken
+            lost = ~won
+            claiming = claiming[lost]
+            claimed, _ = self._probe(claimed[lost], wanted[claiming])
         return replaced
 
 
