@@ -300,27 +300,28 @@ class _BandTables:
 
     def _grow(self, size: int) -> None:
         """Move every entry into tables of (at least) `size` home slots."""
-        old, stride = self.entries, self.stride
+        old, stride, counts = self.entries, self.stride, self.counts.tolist()
         while True:
             self._reset(size)
-            if all(self._refill(band, old[band * stride:(band + 1) * stride]) for band in range(BANDS)):
+            if all(self._refill(band, old[band * stride:(band + 1) * stride], counts[band]) for band in range(BANDS)):
                 return
             size = -(-int(size * self.GROWTH) // 1024) * 1024  # a run spilled past the spare slots
 
-    def _refill(self, band: int, slots: np.ndarray) -> bool:
-        """Put the entries of `slots` (distinct keys) into band `band`'s empty table without
-        probing step by step; False if they do not fit.
+    def _refill(self, band: int, slots: np.ndarray, count: int) -> bool:
+        """Put the `count` entries of `slots` (distinct keys; the rest is empty) into band
+        `band`'s empty table without probing step by step; False if they do not fit.
 
         Inserted in order of home slot (the order of the entries themselves: their high
         half is the mixed key), each key lands in the first free slot from its home: one
-        past the previous key's slot, or its home when that is further (a running maximum)."""
-        entries = np.sort(slots[slots != 0])
-        steps = np.arange(len(entries))
+        past the previous key's slot, or its home when that is further (a running maximum).
+        Sorting all the slots, empty ones first, is cheaper than picking the entries out."""
+        entries = np.sort(slots)[len(slots) - count:]
+        steps = np.arange(count)
         placed = np.maximum.accumulate(self._home(entries >> _U64(32)) - steps) + steps
-        if len(placed) and placed[-1] >= self.size + self.SPARE:
+        if count and placed[-1] >= self.size + self.SPARE:
             return False
         self.entries[band * self.stride + placed] = entries
-        self.counts[band] = len(entries)
+        self.counts[band] = count
         return True
 
     def _put(self, bands: np.ndarray, entries: np.ndarray, starts: np.ndarray | None = None) -> np.ndarray:
