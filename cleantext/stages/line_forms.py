@@ -102,20 +102,9 @@ def judged_form(key: str, min_length: int) -> tuple[str | None, str]:
     statement signature, or ``(None, "")`` for a line it matches exactly only (shorter
     than `min_length` once normalized, or longer than `EXACT_ONLY_LENGTH`).
 
-    A short ASCII line gets no signature: normalizing never lengthens ASCII text, and
-    a line short once normalized needs none either."""
-    if len(key) > EXACT_ONLY_LENGTH or key.startswith(_LONG_KEY):
+    A short ASCII line gets no signature: normalizing never lengthens ASCII text."""
+    if len(key) > EXACT_ONLY_LENGTH or key.startswith(_LONG_KEY) or (key.isascii() and len(key) < min_length):
         return None, ""
-    if key.isascii():
-        if len(key) < min_length:
-            return None, ""
-        # `normalize_and_sign`'s ASCII path, written out: most lines take it
-        folded = key.encode().lower().translate(None, _ASCII_PUNCTUATION)
-        rest = folded.translate(None, _LOWERCASE_AND_SPACE)
-        if not rest or not rest.translate(None, _DIGITS):  # printable
-            words = folded.split()
-            norm = b" ".join(words).decode()
-            return (norm, ascii_signature(key, words, bool(rest))) if len(norm) >= min_length else (None, "")
     norm, signature = normalize_and_sign(key)
     return (norm, signature) if len(norm) >= min_length else (None, "")
 

@@ -208,16 +208,9 @@ def is_code_line(text: str) -> bool:
 def unindented_code_line(stripped: str) -> bool:
     """`is_code_line` of a line that starts with neither a space nor a tab, from its
     stripped text (not empty): dedup's common case, in one call."""
-    size = len(stripped)
-    if size > PIECE:
+    if len(stripped) > PIECE:
         return _is_long_code_line(stripped)
-    # `_mostly_symbols`, written out: this runs for almost every line dedup judges
-    if stripped.isascii():
-        symbols = len(stripped.encode().translate(None, _ASCII_WORD_AND_SPACE))
-    else:
-        symbols = len(_SYMBOL.findall(stripped))
-    return 2 * symbols > size - stripped.count(" ") or (
-        stripped[-1] in ":{" and _CODE_START.match(stripped) is not None)
+    return _mostly_symbols(stripped) or (stripped[-1] in ":{" and _CODE_START.match(stripped) is not None)
 
 
 class CodeLines:
