@@ -8,6 +8,7 @@ import sys
 from itertools import islice
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -146,17 +147,18 @@ def test_rebuilding_the_window_index_never_indexes_lines_that_were_not_added():
 
 @given(st.integers(0, 2**32 - 1), st.booleans(), st.booleans())
 @settings(max_examples=25, deadline=None)
-def test_band_tables_map_each_key_to_its_newest_owner_across_growth_and_wrap_around(seed, crowd_the_end, resume):
-    """The tables grow by refilling in home order (no step-by-step probing) and finish
-    long probe runs one key at a time; either way each (band, key) must map to the owner
-    last put, and `put` must return the owner it replaced, exactly as a dict does. With
-    `resume`, each put starts where a `get` of the same keys ended its probes."""
+def test_band_tables_map_each_key_to_its_newest_owner_across_growth_and_spills(seed, crowd_the_end, resume):
+    """The tables grow by refilling in home order (no step-by-step probing), finish long
+    probe runs a block of slots at a time and grow when a run would spill past the spare
+    slots after the last home; either way each (band, key) must map to the owner last put,
+    and `put` must return the owner it replaced, exactly as a dict does. With `resume`,
+    each put starts where a `get` of the same keys ended its probes."""
     import numpy as np
 
     from cleantext.stages.near_duplicates import BANDS, _BandTables
 
     rng = np.random.default_rng(seed)
-    if crowd_the_end:  # keys whose home is in the last 2% of any table size: runs wrap around
+    if crowd_the_end:  # keys whose home is in the last 2% of any table size: runs reach the end
         mixed = rng.integers(int(0.98 * 2**32), 2**32, size=3000, dtype=np.uint64)
         pool = (mixed * np.uint64(pow(0x9E3779B1, -1, 2**32)) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
     else:
@@ -183,6 +185,40 @@ def test_band_tables_map_each_key_to_its_newest_owner_across_growth_and_wrap_aro
     assert found.tolist() == [[expected.get((b, int(k)), -1) for b in range(BANDS)] for k in pool]
     assert tables.counts.sum() == len(expected)
     assert tables.size > 1024  # the tables grew
+
+
+@pytest.mark.parametrize("resume", [False, True])
+def test_band_tables_grow_when_a_probe_run_would_spill_past_the_spare_slots(resume):
+    """Keys whose homes all fall in the last slots of a table make one probe run longer
+    than the spare slots after the last home: the tables must grow (again and again,
+    until the run fits) rather than write past a band's end, and still map each key to
+    its newest owner."""
+    from cleantext.stages.near_duplicates import BANDS, _BandTables
+
+    rng = np.random.default_rng(7)
+    count = _BandTables.SPARE + 200
+    top = 2**32 - 2**32 // 1000  # mixed keys in the last 0.1% of the range: homes in the last slots
+    mixed = rng.choice(np.arange(top, 2**32, dtype=np.uint64), size=count, replace=False)
+    keys = (mixed * np.uint64(pow(0x9E3779B1, -1, 2**32)) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    tables = _BandTables()
+    band = np.full(count, BANDS - 1, dtype=np.int64)  # the last band: a spill would leave the array
+    expected: dict[int, int] = {}
+    for round_, chosen in enumerate([np.arange(count), rng.choice(count, size=count // 2, replace=False)]):
+        owners = np.arange(round_ * count, round_ * count + len(chosen), dtype=np.int32)
+        starts = None
+        if resume:
+            tables.get(np.repeat(keys[chosen, None], BANDS, axis=1))
+            starts = tables.probed[1][np.arange(len(chosen)), BANDS - 1]
+        replaced = tables.put(band[chosen], keys[chosen], owners, starts)
+        assert replaced.tolist() == [expected.get(k, -1) for k in keys[chosen].tolist()]
+        expected.update(zip(keys[chosen].tolist(), owners.tolist()))
+    found = tables.get(np.repeat(keys[:, None], BANDS, axis=1))
+    assert found[:, BANDS - 1].tolist() == [expected[k] for k in keys.tolist()]
+    assert (found[:, :BANDS - 1] == -1).all()
+    assert tables.counts.tolist() == [0] * (BANDS - 1) + [count]
+    assert tables.size >= 16 * 2048  # far more than the load alone asks for
+    last = tables.entries[(BANDS - 1) * tables.stride:]
+    assert not last[tables.size + tables.SPARE:].any()  # nothing past the spare slots
 
 
 BASES = ["The river council approved the new garden budget today",

@@ -250,8 +250,8 @@ class Dedup(Stage):
         # In window scope a line that repeats a live kept line may find it gone by its
         # turn (lines kept earlier in the batch push it out), so every line is prepared.
         windowed = memory.window is not None
-        # 1. prepare: (line, key, (norm, signature) or None, comparable form or None, row or -1)
-        todo: list[tuple[Line, str, tuple[str, str] | None, str | None, int]] = []
+        # 1. prepare: (line, key, ((norm, signature) or None, comparable form or None, row or -1))
+        todo: list[tuple[Line, str, tuple[tuple[str, str] | None, str | None, int]]] = []
         prepared: dict[str, tuple[tuple[str, str] | None, str | None, int]] = {}  # key -> its entry's tail
         rows: dict[str, int] = {}  # comparable text -> row of the index query
         row_texts: list[str] = []
@@ -284,7 +284,7 @@ class Dedup(Stage):
                                 repeated.add(row)
                             tail = ((norm, signature), form, row)
                 prepared[key] = tail
-            todo.append((line, key, *tail))
+            todo.append((line, key, tail))
         fuzzy = threshold < 100
         use_index = fuzzy and threshold >= INDEX_MIN_THRESHOLD and bool(rows)
         lazy = None
@@ -311,7 +311,7 @@ class Dedup(Stage):
         source = None
         # 2. judge in input order
         candidates: Sequence[int]
-        for line, key, pair, compared, row in todo:
+        for line, key, (pair, compared, row) in todo:
             kept_id = exact.get(key)
             if kept_id is not None:
                 line.removed = self._removal("exact-duplicate", line, memory, kept_id, 100.0)

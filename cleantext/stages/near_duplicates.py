@@ -196,17 +196,25 @@ def signature_salts(signatures: Sequence[str]) -> np.ndarray:
 class _BandTables:
     """One open-addressing hash table per band (linear probing), probed for all bands at once.
 
-    Row ``b`` of `entries` is band ``b``'s table; an entry holds a key and its owner
-    (``key << 32 | owner + 1``, so one read answers both), 0 marks an empty slot. All
-    bands share one size, doubled once the fullest is `LOAD` full (8 bytes a slot).
+    Band ``b``'s table is the run of `stride` slots from ``b * stride`` in `entries`; an
+    entry holds a scrambled key and its owner (``mixed << 32 | owner + 1``, so one read
+    answers both, see `_mixed`), 0 marks an empty slot. A key's home is one of the first
+    `size` slots, in the order of the mixed keys, and probing runs forward from it, never
+    wrapping, into `SPARE` more slots; a run that would spill past them grows the tables
+    instead, and the last slot of each band stays empty, so every probe ends in its band.
+    All bands share one size, doubled once the fullest is `LOAD` full (8 bytes a slot).
     Nothing is deleted: `BandIndex` rebuilds the tables when expired owners pile up.
     """
 
     LOAD = 0.75
     GROWTH = 2.0
-    #: Keys still probing when this few are left finish in a Python loop: a long probe
-    #: run would otherwise cost a dozen numpy calls per step for a handful of keys.
-    TAIL = 16
+    #: Slots past the last home a probe run may fill.
+    SPARE = 1024
+    #: Probes still running when this few are left read `BLOCK` slots a step: long runs
+    #: would otherwise cost a dozen numpy calls per slot for a handful of keys.
+    FEW = 2048
+    BLOCK = 32
+    _block = np.arange(BLOCK)
 
     def __init__(self, size: int = 1024) -> None:
         self._reset(size)
@@ -214,12 +222,52 @@ class _BandTables:
     def _reset(self, size: int) -> None:
         self.generation = getattr(self, "generation", 0) + 1  # `probed` slots hold until the next reset
         self.size = size
-        self.entries = np.zeros((BANDS, size), dtype=np.uint64)
+        self.stride = size + self.SPARE + 1
+        self.entries = np.zeros(BANDS * self.stride + self.BLOCK, dtype=np.uint64)  # a block reads past the end
         self.counts = np.zeros(BANDS, dtype=np.int64)
 
-    def _home(self, keys: np.ndarray) -> np.ndarray:
-        mixed = (keys.astype(np.uint64) * _U64(0x9E3779B1)) & _MASK32
-        return ((mixed * _U64(self.size)) >> _U64(32)).astype(np.int64)  # uniform in [0, size)
+    @staticmethod
+    def _mixed(keys: np.ndarray) -> np.ndarray:
+        """Keys scrambled (a bijection of 32-bit values, as uint64): what the tables hold."""
+        return (keys.astype(np.uint64) * _U64(0x9E3779B1)) & _MASK32
+
+    def _home(self, mixed: np.ndarray) -> np.ndarray:
+        """The home slot of each `_mixed` key, uniform in [0, size) and ascending with it."""
+        return ((mixed * _U64(self.size)) >> _U64(32)).astype(np.int64)
+
+    def _probe(self, at: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """From positions `at` of `entries`, where each probe for a key of `wanted`
+        ends: the position of its entry or of the first empty slot, and the entry there.
+        `wanted` are `_mixed` keys."""
+        table = self.entries
+        held = table[at]
+        stop = held == 0
+        stop |= (held >> _U64(32)) == wanted
+        if stop.all():
+            return at, held
+        ends = at.copy()
+        pending = np.flatnonzero(~stop)
+        at_now, wanted_now = at[pending] + 1, wanted[pending]
+        while len(pending) > self.FEW:
+            entry = table[at_now]
+            stop = entry == 0
+            stop |= (entry >> _U64(32)) == wanted_now
+            done = pending[stop]
+            ends[done], held[done] = at_now[stop], entry[stop]
+            going_on = ~stop
+            pending, at_now, wanted_now = pending[going_on], at_now[going_on] + 1, wanted_now[going_on]
+        while len(pending):  # the few long runs left: a block of slots at a time
+            block = table[at_now[:, None] + self._block]
+            stop = block == 0
+            stop |= (block >> _U64(32)) == wanted_now[:, None]
+            first = stop.argmax(axis=1)  # 0 where the block has no stop: its entry is not one
+            entry = block[np.arange(len(block)), first]
+            stopped = (entry == 0) | ((entry >> _U64(32)) == wanted_now)
+            done = pending[stopped]
+            ends[done], held[done] = at_now[stopped] + first[stopped], entry[stopped]
+            going_on = ~stopped
+            pending, at_now, wanted_now = pending[going_on], at_now[going_on] + self.BLOCK, wanted_now[going_on]
+        return ends, held
 
     def get(self, keys: np.ndarray) -> np.ndarray:
         """The owner of each key of a ``(rows, BANDS)`` array (band = column), -1 where absent.
@@ -227,34 +275,11 @@ class _BandTables:
         Also keeps where each probe ended (the key's slot, or the empty slot that ended
         the search) in `probed`, for `put` to start from: slots are never emptied, so
         until the tables grow every slot before it still holds another key."""
-        flat_keys = keys.ravel()
-        wanted = flat_keys.astype(np.uint64)
-        found = np.full(len(flat_keys), -1, dtype=np.int64)
-        slots = self._home(flat_keys)
-        at = slots + np.tile(np.arange(BANDS, dtype=np.int64) * self.size, len(keys))
-        pending = np.arange(len(flat_keys))
-        table = self.entries.ravel()
-        while len(pending) > self.TAIL:
-            entries = table[at]
-            occupied = entries != 0
-            hit = occupied & ((entries >> _U64(32)) == wanted[pending])
-            found[pending[hit]] = (entries[hit] & _MASK32).astype(np.int64) - 1
-            going_on = occupied & ~hit
-            pending, at = pending[going_on], at[going_on] + 1
-            slots[pending] += 1
-            wrapped = slots[pending] == self.size
-            if wrapped.any():
-                slots[pending[wrapped]] = 0
-                at[wrapped] -= self.size
-        for i in pending.tolist():  # the last few long probe runs: cheaper one by one
-            base, slot, key = i % BANDS * self.size, int(slots[i]), int(flat_keys[i])
-            while entry := int(table[base + slot]):
-                if entry >> 32 == key:
-                    found[i] = (entry & 0xFFFFFFFF) - 1
-                    break
-                slot = slot + 1 if slot + 1 < self.size else 0
-            slots[i] = slot
-        self.probed = (self.generation, slots.reshape(keys.shape))
+        mixed = self._mixed(keys.ravel())
+        bases = np.tile(np.arange(BANDS, dtype=np.int64) * self.stride, len(keys))
+        ends, held = self._probe(self._home(mixed) + bases, mixed)
+        found = (held & _MASK32).astype(np.int64) - 1  # -1 for an empty slot
+        self.probed = (self.generation, (ends - bases).reshape(keys.shape))
         return found.reshape(keys.shape)
 
     def put(self, bands: np.ndarray, keys: np.ndarray, owners: np.ndarray,
@@ -265,76 +290,65 @@ class _BandTables:
         `probed`): probing resumes there unless the tables grow first."""
         needed = int((self.counts + np.bincount(bands, minlength=BANDS)).max())
         if needed > self.LOAD * self.size:
-            old = self.entries
             size = self.size if self.counts.any() else max(self.size, int(needed / self.LOAD * self.GROWTH))
             while needed > self.LOAD * size:
                 size = -(-int(size * self.GROWTH) // 1024) * 1024
-            self._reset(size)
-            for band in range(BANDS):  # band by band: temporary arrays stay small
-                self._refill(band, old[band][old[band] != 0])
+            self._grow(size)
             starts = None
-        entries = (keys.astype(np.uint64) << _U64(32)) | (owners.astype(np.uint64) + _U64(1))
+        entries = (self._mixed(keys) << _U64(32)) | (owners.astype(np.uint64) + _U64(1))
         return self._put(bands, entries, starts)
 
-    def _refill(self, band: int, entries: np.ndarray) -> None:
-        """Put `entries` of distinct keys into band `band`'s empty table without probing step by step.
+    def _grow(self, size: int) -> None:
+        """Move every entry into tables of (at least) `size` home slots."""
+        old, stride, counts = self.entries, self.stride, self.counts.tolist()
+        while True:
+            self._reset(size)
+            if all(self._refill(band, old[band * stride:(band + 1) * stride], counts[band]) for band in range(BANDS)):
+                return
+            size = -(-int(size * self.GROWTH) // 1024) * 1024  # a run spilled past the spare slots
 
-        Inserted in order of home slot, each key lands in the first free slot from its
-        home: one past the previous key's slot, or its home when that is further
-        (a running maximum). Keys pushed past the end wrap around through `_put`.
-        """
-        homes = self._home(entries >> _U64(32))
-        order = np.argsort(homes, kind="stable")
-        steps = np.arange(len(order))
-        slots = np.maximum.accumulate(homes[order] - steps) + steps
-        inside = slots < self.size
-        self.entries[band, slots[inside]] = entries[order[inside]]
-        self.counts[band] += int(inside.sum())
-        wrapped = order[~inside]
-        if len(wrapped):
-            self._put(np.full(len(wrapped), band, dtype=np.int64), entries[wrapped])
+    def _refill(self, band: int, slots: np.ndarray, count: int) -> bool:
+        """Put the `count` entries of `slots` (distinct keys; the rest is empty) into band
+        `band`'s empty table without probing step by step; False if they do not fit.
+
+        Inserted in order of home slot (the order of the entries themselves: their high
+        half is the mixed key), each key lands in the first free slot from its home: one
+        past the previous key's slot, or its home when that is further (a running maximum).
+        Sorting all the slots, empty ones first, is cheaper than picking the entries out."""
+        entries = np.sort(slots)[len(slots) - count:]
+        steps = np.arange(count)
+        placed = np.maximum.accumulate(self._home(entries >> _U64(32)) - steps) + steps
+        if count and placed[-1] >= self.size + self.SPARE:
+            return False
+        self.entries[band * self.stride + placed] = entries
+        self.counts[band] = count
+        return True
 
     def _put(self, bands: np.ndarray, entries: np.ndarray, starts: np.ndarray | None = None) -> np.ndarray:
-        replaced = np.full(len(entries), -1, dtype=np.int64)
         wanted = entries >> _U64(32)
-        slots = self._home(wanted) if starts is None else starts.astype(np.int64)
-        bases = bands * self.size
-        pending = np.arange(len(entries))
-        table = self.entries.ravel()
-        while len(pending):
-            at = bases[pending] + slots[pending]
-            found = table[at]
-            empty = found == 0
-            hit = ~empty & ((found >> _U64(32)) == wanted[pending])
-            replaced[pending[hit]] = (found[hit] & _MASK32).astype(np.int64) - 1
-            table[at[hit]] = entries[pending[hit]]
-            # claim empty slots; where several claim one, the entry left in it won
-            claiming, claimed = pending[empty], at[empty]
+        at = bands * self.stride + (self._home(wanted) if starts is None else starts.astype(np.int64))
+        ends, held = self._probe(at, wanted)
+        replaced = (held & _MASK32).astype(np.int64) - 1  # -1 where the probe ended at an empty slot
+        hit = held != 0  # the key's own slot: its owner is replaced
+        self.entries[ends[hit]] = entries[hit]
+        # the others claim empty slots; where several claim one, the entry left in it won,
+        # and the rest probe on from there (their keys are in no slot: they end at empty ones)
+        claiming = np.flatnonzero(~hit)
+        claimed = ends[claiming]
+        while len(claiming):
+            if (claimed - bands[claiming] * self.stride >= self.size + self.SPARE).any():
+                # a run spilled past the spare slots: grow, then place the rest from their new homes
+                self._grow(-(-int(self.size * self.GROWTH) // 1024) * 1024)
+                claimed, _ = self._probe(bands[claiming] * self.stride + self._home(wanted[claiming]),
+                                         wanted[claiming])
+                continue
+            table = self.entries
             table[claimed] = entries[claiming]
             won = table[claimed] == entries[claiming]
             self.counts += np.bincount(bands[claiming[won]], minlength=BANDS)
-            done = hit
-            done[np.flatnonzero(empty)[won]] = True
-            move = pending[~empty & ~hit]
-            slots[move] += 1
-            slots[move[slots[move] == self.size]] = 0
-            pending = pending[~done]
-            if len(pending) <= self.TAIL:
-                break
-        for i in pending.tolist():  # the last few long probe runs: cheaper one by one
-            base, slot, entry, key = int(bases[i]), int(slots[i]), int(entries[i]), int(wanted[i])
-            while True:
-                at = base + slot
-                held = int(table[at])
-                if not held:
-                    table[at] = entry
-                    self.counts[bands[i]] += 1
-                    break
-                if held >> 32 == key:
-                    replaced[i] = (held & 0xFFFFFFFF) - 1
-                    table[at] = entry
-                    break
-                slot = slot + 1 if slot + 1 < self.size else 0
+            lost = ~won
+            claiming = claiming[lost]
+            claimed, _ = self._probe(claimed[lost], wanted[claiming])
         return replaced
 
 
@@ -380,20 +394,21 @@ class BandIndex:
         newest = self._tables.get(keys)
         self._probed = self._tables.probed
         chain = np.full((len(keys), DEPTH, BANDS), -1, dtype=np.int64)
-        chain[:, 0] = newest
-        bands = np.broadcast_to(np.arange(BANDS), newest.shape)
-        current = newest
-        for level in range(1, DEPTH):
-            live = current >= self._first_live
-            older = np.full(current.shape, -1, dtype=np.int64)
-            older[live] = self._previous[self._slots(current[live]), bands[live]]
-            chain[:, level] = older
-            current = older
-        valid = chain >= self._first_live
-        other = self._lengths[self._slots(np.where(valid, chain, 0))].astype(np.int64)
-        own = lengths.reshape(-1, 1, 1)
-        valid &= np.abs(own - other) <= self._max_length_gap * (own + other) + 1e-9
-        chain[~valid] = -1
+        # only the keys some live kept line holds (a minority: most keys are new)
+        at = np.flatnonzero(newest.ravel() >= self._first_live)
+        ids = newest.ravel()[at]
+        rows, bands = np.divmod(at, BANDS)
+        own = lengths[rows].astype(np.int64)
+        flat = chain.reshape(-1)
+        for level in range(DEPTH):
+            slots = self._slots(ids)
+            other = self._lengths[slots].astype(np.int64)
+            near = np.abs(own - other) <= self._max_length_gap * (own + other) + 1e-9
+            flat[(rows[near] * DEPTH + level) * BANDS + bands[near]] = ids[near]
+            if level + 1 < DEPTH:
+                older = self._previous[slots, bands]
+                live = older >= self._first_live
+                ids, rows, bands, own = older[live].astype(np.int64), rows[live], bands[live], own[live]
         return chain
 
     def reachable(self, ids: np.ndarray, histograms: np.ndarray, lengths: np.ndarray, rows: np.ndarray) -> np.ndarray:
