@@ -288,7 +288,6 @@ def data_runs(texts: Sequence[str], classes: Sequence[BlockClass], fixed: Sequen
     return found
 
 
-
 #: Lists inside an article stand between its paragraphs: a paragraph of prose at most
 #: this many lines before the list and after it (a caption, a "Read more" link or a
 #: heading may stand between). A ranking of searches or headlines under the article has
@@ -329,7 +328,6 @@ def _sentence_case(text: str) -> bool:
     if _LOWER_WORD.search(text):
         return True
     return not text.isascii() and any(word[:1].islower() for word in text.split()[1:])
-
 
 
 def article_lists(texts: Sequence[str], classes: Sequence[BlockClass], fixed: Sequence[str | None]) -> list[int]:
