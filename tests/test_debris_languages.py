@@ -140,14 +140,22 @@ _SOME_STOPWORDS = sorted(languages._stopword_index())[::7] + ["zebra", "ferry", 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(_SOME_STOPWORDS), max_size=400))
 def test_packed_stopword_counts_choose_the_language_a_word_by_word_count_does(words):
-    """`best_language` adds one integer per word (a 16-bit field per language); the
-    result, ties to the alphabetically first language included, is the plain count's."""
+    """`best_language` adds one integer per word (a byte per language, in pieces of
+    255 words); the result, ties to the alphabetically first language included, is
+    the plain count's."""
     assert languages.best_language(words) == languages._best_language_by_dict(words)
 
 
-def test_a_line_of_more_words_than_a_packed_field_holds_is_counted_word_by_word():
+def test_a_line_of_more_words_than_a_packed_field_holds_is_counted_in_full():
     words = ["und"] * 70_000 + ["the"] * 3
     assert languages.best_language(words) == languages._best_language_by_dict(words) == ("de", 70_000)
+
+
+@pytest.mark.parametrize("count", [254, 255, 256, 510, 511])
+def test_counts_at_the_size_of_a_packed_field_do_not_spill_into_the_next_language(count):
+    """A byte holds 255: one more "und" must not carry into the next language's field."""
+    words = ["und"] * count + ["the"] * 2
+    assert languages.best_language(words) == languages._best_language_by_dict(words) == ("de", count)
 
 
 @settings(max_examples=400, deadline=None)

@@ -156,19 +156,71 @@ def composition_seconds() -> frozenset[str]:
     return frozenset(seconds)
 
 
+def nfc_checked(c: str) -> bool:
+    """Whether `c` is one of the characters the gate lets through only in a line in NFC."""
+    return _nfc_checked_member()(c)
+
+
+@cache
+def _nfc_checked_member():
+    from cleantext.stages.encoding import NFC_CHECKED, _class_members
+
+    return _class_members(NFC_CHECKED)
+
+
 @pytest.mark.parametrize("stage", CONFIGURATIONS, ids=repr)
 def test_no_safe_character_is_one_a_fix_or_normalization_can_touch(stage):
-    """Safe characters are never combining, never merged by NFC with what precedes
-    them, and never rewritten by ftfy's ligature fix, nor by its width fix when that is
-    on (full-width forms are safe otherwise)."""
+    """Safe characters (but those let through only in NFC lines) are never combining,
+    never merged by NFC with what precedes them, and never rewritten by ftfy's ligature
+    fix, nor by its width fix when that is on (full-width forms are safe otherwise)."""
     assert stage._config.normalization == "NFC"  # NFKC would touch the ellipsis, for one
     touchable = [
-        f"U+{ord(c):04X}" for c in safe_characters(stage)
-        if unicodedata.combining(c) or unicodedata.category(c).startswith("M")
-        or unicodedata.normalize("NFC", c) != c or c in composition_seconds()
-        or ord(c) in LIGATURES or (stage.fix_width and ord(c) in WIDTH_MAP)
+        f"U+{ord(c):04X}" for c in safe_characters(stage) if not nfc_checked(c) and (
+            unicodedata.combining(c) or unicodedata.category(c).startswith("M")
+            or unicodedata.normalize("NFC", c) != c or c in composition_seconds()
+            or ord(c) in LIGATURES or (stage.fix_width and ord(c) in WIDTH_MAP))
     ]
     assert touchable == []
+
+
+def test_characters_checked_for_nfc_are_made_by_no_codec_and_touched_by_no_other_fix():
+    """Only ftfy's NFC step can change them: no single-byte codec ftfy undoes decodes a
+    byte to one (so they are never part of mojibake it repairs), and none is a ligature,
+    a full-width form, a control or format character ftfy removes, or a quote."""
+    from ftfy.chardata import CHARMAP_ENCODINGS
+
+    produced = {bytes([b]).decode(e, "replace") for e in CHARMAP_ENCODINGS for b in range(0x80, 0x100)}
+    checked = [chr(c) for c in range(0x110000) if nfc_checked(chr(c))]
+    assert len(checked) > 1000
+    assert [c for c in checked if c in produced or ord(c) in LIGATURES or ord(c) in WIDTH_MAP] == []
+    for stage in CONFIGURATIONS:
+        config = stage._config._replace(normalization=None)  # every fix but NFC
+        assert [c for c in checked if ftfy.fix_text(f"{c}a{c}{c} {c}.", config) != f"{c}a{c}{c} {c}."] == []
+
+
+@pytest.mark.parametrize("text", [
+    "क़",  # DEVANAGARI KA + NUKTA: in NFC
+    "क़ क़",  # QA (a composition exclusion) then KA + NUKTA
+    "कि़",  # vowel sign before nukta: canonical reordering
+    "ก้ั",  # Thai tone mark before vowel: canonical reordering
+    "بِّ",  # Arabic kasra before shadda: canonical reordering
+])
+def test_lines_of_marked_scripts_skip_ftfy_exactly_when_they_are_in_nfc(text):
+    stage = FixEncoding()
+    assert (stage._gate.search(text) is None) == unicodedata.is_normalized("NFC", text)
+    assert stage.fix(text) == ftfy.fix_text(text, stage._config) == unicodedata.normalize("NFC", text)
+
+
+_MARKED = st.sampled_from([chr(c) for c in range(0x0900, 0x0E80)] + [chr(c) for c in range(0x064B, 0x0660)]
+                          + list("aé ?.,Ã©â€™\u00a0"))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_MARKED, max_size=30))
+def test_gate_is_sound_on_lines_of_marked_scripts_mixed_with_latin_and_mojibake(text):
+    stage = FixEncoding()
+    if stage._gate.search(text) is None:
+        assert ftfy.fix_text(text, stage._config) == text
 
 
 def contexts(safe: list[str]) -> list[str]:
@@ -241,6 +293,7 @@ def test_gate_built_from_standard_codecs_equals_the_one_from_ftfys_own(stage):
     "Größe für Übergröße, schön öffentlich.",  # "ö" (F6) is never a UTF-8 lead
     "Η γλώσσα είναι ελληνική.", "هذه جملة عربية بسيطة.", "זה משפט בעברית.", "Tiếng Việt có dấu.",
     "（全角）テスト！", "Əlaqə → ※ ► ✕",
+    "यह एक सरल हिन्दी वाक्य है।", "ภาษาไทยเป็นภาษาที่สวยงาม", "اَلْعَرَبِيَّة", "தமிழ் ஒரு மொழி.",
 ])
 def test_ordinary_text_of_many_scripts_skips_ftfy_and_ftfy_agrees(text):
     stage = FixEncoding()
@@ -252,3 +305,48 @@ def test_full_width_forms_go_to_ftfy_when_asked_to_fix_width():
     stage = FixEncoding(fix_width=True)
     assert stage._gate.search("（全角）") is not None
     assert stage.fix("（全角）") == ftfy.fix_text("（全角）", stage._config) == "(全角)"
+
+
+def test_safe_characters_are_read_as_re_reads_the_class():
+    """The gate is built from the safe set read by the stdlib parser, not compiled:
+    every code point is a member exactly when the compiled class matches it."""
+    import re
+
+    from cleantext.stages.encoding import FULL_WIDTH, SAFE_CHARACTERS, _class_members
+
+    code_points = [*range(0x10000), *range(0x10000, 0x110000, 97)]  # the set lies in the BMP
+    for characters in (SAFE_CHARACTERS, SAFE_CHARACTERS + FULL_WIDTH):
+        member, compiled = _class_members(characters), re.compile(f"[{characters}]")
+        assert [c for c in code_points if member(chr(c)) != bool(compiled.fullmatch(chr(c)))] == []
+
+
+def _decides_like_the_whole_pattern(stage: FixEncoding, text: str) -> bool:
+    """Whether the gate sends `text` to ftfy when one search of its joined pattern, or
+    the NFC check of a line holding a character of `NFC_CHECKED`, says so."""
+    import re
+
+    whole = re.compile(stage._gate.pattern)
+    not_nfc = not unicodedata.is_normalized("NFC", text)
+    searched = whole.search(text) is not None or (not_nfc and any(map(nfc_checked, text)))
+    matched = whole.match(text) is not None or (not_nfc and nfc_checked(text[:1]))
+    return (stage._gate.search(text) is not None) == searched and (stage._gate.match(text) is not None) == matched
+
+
+@pytest.mark.parametrize("stage", CONFIGURATIONS[:2], ids=repr)
+def test_gate_searched_alternative_by_alternative_decides_like_the_whole_pattern(stage):
+    """`_Gate` tries its alternatives one at a time (faster): on every pair of the safe
+    characters a codec makes, with and without a space or "?" between, and on entities,
+    it sends to ftfy exactly the lines one search of the joined pattern would."""
+    from ftfy.chardata import CHARMAP_ENCODINGS
+
+    produced = {bytes([b]).decode(e, "replace") for e in CHARMAP_ENCODINGS for b in range(0x80, 0x100)}
+    alphabet = sorted(c for c in produced if stage._gate.search(c) is None)  # a pair is what matters
+    texts = [a + middle + b for a in alphabet for b in alphabet for middle in ("", " ", "?")]
+    texts += ["Tom &amp; Jerry", "a &#39; b", "&", "x & y;", "“quoted”", "（全角）", "café crème"]
+    assert [t for t in texts if not _decides_like_the_whole_pattern(stage, t)] == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40), st.sampled_from(CONFIGURATIONS))
+def test_gate_decides_like_the_whole_pattern_on_any_text(text, stage):
+    assert _decides_like_the_whole_pattern(stage, text)
