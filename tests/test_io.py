@@ -67,6 +67,7 @@ def test_backup_copy_interrupted_leaves_nothing(tmp_path, monkeypatch):
 # --- the command's interrupt handler (cleantext.interrupts), installed in this process ----
 
 import os  # noqa: E402
+import sys  # noqa: E402
 import signal  # noqa: E402
 
 import pytest  # noqa: E402
@@ -147,3 +148,30 @@ def test_interrupt_during_backup_finishes_the_rename_first(tmp_path, monkeypatch
     assert target.read_text() == "cleaned\n"
     assert (tmp_path / "a.txt.orig").read_text() == "original\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "a.txt.orig"]
+
+
+@pytest.mark.parametrize("make", ["spool", "jsonl-writer"])
+def test_ctrl_c_while_a_spool_is_made_prints_nothing_when_it_is_collected(command_handlers, monkeypatch, make):
+    """SpooledTemporaryFile sets its buffer in __init__, and its finalizer reads it: an
+    interrupt raised before that left an object whose collection printed "Exception
+    ignored ... has no attribute '_file'" after the command's one-line message."""
+    import gc
+    import tempfile
+
+    from cleantext.batch.clean import _spool
+    from cleantext.formats.jsonl import JsonLines, JsonLinesWriter
+
+    made = tempfile._io.BytesIO
+
+    def interrupted_buffer(*args):
+        _signal_self()  # Ctrl-C arrives while the spool builds its buffer
+        return made(*args)
+
+    unraisable: list = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    monkeypatch.setattr(tempfile._io, "BytesIO", interrupted_buffer)
+    with pytest.raises(interrupts.Interrupt):
+        _spool(None) if make == "spool" else JsonLinesWriter(JsonLines(), out=None)
+    monkeypatch.setattr(tempfile._io, "BytesIO", made)
+    gc.collect()
+    assert unraisable == []

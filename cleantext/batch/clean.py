@@ -19,6 +19,7 @@ from typing import Any, BinaryIO
 
 from ..formats import format_for
 from ..formats.removed import removed_row
+from ..interrupts import deferred
 from ..io import (
     AtomicOutput,
     DocumentJoiner,
@@ -274,7 +275,8 @@ class Outcome:
 def _spool(directory: str | None):
     """A place for one document's bytes while it waits for its turn."""
     if directory is None:
-        return tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY)
+        with deferred():  # Ctrl-C inside its __init__ leaves an object that fails when collected
+            return tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY)
     return HandOff(directory)
 
 

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from ..interrupts import deferred
 from ..io import InputError, encode_line
 from ..lines import Document, Line, join_lines, split_lines
 
@@ -148,7 +149,8 @@ class JsonLinesWriter:
     def __init__(self, format: JsonLines, out: Any):
         self.format = format
         self.out = out
-        self._held = tempfile.SpooledTemporaryFile(max_size=HELD_MEMORY)
+        with deferred():  # Ctrl-C inside its __init__ leaves an object that fails when collected
+            self._held = tempfile.SpooledTemporaryFile(max_size=HELD_MEMORY)
         self._released = False
 
     def write(self, document: Document, cleaned: Iterable[Line]) -> None:
