@@ -44,8 +44,8 @@ from .line_classes import (  # noqa: F401
 from .page_shape import (  # noqa: F401
     COMMENT_SECTION_MIN, COMMENT_SECTION_SPAN, COPY_MIN_LENGTH, COPY_MIN_LINES, COPY_PROBE_LENGTH, COPY_SCAN,
     DATA_CELL_RULES, DATA_RUN_MIN, INDENTED_SHARE, MIN_CORE_SHARE, MIN_DEBRIS_EACH_SIDE, MIN_MENU_RUN,
-    MIN_NAVIGATION_EVIDENCE, MIN_NAVIGATION_KINDS, TABLE_CELL_MAX, TABLE_MAX_PERIOD, body_copies,
-    comment_section_start, data_like, data_runs, figures_only, article_lists, longest_menu_run, page_evidence, table_cells, _item_shape,
+    MIN_NAVIGATION_EVIDENCE, MIN_NAVIGATION_KINDS, TABLE_CELL_MAX, TABLE_MAX_PERIOD, article_lists, body_copies,
+    comment_section_start, data_like, data_runs, figures_only, longest_menu_run, page_evidence, table_cells, _item_shape,
 )
 from .article_core import (  # noqa: F401
     ARTICLE_GAP, ARTICLE_RUN, BAD_FACTOR, NEAR_GOOD_FACTOR, RULE_PENALTY, SECOND_RUN_SHARE, SHORT_PENALTY,

@@ -24,8 +24,8 @@ from typing import ClassVar, NamedTuple
 from ..lines import Line, Removal
 from ..pipeline import Stage
 from . import boilerplate
-from .page_shape import licence_notice
 from .blank_lines import collapse_blank_lines
+from .page_shape import licence_notice
 from .rules import (  # noqa: F401
     CUSTOM, PatternTimeout, RULE_FILES, Rule, USER_PATTERN_BUDGET, USER_PATTERN_TIMEOUT, builtin_rules,
     read_rules_file, _Matcher, _PatternBudget, _builtin_rules_once,
