@@ -42,6 +42,10 @@ def _stages_with_workers(args: list[str]) -> set[str]:
 
 
 def main() -> None:
+    # numpy's OpenBLAS starts a thread per core at import, spinning for work the command
+    # never gives it (no linear algebra here): a tenth of a second of CPU per process,
+    # taken from the other worker at -j 2. A library caller's process is left as it is.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     try:
         stages = _stages_with_workers(sys.argv[1:])
         if stages:

@@ -79,3 +79,22 @@ def test_the_default_pipeline_on_plain_lines_loads_none_of_them():
     # what `echo hi | cleantext clean` runs: dedup's normalizing too stays on ASCII bytes
     code = "from cleantext import default_pipeline\nassert default_pipeline().clean('hi\\nhi there friend\\n') == 'hi\\nhi there friend\\n'"
     assert loaded(code) == []
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/status")
+def test_the_command_starts_no_blas_threads(tmp_path):
+    """numpy's OpenBLAS would start a thread per core at import and spin in them, CPU
+    the command never uses (it does no linear algebra); set by the user, the variable
+    is left as it is."""
+    page = tmp_path / "page.txt"
+    line = "The council approved the new budget after a long debate on Tuesday evening"
+    page.write_text(f"{line}\n{line}, it said\n" * 3)  # a near-duplicate: dedup imports numpy
+    probe = ("import atexit, sys\n"
+             "atexit.register(lambda: sys.stderr.write(f\"numpy {'numpy' in sys.modules} \" + [l for l in "
+             "open('/proc/self/status') if l.startswith('Threads:')][0]))\n"
+             f"sys.argv = ['cleantext', 'clean', {str(page)!r}]\n"
+             "from cleantext.__main__ import main\nmain()\n")
+    env = {k: v for k, v in __import__("os").environ.items() if not k.endswith("_NUM_THREADS")}
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 0 and done.stdout == f"{line}\n", done.stderr
+    assert done.stderr.split() == ["numpy", "True", "Threads:", "1"]
