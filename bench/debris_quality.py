@@ -86,6 +86,7 @@ GRID = {
     "LIST_GAP": (0, 1, 2, 3),
     "LIST_ITEM_MAX": (40, 50, 60, 70, 80),
     "LIST_SENTENCE_CASE_SHARE": (0.5, 0.75, 1.0),
+    "LIST_END_LOWER_SHARE": (0.34, 0.5, 0.67),
     "NOTICE_SPAN": (1, 3, 5),
     "WRAPPED_LINE_MIN": (30, 40, 60),
 }

@@ -494,3 +494,40 @@ def test_a_short_list_in_sentence_case_between_paragraphs_is_kept_whatever_its_i
     kept = nonblank(strip(page))
     assert [line for line in kept if line in items] == items
     assert "Share on Facebook" not in kept
+
+
+PRICES_RISE = ["Rents went up again this year", "Most wages stayed where they were", "The night bus was cut",
+               "Two of the three clinics closed", "Only a few new flats were built"]
+
+
+def test_a_list_at_the_end_of_an_article_is_kept_above_the_page_chrome():
+    # Short items right under the last paragraph, with the share bar or an unknown
+    # footer line under them, not a paragraph: the article core ended above the list.
+    for chrome in (FOOTER, "Sign up for the Town News newsletter\n" + FOOTER):
+        page = MENU + "\n" + "\n".join(TOWN_PARAGRAPHS + PRICES_RISE) + "\n\n" + chrome
+        kept = nonblank(strip(page))
+        assert [line for line in kept if line in TOWN_PARAGRAPHS + PRICES_RISE] == TOWN_PARAGRAPHS + PRICES_RISE
+        assert "Share on Facebook" not in kept and "Skip to content" not in kept
+
+
+def test_rankings_and_links_under_the_article_stay_out_of_it():
+    headlines = ["Ferry timetable for the summer changes in May", "Storm closes the coast path for two weeks",
+                 "Work on the school roof starts next month", "New owners for the old mill by the river"]
+    for block in (["Most read"] + headlines,  # a heading a rule matches, over headlines
+                  ["Top searches", "ferry times", "bin collection days", "school holidays"],  # queries in lower case
+                  ["Send This Page to a Friend", "Contact the Editors", "Add Town News to Your Start Page"],  # title case
+                  ["Print | Email | Share", "Comments are closed on this story", "Reader Services"]):
+        page = MENU + "\n" + "\n".join(TOWN_PARAGRAPHS + block) + "\n\n" + FOOTER
+        kept = nonblank(strip(page))
+        assert not set(block) & set(kept), block
+        assert [line for line in kept if line in TOWN_PARAGRAPHS] == TOWN_PARAGRAPHS
+
+
+@few
+@given(st.lists(bare_item, min_size=3, max_size=10), st.sampled_from(["", "Sign up for the Town News newsletter\n"]))
+def test_a_short_list_in_sentence_case_at_the_end_of_an_article_is_kept_whatever_its_items(items, unknown):
+    page = MENU + "\n" + "\n".join(TOWN_PARAGRAPHS + items) + "\n\n" + unknown + FOOTER
+    kept = nonblank(strip(page))
+    assert [line for line in kept if line in items] == items
+    assert [line for line in kept if line in TOWN_PARAGRAPHS] == TOWN_PARAGRAPHS
+    assert "Share on Facebook" not in kept

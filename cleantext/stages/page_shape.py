@@ -303,6 +303,13 @@ LIST_ITEM_MAX = 70
 #: "Editor's Note"). A script without case has no such items: its lists stay as they were.
 LIST_SENTENCE_CASE_SHARE = 0.75
 
+#: A list right under an article's last paragraph, with no paragraph under it, is taken
+#: in only when more than this share of each item's words after the first start in lower
+#: case ("Rents rose again"), where a link bar's are in title case ("Contact the Editors",
+#: "Send This Page to a Friend"). Cross-validated with the other list constants (0.34,
+#: 0.5, 0.67 tried: the same output on every dev page; bench/article_lists_heldout.py).
+LIST_END_LOWER_SHARE = 0.5
+
 _NUMBERED = re.compile(r"(\d{1,3})([.)])\s+\S")
 
 
@@ -364,7 +371,41 @@ def article_lists(texts: Sequence[str], classes: Sequence[BlockClass], fixed: Se
                 found += range(i, stop)
                 break
             i = max(stop, i + 1)
+    taken = set(found)
+    for p in prose_at:  # a list right under a paragraph, with debris under it: the article's end
+        if p + 1 not in taken:
+            found += _list_under(texts, classes, fixed, p + 1)
     return found
+
+
+def _list_under(texts: Sequence[str], classes: Sequence[BlockClass], fixed: Sequence[str | None], first: int) -> list[int]:
+    """The items of a list starting at line `first`, right under a paragraph, that no
+    paragraph follows: at least `DATA_RUN_MIN` short lines (`LIST_ITEM_MAX`), not data,
+    each starting in upper case with some later word in lower case ("Rents rose
+    again"), up to the first line that is not such an item.
+
+    A ranking under an article stands under a heading ("Most read", a rule matches it,
+    or "Top searches" over queries in lower case), not right under the last paragraph;
+    numbered items are not taken here (a ranking of a hundred searches under a paragraph).
+    """
+    stop, n = first, len(texts)
+    while (stop < n and fixed[stop] is None and classes[stop].label == "short" and classes[stop].length <= LIST_ITEM_MAX
+           and _plain_item(texts[stop])):
+        stop += 1
+    return list(range(first, stop)) if stop - first >= DATA_RUN_MIN else []
+
+
+def _plain_item(text: str) -> bool:
+    """Whether a line reads as an item of a list written as sentences: it starts in upper
+    case and most words after the first start in lower case; not data, no "|" between links.
+
+    >>> [_plain_item(t) for t in ("Rents rose again", "Contact the Editors", "weather tomorrow", "Home | News")]
+    [True, False, False, False]
+    """
+    if not text[:1].isupper() or "|" in text or data_like(text):
+        return False
+    later = text.split()[1:]
+    return sum(word[:1].islower() for word in later) > LIST_END_LOWER_SHARE * len(later)
 
 
 def _numbered_run(texts: Sequence[str], classes: Sequence[BlockClass], fixed: Sequence[str | None], first: int, hi: int) -> int:
