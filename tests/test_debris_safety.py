@@ -531,3 +531,21 @@ def test_a_short_list_in_sentence_case_at_the_end_of_an_article_is_kept_whatever
     assert [line for line in kept if line in items] == items
     assert [line for line in kept if line in TOWN_PARAGRAPHS] == TOWN_PARAGRAPHS
     assert "Share on Facebook" not in kept
+
+
+CAPITALIZED = ["Harbour", "Ferry", "Times", "Storm", "Watch", "Bridge", "Town", "Fair", "Jazz", "Night", "Editors",
+               "Reviews", "Guide", "Contact", "Weather", "Sport", "Letters", "Podcasts"]
+title_item = st.tuples(st.lists(st.sampled_from(CAPITALIZED), min_size=2, max_size=5),
+                       st.sampled_from(["", "of", "the", "and"])).map(
+    lambda parts: " ".join(parts[0][:1] + ([parts[1]] if parts[1] else []) + parts[0][1:]))
+
+
+@few
+@given(st.lists(title_item, min_size=3, max_size=10))
+def test_title_case_lines_right_under_the_article_stay_out_whatever_they_are(items):
+    # A link bar or a menu in title case ("Contact the Editors") under the last
+    # paragraph: at most half of each item's later words in lower case, no list.
+    page = MENU + "\n" + "\n".join(TOWN_PARAGRAPHS + items) + "\n\n" + FOOTER
+    kept = nonblank(strip(page))
+    assert not set(items) & set(kept)
+    assert [line for line in kept if line in TOWN_PARAGRAPHS] == TOWN_PARAGRAPHS

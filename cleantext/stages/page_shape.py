@@ -306,8 +306,9 @@ LIST_SENTENCE_CASE_SHARE = 0.75
 #: A list right under an article's last paragraph, with no paragraph under it, is taken
 #: in only when more than this share of each item's words after the first start in lower
 #: case ("Rents rose again"), where a link bar's are in title case ("Contact the Editors",
-#: "Send This Page to a Friend"). Cross-validated with the other list constants (0.34,
-#: 0.5, 0.67 tried: the same output on every dev page; bench/article_lists_heldout.py).
+#: "Send This Page to a Friend"). Chosen in 4 of 5 folds of the cross-validation (0.34,
+#: 0.5, 0.67 tried; 0.34, chosen once, took a block of related headlines in as a list:
+#: "How to invest in index funds, explained"). See bench/article_lists_heldout.py.
 LIST_END_LOWER_SHARE = 0.5
 
 _NUMBERED = re.compile(r"(\d{1,3})([.)])\s+\S")
@@ -341,7 +342,8 @@ def article_lists(texts: Sequence[str], classes: Sequence[BlockClass], fixed: Se
     """Indices of the items of lists between paragraphs (`LIST_GAP`): at least
     `DATA_RUN_MIN` items numbered one after another ("1. ", "2. "... or "1) ", "2) "), or
     a run of short lines no rule matched that reads as a list (`LIST_ITEM_MAX`,
-    `LIST_SENTENCE_CASE_SHARE`).
+    `LIST_SENTENCE_CASE_SHARE`); and lists right under a paragraph with none under them,
+    an article's last lines, whose items read as sentences (`_list_under`).
 
     Like a data run, such a list neither ends the article core nor counts against it.
     Numbered items share no shape of a data line ("1. Check the tyres", "2. Pack water"),
@@ -374,15 +376,15 @@ def article_lists(texts: Sequence[str], classes: Sequence[BlockClass], fixed: Se
     taken = set(found)
     for p in prose_at:  # a list right under a paragraph, with debris under it: the article's end
         if p + 1 not in taken:
-            found += _list_under(texts, classes, fixed, p + 1)
+            found += [k for k in _list_under(texts, classes, fixed, p + 1) if k not in taken]
     return found
 
 
 def _list_under(texts: Sequence[str], classes: Sequence[BlockClass], fixed: Sequence[str | None], first: int) -> list[int]:
     """The items of a list starting at line `first`, right under a paragraph, that no
-    paragraph follows: at least `DATA_RUN_MIN` short lines (`LIST_ITEM_MAX`), not data,
-    each starting in upper case with some later word in lower case ("Rents rose
-    again"), up to the first line that is not such an item.
+    paragraph follows: at least `DATA_RUN_MIN` short lines (`LIST_ITEM_MAX`) that read
+    as sentences (`_plain_item`: "Rents rose again"), up to the first line that is not
+    such an item.
 
     A ranking under an article stands under a heading ("Most read", a rule matches it,
     or "Top searches" over queries in lower case), not right under the last paragraph;
@@ -397,7 +399,8 @@ def _list_under(texts: Sequence[str], classes: Sequence[BlockClass], fixed: Sequ
 
 def _plain_item(text: str) -> bool:
     """Whether a line reads as an item of a list written as sentences: it starts in upper
-    case and most words after the first start in lower case; not data, no "|" between links.
+    case and more than `LIST_END_LOWER_SHARE` of the words after the first start in lower
+    case; not data, no "|" between links.
 
     >>> [_plain_item(t) for t in ("Rents rose again", "Contact the Editors", "weather tomorrow", "Home | News")]
     [True, False, False, False]
