@@ -373,10 +373,11 @@ def article_lists(texts: Sequence[str], classes: Sequence[BlockClass], fixed: Se
                 found += range(i, stop)
                 break
             i = max(stop, i + 1)
-    taken = set(found)
+    taken, n = set(found), len(texts)
     for p in prose_at:  # a list right under a paragraph, with debris under it: the article's end
-        if p + 1 not in taken:
-            found += [k for k in _list_under(texts, classes, fixed, p + 1) if k not in taken]
+        first = p + 1  # mostly another paragraph: looked at here, without a call
+        if first < n and fixed[first] is None and classes[first].label == "short" and first not in taken:
+            found += [k for k in _list_under(texts, classes, fixed, first) if k not in taken]
     return found
 
 
