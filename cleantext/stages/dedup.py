@@ -137,24 +137,20 @@ class Dedup(Stage):
         code = CodeLines()
         first = True
         while batch := _next_batch(lines, batch_size):
-            if self.threshold < 100:
+            if self.threshold == 100 and memory.window is None:
+                self._judge_exactly(batch, memory, code, code_blanks)
+            else:  # in window scope kept lines expire: `_judge_batch` handles that, at 100 too
                 # the document's only batch: `_next_batch` stopped because the lines ran out
                 only = (own_memory and first and len(batch) < batch_size
                         and sum(len(line.text) for line in batch) < BATCH_CHARS)
                 self._judge_batch(batch, memory, code, code_blanks, only)
-            else:
-                self._judge_exactly(batch, memory, code, code_blanks)
             first = False
             yield from batch
 
     def _judge_exactly(self, batch: list[Line], memory: KeptLines, code: CodeLines, code_blanks: set[int]) -> None:
-        """Threshold 100: a line repeats a kept line as it is or as normalized; one pass, no index.
-
-        Outside window scope a line is normalized only when an earlier kept line has its
-        squashed form (`line_forms.squashed`): most lines have none and are kept at once."""
-        if memory.window is not None:
-            self._judge_exactly_in_window(batch, memory, code, code_blanks)
-            return
+        """Threshold 100 outside window scope: a line repeats a kept line as it is or as
+        normalized; one pass, no index. A line is normalized only when an earlier kept line
+        has its squashed form (`line_forms.squashed`): most lines have none and are kept at once."""
         min_length = self.min_length
         exact, by_squashed, compared = memory.exact, memory.squashed, memory.compared
         numbers, keys = memory.numbers, memory.keys
@@ -210,32 +206,6 @@ class Dedup(Stage):
                     by_squashed[squash] = [holders, kept_id]
                 else:
                     holders.append(kept_id)
-
-    def _judge_exactly_in_window(self, batch: list[Line], memory: KeptLines, code: CodeLines,
-                                 code_blanks: set[int]) -> None:
-        """`_judge_exactly` in window scope: every line normalized, kept lines expire."""
-        min_length = self.min_length
-        exact, normalized = memory.exact, memory.normalized
-        source = None
-        for _, line, key in judged_lines(batch, code, code_blanks):
-            kept_id = exact.get(key)
-            if kept_id is not None:
-                line.removed = self._removal("exact-duplicate", line, memory, kept_id, 100.0)
-                continue
-            norm, signature = judged_form(key, min_length)
-            if norm is None:
-                form = comparable_form = None
-            else:
-                comparable_form = comparable(norm, signature)
-                kept_id = normalized.get(comparable_form)
-                if kept_id is not None:
-                    line.removed = self._removal("near-duplicate", line, memory, kept_id, 100.0)
-                    continue
-                form = (norm, signature)
-            if line.source != source:
-                source = line.source
-                memory.note_source(source)
-            memory.add(key, form, comparable_form, line.number)
 
     def _judge_batch(self, batch: list[Line], memory: KeptLines, code: CodeLines, code_blanks: set[int],
                      only: bool = False) -> None:
