@@ -142,7 +142,7 @@ NEEDLES = ["all rights reserved", " says", " wrote", "(photo", "credit", f", {DI
 def test_needles_found_by_rare_characters_are_the_needles_a_plain_search_finds(parts, needles):
     line = "".join(parts)
     anchored = re.compile(rule_prefilter.anchored_regex(needles))
-    plain = re.compile(rule_prefilter.trie_regex(needles))
+    plain = re.compile("|".join(rule_prefilter._escape(needle) for needle in needles))
     for end in (len(line), len(line) // 2):  # the near needles are looked for up to a window
         assert (anchored.search(line, 0, end) is None) == (plain.search(line, 0, end) is None), (line, end)
 

@@ -198,28 +198,6 @@ def conditions(pattern: str) -> tuple[set[str], list[tuple[frozenset[str], float
     return prefixes, needles
 
 
-def trie_regex(strings: Iterable[str]) -> str:
-    """An alternation of `strings` factored by common prefixes (DIGIT is ``\\d``).
-
-    A string that another one starts with is enough on its own: ``more|more news``
-    becomes ``more``.
-    """
-    tree: dict = {}
-    for string in strings:
-        node = tree
-        for char in string:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def emit(node: dict) -> str:
-        if "" in node:
-            return ""
-        parts = [(r"\d" if char == DIGIT else re.escape(char)) + emit(node[char]) for char in sorted(node)]
-        return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
-
-    return emit(tree) if tree else ""
-
-
 #: Characters of page text from rarest to commonest (roughly, for English pages; other
 #: characters count as rare as digits). Needles are searched for by rare characters
 #: of theirs (`anchored_regex`): the search stops at far fewer places in a line.
@@ -238,8 +216,8 @@ def _escape(string: str) -> str:
 
 
 def anchored_regex(strings: Iterable[str]) -> str:
-    """A regex that finds any of `strings` (DIGIT is ``\\d``) as `trie_regex` does, by
-    rare characters of theirs.
+    """A regex that finds any of `strings` (DIGIT is ``\\d``), as their plain alternation
+    would, by rare characters of theirs.
 
     A line of prose has a space or a common letter every few characters, where a search
     for ``(?: says| wrote|all rights...)`` starts an attempt; each string is found instead
