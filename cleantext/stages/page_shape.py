@@ -414,12 +414,12 @@ def _plain_item(text: str) -> bool:
 
 def _numbered_run(texts: Sequence[str], classes: Sequence[BlockClass], fixed: Sequence[str | None], first: int, hi: int) -> int:
     """Where the run of items numbered one after another from line `first` ends (at most `hi`)."""
-    last = _number(texts[first]) if fixed[first] is None and classes[first].length < LENGTH_HIGH else None
-    stop = first
-    while last is not None:
-        stop += 1
-        number = _number(texts[stop]) if stop < hi and fixed[stop] is None and classes[stop].length < LENGTH_HIGH else None
-        last = number if number == (last[0] + 1, last[1]) else None
+    stop, last = first, None
+    while stop < hi and fixed[stop] is None and classes[stop].length < LENGTH_HIGH:
+        number = _number(texts[stop])
+        if number is None or last is not None and number != (last[0] + 1, last[1]):
+            break
+        stop, last = stop + 1, number
     return stop
 
 
